@@ -1,0 +1,36 @@
+namespace UrbanTwin.Contracts.Topology;
+
+/// <summary>The one authoritative copy of the node tree (a few hundred nodes). Key: <see cref="Key"/>.</summary>
+[Alias("ut.ITopologyGrain")]
+public interface ITopologyGrain : IGrainWithStringKey
+{
+    const string Key = "default";
+
+    /// <summary>Validates the nodes against the merged tree and, only if all are valid, upserts them durably.</summary>
+    [Alias("Import")]
+    Task<TopologyImportResult> Import(NodeDefinition[] nodes);
+
+    [Alias("GetSnapshot")]
+    Task<TopologySnapshot> GetSnapshot();
+
+    [Alias("GetVersion")]
+    Task<long> GetVersion();
+}
+
+[GenerateSerializer, Immutable, Alias("ut.TopologySnapshot")]
+public sealed record TopologySnapshot([property: Id(0)] long Version, [property: Id(1)] NodeDefinition[] Nodes);
+
+/// <summary>A field-level validation error; <see cref="Field"/> is a JSON path such as <c>nodes[3].parentId</c>.</summary>
+[GenerateSerializer, Immutable, Alias("ut.FieldError")]
+public sealed record FieldError([property: Id(0)] string Field, [property: Id(1)] string Message);
+
+[GenerateSerializer, Immutable, Alias("ut.TopologyImportResult")]
+public sealed record TopologyImportResult(
+    [property: Id(0)] FieldError[] Errors,
+    [property: Id(1)] int Created,
+    [property: Id(2)] int Updated,
+    [property: Id(3)] int Unchanged,
+    [property: Id(4)] long Version)
+{
+    public bool Succeeded => Errors.Length == 0;
+}

@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Gateway.Http;
+using UrbanTwin.Gateway.Ingest;
+using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Grains.Rules;
+
+namespace UrbanTwin.Gateway.Assets;
+
+public static class AssetsApi
+{
+    public const int MaxPageSize = 1000;
+    public const int DefaultPageSize = 100;
+
+    public static RouteGroupBuilder MapAssetsApi(this RouteGroupBuilder api)
+    {
+        var assets = api.MapGroup("/assets").WithTags("Assets");
+        assets.MapGet("/{id}", GetAsset).WithSummary("One asset: readings, thresholds, status.");
+        assets.MapGet("/", Search).WithSummary("A paged search of assets under any node, by kind and status.");
+        assets.MapPost("/", Register).WithSummary("Registers or updates assets in bulk (a JSON array); idempotent; per-item answers.")
+            .Accepts<AssetDocument[]>("application/json");
+        return api;
+    }
+
+    private static async Task<Results<Ok<AssetView>, ProblemHttpResult>> GetAsset(string id, IGrainFactory grains)
+    {
+        if (!Identifiers.IsValidAssetId(id) || await grains.GetGrain<IAssetGrain>(id).Get() is not { } snapshot)
+        {
+            return Problems.NotFound("asset", id);
+        }
+        return TypedResults.Ok(AssetView.From(snapshot));
+    }
+
+    private static async Task<Results<Ok<AssetPageView>, ProblemHttpResult, ValidationProblem>> Search(
+        string? node, string? kind, string? status, string? limit, string? cursor,
+        NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+    {
+        var tree = await directory.GetAsync(ct);
+        if (kind is not null && AssetCatalog.Find(kind) is null)
+        {
+            return Problems.Invalid("kind", "must be one of " + string.Join(", ", AssetCatalog.Kinds.Select(k => k.Name)));
+        }
+        AssetStatus? wanted = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<AssetStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
+            {
+                return Problems.Invalid("status", "must be one of normal, warning, alarm, offline");
+            }
+            wanted = parsed;
+        }
+        var pageSize = DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, out pageSize) || pageSize < 1 || pageSize > MaxPageSize))
+        {
+            return Problems.Invalid("limit", $"must be an integer from 1 to {MaxPageSize}");
+        }
+
+        List<string> districts;
+        if (node is null)
+        {
+            districts = [.. tree.Nodes.Where(n => n.Kind == NodeKind.District).Select(n => n.Id).Order(StringComparer.Ordinal)];
+        }
+        else if (tree.Find(node) is { } scope)
+        {
+            districts = tree.DistrictsUnder(scope);
+        }
+        else
+        {
+            return Problems.NotFound("node", node);
+        }
+
+        var start = 0;
+        string? afterId = null;
+        if (cursor is not null)
+        {
+            if (!AssetCursor.TryDecode(cursor, out var position) || (start = districts.IndexOf(position!.DistrictId)) < 0)
+            {
+                return Problems.Invalid("cursor", "not a cursor returned by this search");
+            }
+            afterId = position.AfterId;
+        }
+
+        var items = new List<AssetListItem>(pageSize);
+        for (var i = start; i < districts.Count; i++)
+        {
+            var page = await grains.GetGrain<IDistrictGrain>(districts[i]).SearchAssets(new AssetQuery(kind, wanted, i == start ? afterId : null, pageSize - items.Count));
+            items.AddRange(page.Items);
+            if (items.Count == pageSize)
+            {
+                var more = page.HasMore || i + 1 < districts.Count;
+                return TypedResults.Ok(new AssetPageView([.. items], more ? new AssetCursor(districts[i], items[^1].Id).Encode() : null));
+            }
+        }
+        return TypedResults.Ok(new AssetPageView([.. items], null));
+    }
+
+    private static async Task<Results<Ok<RegistrationResponse>, JsonHttpResult<RegistrationResponse>, ValidationProblem, ProblemHttpResult>> Register(
+        HttpRequest request, NodeDirectory directory, IGrainFactory grains, IOptions<IngestOptions> options, CancellationToken ct)
+    {
+        var limits = options.Value;
+        var body = await RequestBody.ReadAsync(request, limits.MaxBodyBytes, ct);
+        if (body is null)
+        {
+            return Problems.TooLarge($"the body is larger than {limits.MaxBodyBytes} bytes");
+        }
+        List<AssetDocument?>? documents;
+        try
+        {
+            documents = JsonSerializer.Deserialize<List<AssetDocument?>>(body, ApiJson.Strict);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.Malformed(ex);
+        }
+        if (documents is null or { Count: 0 })
+        {
+            return Problems.Invalid("body", "must be a non-empty JSON array of assets");
+        }
+        if (documents.Count > limits.MaxItemsPerBatch)
+        {
+            return Problems.TooLarge($"{documents.Count} assets in one request; the limit is {limits.MaxItemsPerBatch}");
+        }
+
+        var tree = await directory.GetAsync(ct);
+        var rejected = new List<RegistrationRejection>();
+        var valid = new List<(int Index, AssetDefinition Definition)>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            if (documents[i] is not { } document)
+            {
+                rejected.Add(new RegistrationRejection(i, null, "invalid", $"[{i}]", "must be an object"));
+                continue;
+            }
+            var errors = new List<FieldError>();
+            var definition = AssetDocumentValidator.Validate(document, tree, errors);
+            if (definition is null)
+            {
+                rejected.AddRange(errors.Select(e => new RegistrationRejection(i, document.Id, "invalid", $"[{i}].{e.Field}", e.Message)));
+            }
+            else if (!ids.Add(definition.Id))
+            {
+                rejected.Add(new RegistrationRejection(i, document.Id, "duplicate-id", $"[{i}].id", $"'{definition.Id}' appears earlier in this request"));
+            }
+            else
+            {
+                valid.Add((i, definition));
+            }
+        }
+
+        var outcomes = new RegistrationOutcome[valid.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, valid.Count), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = ct },
+            async (k, _) => outcomes[k] = await grains.GetGrain<IAssetGrain>(valid[k].Definition.Id).Register(valid[k].Definition));
+
+        var response = new RegistrationResponse(
+            outcomes.Count(o => o == RegistrationOutcome.Created), outcomes.Count(o => o == RegistrationOutcome.Updated),
+            outcomes.Count(o => o == RegistrationOutcome.Unchanged), [.. rejected.OrderBy(r => r.Index)]);
+        return rejected.Count == 0 ? TypedResults.Ok(response) : TypedResults.Json(response, statusCode: StatusCodes.Status207MultiStatus);
+    }
+}

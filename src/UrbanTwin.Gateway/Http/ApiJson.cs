@@ -1,0 +1,29 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace UrbanTwin.Gateway.Http;
+
+/// <summary>The API's JSON: camelCase names, enums as camelCase strings.</summary>
+public static class ApiJson
+{
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DictionaryKeyPolicy = null; // metric and kind names are ids: keep them as they are
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+    }
+
+    /// <summary>For request bodies: strict about duplicate properties and depth, lenient about nothing else.</summary>
+    public static readonly JsonSerializerOptions Strict = CreateStrict();
+
+    private static JsonSerializerOptions CreateStrict()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            AllowDuplicateProperties = false,
+            MaxDepth = 16,
+        };
+        Configure(options);
+        return options;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using UrbanTwin.Contracts.Topology;
+
+namespace UrbanTwin.Gateway.Http;
+
+/// <summary>RFC 9457 problem details for the errors the API answers, each naming what was wrong.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult NotFound(string what, string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"Unknown {what}", detail: $"There is no {what} '{id}'.");
+
+    public static ProblemHttpResult TooLarge(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: detail);
+
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "Invalid request",
+            detail: $"{field}: {message}");
+
+    public static ValidationProblem Invalid(IEnumerable<FieldError> errors)
+    {
+        var grouped = errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
+        var first = grouped.First();
+        return TypedResults.ValidationProblem(grouped, title: "Invalid request", detail: $"{first.Key}: {first.Value[0]}");
+    }
+
+    /// <summary>A body that is not the JSON expected: the path of the failure is the field to name.</summary>
+    public static ValidationProblem Malformed(JsonException exception)
+    {
+        var field = string.IsNullOrEmpty(exception.Path) ? "body" : exception.Path;
+        var position = exception.LineNumber is { } line ? $" (line {line + 1}, byte {exception.BytePositionInLine + 1})" : "";
+        return Invalid(field, "malformed JSON or wrong type" + position);
+    }
+}

@@ -1,0 +1,19 @@
+namespace UrbanTwin.Gateway.Ingest;
+
+/// <summary>Limits on write requests (<c>Ingest</c> section).</summary>
+public sealed class IngestOptions
+{
+    public const string Section = "Ingest";
+
+    /// <summary>Largest request body accepted by the write endpoints; larger ones get 413.</summary>
+    public long MaxBodyBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Most items (readings or assets) in one request; more get 413.</summary>
+    public int MaxItemsPerBatch { get; set; } = 10_000;
+
+    /// <summary>How far ahead of the server's clock a reading's timestamp may be (device clock skew).</summary>
+    public int MaxFutureSkewSeconds { get; set; } = 300;
+
+    /// <summary>Most metrics in one reading.</summary>
+    public int MaxMetricsPerItem { get; set; } = 64;
+}

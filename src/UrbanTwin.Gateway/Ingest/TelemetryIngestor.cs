@@ -1,0 +1,67 @@
+using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Contracts.Ingest;
+
+namespace UrbanTwin.Gateway.Ingest;
+
+public sealed record IngestRejection(int Index, string? AssetId, string Reason, string Detail);
+
+public sealed record IngestResponse(int Accepted, IngestRejection[] Rejected);
+
+/// <summary>
+/// Delivers a parsed batch: items are grouped per asset (in batch order) and each asset gets one grain call
+/// with all its readings, all assets in parallel. The answer has one entry for every refused item.
+/// </summary>
+public sealed class TelemetryIngestor(IGrainFactory grains, ILogger<TelemetryIngestor> logger)
+{
+    public const string Unavailable = "unavailable";
+
+    public async Task<IngestResponse> IngestAsync(IReadOnlyList<ParsedItem> items)
+    {
+        var outcomes = new ReadingOutcome[items.Count];
+        var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            outcomes[i] = items[i].Outcome;
+            if (items[i].Reading is not null)
+            {
+                if (!groups.TryGetValue(items[i].AssetId!, out var group))
+                {
+                    groups[items[i].AssetId!] = group = [];
+                }
+                group.Add(i);
+            }
+        }
+
+        await Task.WhenAll(groups.Select(async group =>
+        {
+            var readings = group.Value.Select(i => items[i].Reading!).ToArray();
+            try
+            {
+                var results = await grains.GetGrain<IAssetGrain>(group.Key).Apply(readings);
+                for (var k = 0; k < results.Length; k++)
+                {
+                    outcomes[group.Value[k]] = results[k];
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not acknowledged: the client may retry these items (a retry of an applied one is refused as stale).
+                logger.LogWarning(ex, "Delivering {Count} readings to asset {AssetId} failed", readings.Length, group.Key);
+                foreach (var i in group.Value)
+                {
+                    outcomes[i] = ReadingOutcome.Reject(Unavailable, "the asset could not be reached; retry the item");
+                }
+            }
+        }));
+
+        var rejected = new List<IngestRejection>();
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            if (!outcomes[i].IsAccepted)
+            {
+                rejected.Add(new IngestRejection(items[i].Index, items[i].AssetId, outcomes[i].Reason!, outcomes[i].Detail!));
+            }
+        }
+        return new IngestResponse(items.Count - rejected.Count, [.. rejected]);
+    }
+}

@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Contracts.Ingest;
+using UrbanTwin.Grains.Rules;
+
+namespace UrbanTwin.Gateway.Ingest;
+
+/// <summary>One item of a batch after the stateless checks: a reading for an asset, or the reason it was refused.</summary>
+public readonly record struct ParsedItem(int Index, string? AssetId, Reading? Reading, ReadingOutcome Outcome);
+
+/// <summary>Why a whole batch was refused (answer 400 or 413), as opposed to one of its items.</summary>
+public sealed record BatchError(int StatusCode, string Field, string Message);
+
+/// <summary>
+/// Parses a telemetry batch, a JSON array or NDJSON, into items. Checks everything that needs no asset state:
+/// shape, ids, RFC 3339 timestamps with an offset, timestamps too far ahead, finite numbers, duplicate keys.
+/// A bad item is refused on its own and never affects the others.
+/// </summary>
+public static partial class TelemetryParser
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 8, AllowDuplicateProperties = true };
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Rfc3339();
+
+    public static (List<ParsedItem> Items, BatchError? Error) Parse(ReadOnlyMemory<byte> body, bool ndjson, IngestOptions limits, DateTimeOffset now)
+    {
+        var span = body.Span.TrimStart(" \t\r\n"u8);
+        if (span.IsEmpty)
+        {
+            return ([], new BatchError(400, "body", "the batch is empty"));
+        }
+        return ndjson || span[0] == (byte)'{' ? ParseLines(body, limits, now) : ParseArray(body, limits, now);
+    }
+
+    private static (List<ParsedItem>, BatchError?) ParseArray(ReadOnlyMemory<byte> body, IngestOptions limits, DateTimeOffset now)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            return ([], new BatchError(400, "body", $"malformed JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})"));
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                return ([], new BatchError(400, "body", "must be a JSON array of readings, or NDJSON"));
+            }
+            var count = document.RootElement.GetArrayLength();
+            if (count == 0)
+            {
+                return ([], new BatchError(400, "body", "the batch is empty"));
+            }
+            if (count > limits.MaxItemsPerBatch)
+            {
+                return ([], new BatchError(413, "body", $"{count} items in one batch; the limit is {limits.MaxItemsPerBatch}"));
+            }
+            var items = new List<ParsedItem>(count);
+            var index = 0;
+            foreach (var element in document.RootElement.EnumerateArray())
+            {
+                items.Add(ParseItem(index++, element, limits, now));
+            }
+            return (items, null);
+        }
+    }
+
+    private static (List<ParsedItem>, BatchError?) ParseLines(ReadOnlyMemory<byte> body, IngestOptions limits, DateTimeOffset now)
+    {
+        var items = new List<ParsedItem>();
+        var rest = body;
+        while (!rest.IsEmpty)
+        {
+            var end = rest.Span.IndexOf((byte)'\n');
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? ReadOnlyMemory<byte>.Empty : rest[(end + 1)..];
+            if (line.Span.Trim(" \t\r"u8).IsEmpty)
+            {
+                continue;
+            }
+            if (items.Count == limits.MaxItemsPerBatch)
+            {
+                return ([], new BatchError(413, "body", $"more than {limits.MaxItemsPerBatch} items in one batch"));
+            }
+            try
+            {
+                using var document = JsonDocument.Parse(line, DocumentOptions);
+                items.Add(ParseItem(items.Count, document.RootElement, limits, now));
+            }
+            catch (JsonException ex)
+            {
+                items.Add(Reject(items.Count, null, RejectionReasons.MalformedItem, $"line is not valid JSON (byte {ex.BytePositionInLine + 1})"));
+            }
+        }
+        return items.Count == 0 ? ([], new BatchError(400, "body", "the batch is empty")) : (items, null);
+    }
+
+    public static ParsedItem ParseItem(int index, JsonElement item, IngestOptions limits, DateTimeOffset now)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return Reject(index, null, RejectionReasons.MalformedItem, "an item must be an object");
+        }
+        JsonElement? assetId = null, ts = null, seq = null, metrics = null;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in item.EnumerateObject())
+        {
+            if (!names.Add(property.Name))
+            {
+                return Reject(index, null, RejectionReasons.MalformedItem, $"property '{property.Name}' appears twice");
+            }
+            switch (property.Name)
+            {
+                case "assetId": assetId = property.Value; break;
+                case "ts": ts = property.Value; break;
+                case "seq": seq = property.Value; break;
+                case "metrics": metrics = property.Value; break;
+            }
+        }
+
+        if (assetId is not { ValueKind: JsonValueKind.String } idElement)
+        {
+            return Reject(index, null, RejectionReasons.MalformedItem, "assetId is required and must be a string");
+        }
+        var id = idElement.GetString()!;
+        if (!Identifiers.IsValidAssetId(id))
+        {
+            return Reject(index, Truncate(id), RejectionReasons.InvalidAssetId, "assetId must be " + Identifiers.Describe(Identifiers.MaxAssetIdLength));
+        }
+
+        if (ts is not { ValueKind: JsonValueKind.String } tsElement)
+        {
+            return Reject(index, id, RejectionReasons.InvalidTimestamp, "ts is required: an RFC 3339 string with an offset, e.g. 2026-11-23T08:00:00Z");
+        }
+        var tsText = tsElement.GetString()!;
+        if (!Rfc3339().IsMatch(tsText) || !DateTimeOffset.TryParse(tsText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var timestamp))
+        {
+            return Reject(index, id, RejectionReasons.InvalidTimestamp, $"ts '{Truncate(tsText)}' is not an RFC 3339 timestamp with an offset");
+        }
+        if (timestamp > now.AddSeconds(limits.MaxFutureSkewSeconds))
+        {
+            return Reject(index, id, RejectionReasons.FutureTimestamp, $"ts {timestamp:O} is more than {limits.MaxFutureSkewSeconds} s ahead of the server clock");
+        }
+
+        long? sequence = null;
+        if (seq is { } seqElement && seqElement.ValueKind != JsonValueKind.Null)
+        {
+            if (seqElement.ValueKind != JsonValueKind.Number || !seqElement.TryGetInt64(out var s) || s < 0)
+            {
+                return Reject(index, id, RejectionReasons.InvalidSeq, "seq must be an integer ≥ 0");
+            }
+            sequence = s;
+        }
+
+        if (metrics is not { ValueKind: JsonValueKind.Object } metricsElement)
+        {
+            return Reject(index, id, RejectionReasons.MalformedItem, "metrics is required and must be an object of name: number");
+        }
+        var samples = new List<MetricSample>();
+        var metricNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var metric in metricsElement.EnumerateObject())
+        {
+            if (!metricNames.Add(metric.Name))
+            {
+                return Reject(index, id, RejectionReasons.MalformedItem, $"metric '{Truncate(metric.Name)}' appears twice");
+            }
+            if (metricNames.Count > limits.MaxMetricsPerItem)
+            {
+                return Reject(index, id, RejectionReasons.MalformedItem, $"more than {limits.MaxMetricsPerItem} metrics in one item");
+            }
+            if (metric.Value.ValueKind != JsonValueKind.Number)
+            {
+                return Reject(index, id, RejectionReasons.InvalidValue, $"{Truncate(metric.Name)} must be a number, not {metric.Value.ValueKind.ToString().ToLowerInvariant()}");
+            }
+            if (!metric.Value.TryGetDouble(out var value) || !double.IsFinite(value))
+            {
+                return Reject(index, id, RejectionReasons.InvalidValue, $"{Truncate(metric.Name)} is not a finite number");
+            }
+            samples.Add(new MetricSample(metric.Name, value));
+        }
+        if (samples.Count == 0)
+        {
+            return Reject(index, id, RejectionReasons.NoMetrics, "metrics is empty");
+        }
+        return new ParsedItem(index, id, new Reading(timestamp, sequence, [.. samples]), ReadingOutcome.Accepted);
+    }
+
+    private static ParsedItem Reject(int index, string? assetId, string reason, string detail) =>
+        new(index, assetId, null, ReadingOutcome.Reject(reason, detail));
+
+    /// <summary>Echoes of client input in answers are kept short.</summary>
+    private static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "…";
+}

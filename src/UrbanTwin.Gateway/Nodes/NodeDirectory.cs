@@ -1,0 +1,119 @@
+using UrbanTwin.Contracts.Topology;
+
+namespace UrbanTwin.Gateway.Nodes;
+
+/// <summary>
+/// The gateway's cached copy of the node tree (a few hundred nodes), used to route a node id to its grain type
+/// and to expand a node into the districts below it. It re-checks the topology grain's version at most every
+/// <see cref="RefreshAfter"/>, so an import through another gateway is seen within that time.
+/// </summary>
+public sealed class NodeDirectory(IGrainFactory grains, TimeProvider clock)
+{
+    public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(2);
+
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private Tree _tree = Tree.Empty;
+    private DateTimeOffset _checkedAt = DateTimeOffset.MinValue;
+
+    public async ValueTask<Tree> GetAsync(CancellationToken cancellationToken = default)
+    {
+        if (clock.GetUtcNow() - _checkedAt < RefreshAfter)
+        {
+            return _tree;
+        }
+        await _refresh.WaitAsync(cancellationToken);
+        try
+        {
+            if (clock.GetUtcNow() - _checkedAt >= RefreshAfter)
+            {
+                var topology = grains.GetGrain<ITopologyGrain>(ITopologyGrain.Key);
+                if (await topology.GetVersion() != _tree.Version)
+                {
+                    _tree = new Tree(await topology.GetSnapshot());
+                }
+                _checkedAt = clock.GetUtcNow();
+            }
+            return _tree;
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
+    /// <summary>After an import through this gateway: the next read fetches the new tree.</summary>
+    public void Invalidate() => _checkedAt = DateTimeOffset.MinValue;
+
+    public sealed class Tree
+    {
+        public static readonly Tree Empty = new(new TopologySnapshot(0, []));
+
+        private readonly Dictionary<string, NodeDefinition> _byId;
+        private readonly Dictionary<string, List<NodeDefinition>> _children;
+
+        public Tree(TopologySnapshot snapshot)
+        {
+            Version = snapshot.Version;
+            Nodes = snapshot.Nodes;
+            _byId = snapshot.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+            _children = snapshot.Nodes.Where(n => n.ParentId is not null).GroupBy(n => n.ParentId!)
+                .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        }
+
+        public long Version { get; }
+        public IReadOnlyList<NodeDefinition> Nodes { get; }
+
+        public NodeDefinition? Find(string id) => _byId.GetValueOrDefault(id);
+
+        public IReadOnlyList<NodeDefinition> ChildrenOf(string id) => _children.TryGetValue(id, out var c) ? c : [];
+
+        /// <summary>The districts at or below a node, in id order (the order asset paging walks them in).</summary>
+        public List<string> DistrictsUnder(NodeDefinition node)
+        {
+            var result = new List<string>();
+            var stack = new Stack<NodeDefinition>([node]);
+            while (stack.TryPop(out var current))
+            {
+                if (current.Kind == NodeKind.District)
+                {
+                    result.Add(current.Id);
+                }
+                foreach (var child in ChildrenOf(current.Id))
+                {
+                    stack.Push(child);
+                }
+            }
+            result.Sort(StringComparer.Ordinal);
+            return result;
+        }
+
+        /// <summary>The nodes of one kind at or below a node, in tree order.</summary>
+        public IEnumerable<NodeDefinition> OfKindUnder(NodeDefinition node, NodeKind kind)
+        {
+            if (node.Kind == kind)
+            {
+                yield return node;
+                yield break;
+            }
+            foreach (var child in ChildrenOf(node.Id))
+            {
+                foreach (var match in OfKindUnder(child, kind))
+                {
+                    yield return match;
+                }
+            }
+        }
+
+        public bool IsUnder(string nodeId, string ancestorId)
+        {
+            for (var current = Find(nodeId); current is not null; current = current.ParentId is { } p ? Find(p) : null)
+            {
+                if (current.Id == ancestorId)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using UrbanTwin.Contracts.Rollup;
+using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Grains.Rollup;
+
+namespace UrbanTwin.Gateway.Nodes;
+
+/// <summary>A node as the API shows it.</summary>
+public sealed record NodeView(
+    string Id,
+    NodeKind Kind,
+    string Name,
+    string? NameZh,
+    string? Code,
+    string? ParentId,
+    int ChildCount,
+    GeoPoint? Location,
+    string Status,
+    string[] Tags,
+    Dictionary<string, string> Attributes,
+    Dictionary<string, IndicatorView> Indicators,
+    AssetCountsView Assets,
+    AlarmCountsView ActiveAlarms,
+    Dictionary<string, MetricStatsView> Metrics,
+    DateTimeOffset AsOf)
+{
+    public static NodeView From(NodeSummary summary, NodeDefinition? definition) => new(
+        summary.Id, summary.Kind, summary.Name, summary.NameZh, summary.Code, summary.ParentId, summary.ChildCount, summary.Location,
+        StatusOf(summary.Assets),
+        definition?.Tags ?? [],
+        definition?.Attributes ?? [],
+        summary.Indicators.GroupBy(p => p.Name)
+            .Select(g => IndicatorRollup.Headline(g)!)
+            .ToDictionary(p => p.Name, IndicatorView.From, StringComparer.Ordinal),
+        new AssetCountsView(summary.Assets.Total,
+            new StatusCountsView(summary.Assets.Normal, summary.Assets.Warning, summary.Assets.Alarm, summary.Assets.Offline),
+            summary.Assets.ByKind),
+        new AlarmCountsView(summary.ActiveAlarms.Total, summary.ActiveAlarms.Warning, summary.ActiveAlarms.Alarm),
+        summary.Metrics.Where(m => m.Value.Count > 0).ToDictionary(m => m.Key, m => MetricStatsView.From(m.Value), StringComparer.Ordinal),
+        summary.AsOf);
+
+    /// <summary>The worst live status below the node; offline only when every asset is silent.</summary>
+    public static string StatusOf(AssetCounts counts) =>
+        counts.Alarm > 0 ? "alarm"
+        : counts.Warning > 0 ? "warning"
+        : counts.Total > 0 && counts.Offline == counts.Total ? "offline"
+        : "normal";
+}
+
+public sealed record IndicatorView(double Value, int Year, string Origin, CoverageView? Coverage)
+{
+    public static IndicatorView From(IndicatorPoint point) => new(point.Value, point.Year,
+        point.Reported ? "reported" : "rollup",
+        point.Reported ? null : new CoverageView(point.Reporting, point.Children));
+}
+
+public sealed record CoverageView(int Reported, int Total);
+
+public sealed record AssetCountsView(int Total, StatusCountsView ByStatus, Dictionary<string, int> ByKind);
+
+public sealed record StatusCountsView(int Normal, int Warning, int Alarm, int Offline);
+
+public sealed record AlarmCountsView(int Total, int Warning, int Alarm);
+
+public sealed record MetricStatsView(int Count, double Mean, double Min, double Max)
+{
+    public static MetricStatsView From(MetricStats s) => new(s.Count, Math.Round(s.Mean, 4), s.Min, s.Max);
+}
+
+public sealed record NodeListView(NodeView[] Items);

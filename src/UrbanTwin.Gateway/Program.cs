@@ -1,0 +1,54 @@
+using Scalar.AspNetCore;
+using UrbanTwin.Gateway.Assets;
+using UrbanTwin.Gateway.Hosting;
+using UrbanTwin.Gateway.Http;
+using UrbanTwin.Gateway.Ingest;
+using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Gateway.Rankings;
+using UrbanTwin.Gateway.Simulation;
+using UrbanTwin.Gateway.Topology;
+using UrbanTwin.Grains.Seeding;
+using UrbanTwin.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddEmbeddedSilo();
+
+builder.Services.AddProblemDetails();
+builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+builder.Services.AddOpenApi();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section))
+    .Validate(o => o.MaxBodyBytes > 0 && o.MaxItemsPerBatch > 0 && o.MaxFutureSkewSeconds >= 0, "Ingest limits must be positive");
+builder.Services.AddOptions<SimulationOptions>().Bind(builder.Configuration.GetSection(SimulationOptions.Section));
+builder.Services.AddSingleton<NodeDirectory>();
+builder.Services.AddSingleton<TelemetryIngestor>();
+builder.Services.AddSingleton<ReferenceSeeder>();
+builder.Services.AddSingleton<SeedingState>();
+builder.Services.AddHostedService<StartupSeeding>();
+builder.Services.AddHostedService<TelemetryFeed>();
+builder.Services.AddHealthChecks()
+    .AddCheck<SeedingHealthCheck>("seeding", tags: [ServiceDefaultsExtensions.ReadyTag])
+    .AddCheck<GrainsHealthCheck>("grains", tags: [ServiceDefaultsExtensions.ReadyTag]);
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+app.MapScalarApiReference("/docs", o => o.WithTitle("UrbanTwin API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+app.MapDefaultEndpoints();
+
+var api = app.MapGroup("/api/v1");
+api.MapNodesApi();
+api.MapAssetsApi();
+api.MapTelemetryApi();
+api.MapTopologyApi();
+api.MapRankingsApi();
+
+app.Run();
+
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using UrbanTwin.Contracts.Rollup;
+using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Gateway.Http;
+using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Grains.Rollup;
+using UrbanTwin.Grains.Rules;
+
+namespace UrbanTwin.Gateway.Rankings;
+
+public sealed record RankingItem(int Rank, string Id, string Name, string? NameZh, string? ParentId, double? Value, int? Year);
+
+public sealed record RankingView(string Level, string Metric, string Order, RankingItem[] Items);
+
+public static class RankingsApi
+{
+    /// <summary>What nodes can be ranked by: roll-up counts, indicators, and the mean or max of any metric.</summary>
+    private static readonly Dictionary<string, Func<NodeSummary, (double? Value, int? Year)>> Measures = new(StringComparer.Ordinal)
+    {
+        ["activeAlarms"] = s => (s.ActiveAlarms.Total, null),
+        ["activeAlarms.alarm"] = s => (s.ActiveAlarms.Alarm, null),
+        ["activeAlarms.warning"] = s => (s.ActiveAlarms.Warning, null),
+        ["assets.total"] = s => (s.Assets.Total, null),
+        ["assets.alarm"] = s => (s.Assets.Alarm, null),
+        ["assets.warning"] = s => (s.Assets.Warning, null),
+        ["assets.offline"] = s => (s.Assets.Offline, null),
+    };
+
+    public static RouteGroupBuilder MapRankingsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/rankings", Get).WithTags("Rankings")
+            .WithSummary("Ranks the clusters, cities or districts under a node by a metric (activeAlarms, assets.alarm, population, urbanizationRate, gasLel.max, ...).");
+        return api;
+    }
+
+    private static async Task<Results<Ok<RankingView>, ValidationProblem, ProblemHttpResult>> Get(
+        string? level, string? metric, string? order, string? node, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+    {
+        NodeKind? kind = level switch { "cluster" => NodeKind.Cluster, "city" => NodeKind.City, "district" => NodeKind.District, _ => null };
+        if (kind is null)
+        {
+            return Problems.Invalid("level", "must be one of cluster, city, district");
+        }
+        if (string.IsNullOrEmpty(metric) || Measure(metric) is not { } measure)
+        {
+            return Problems.Invalid("metric", "must be activeAlarms, activeAlarms.alarm, activeAlarms.warning, assets.total, assets.alarm, "
+                + "assets.warning, assets.offline, an indicator (population, residentPopulation, urbanPopulation, urbanizationRate) or <metric>.mean|max|min");
+        }
+        order ??= "desc";
+        if (order is not ("asc" or "desc"))
+        {
+            return Problems.Invalid("order", "must be asc or desc");
+        }
+
+        var tree = await directory.GetAsync(ct);
+        var roots = node is null ? tree.Nodes.Where(n => n.Kind == NodeKind.Province).ToList() : tree.Find(node) is { } scope ? [scope] : null;
+        if (roots is null)
+        {
+            return Problems.NotFound("node", node!);
+        }
+
+        // One call per parent: the parent already holds its children's latest summaries.
+        var ranked = roots.SelectMany(r => tree.OfKindUnder(r, kind.Value)).ToList();
+        var parents = ranked.Select(n => n.ParentId).OfType<string>().Distinct().ToList();
+        var summaries = (await Task.WhenAll(parents.Select(p => NodeGrains.Get(grains, tree.Find(p)!.Kind, p).GetChildren())))
+            .SelectMany(c => c).ToDictionary(s => s.Id, StringComparer.Ordinal);
+
+        var rows = ranked.Where(n => summaries.ContainsKey(n.Id)).Select(n => (Node: n, Measured: measure(summaries[n.Id]))).ToList();
+        var sorted = order == "desc"
+            ? rows.OrderBy(r => r.Measured.Value is null).ThenByDescending(r => r.Measured.Value).ThenBy(r => r.Node.Id, StringComparer.Ordinal)
+            : rows.OrderBy(r => r.Measured.Value is null).ThenBy(r => r.Measured.Value).ThenBy(r => r.Node.Id, StringComparer.Ordinal);
+        var items = sorted.Select((r, i) => new RankingItem(i + 1, r.Node.Id, r.Node.Name, r.Node.NameZh, r.Node.ParentId, r.Measured.Value, r.Measured.Year)).ToArray();
+        return TypedResults.Ok(new RankingView(level!, metric, order, items));
+    }
+
+    private static Func<NodeSummary, (double? Value, int? Year)>? Measure(string metric)
+    {
+        if (Measures.TryGetValue(metric, out var known))
+        {
+            return known;
+        }
+        if (IndicatorRollup.Additive.Contains(metric) || IndicatorRollup.Ratios.Any(r => r.Name == metric))
+        {
+            return s => IndicatorRollup.Headline(s.Indicators.Where(p => p.Name == metric)) is { } p ? (p.Value, p.Year) : (null, null);
+        }
+        var dot = metric.LastIndexOf('.');
+        if (dot > 0 && metric[(dot + 1)..] is "mean" or "max" or "min" && AssetCatalog.Kinds.Any(k => k.Metric(metric[..dot]) is not null))
+        {
+            var name = metric[..dot];
+            var statistic = metric[(dot + 1)..];
+            return s => s.Metrics.TryGetValue(name, out var m) && m.Count > 0
+                ? (statistic switch { "mean" => Math.Round(m.Mean, 4), "max" => m.Max, _ => m.Min }, null)
+                : (null, null);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Gateway.Http;
+using UrbanTwin.Gateway.Ingest;
+using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Grains.Topology;
+
+namespace UrbanTwin.Gateway.Topology;
+
+public sealed record TopologyImportResponse(int Created, int Updated, int Unchanged, long Version);
+
+public static class TopologyApi
+{
+    public static RouteGroupBuilder MapTopologyApi(this RouteGroupBuilder api)
+    {
+        var topology = api.MapGroup("/topology").WithTags("Topology");
+        topology.MapPut("/", Put)
+            .WithSummary("Imports nodes (upsert by id; the document may reference nodes already known). Validated whole: a bad document changes nothing.")
+            .Accepts<TopologyDocument>("application/json");
+        topology.MapGet("/", Get).WithSummary("The whole node tree in the import format.");
+        return api;
+    }
+
+    private static async Task<Results<Ok<TopologyImportResponse>, ValidationProblem, ProblemHttpResult>> Put(
+        HttpRequest request, IGrainFactory grains, NodeDirectory directory, IOptions<IngestOptions> options, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, ct);
+        if (body is null)
+        {
+            return Problems.TooLarge($"the body is larger than {options.Value.MaxBodyBytes} bytes");
+        }
+        TopologyDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize<TopologyDocument>(body, TopologyDocument.JsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.Malformed(ex);
+        }
+        if (document is null)
+        {
+            return Problems.Invalid("body", "must be a topology document: {\"nodes\": [...]}");
+        }
+        var errors = new List<FieldError>();
+        var nodes = TopologyValidator.ToDefinitions(document, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+        var result = await grains.GetGrain<ITopologyGrain>(ITopologyGrain.Key).Import(nodes);
+        if (!result.Succeeded)
+        {
+            return Problems.Invalid(result.Errors);
+        }
+        directory.Invalidate();
+        return TypedResults.Ok(new TopologyImportResponse(result.Created, result.Updated, result.Unchanged, result.Version));
+    }
+
+    private static async Task<Ok<TopologySnapshot>> Get(IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<ITopologyGrain>(ITopologyGrain.Key).GetSnapshot());
+}

@@ -1,0 +1,215 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Contracts.Ingest;
+using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Grains.Rollup;
+using UrbanTwin.Grains.Rules;
+using UrbanTwin.Grains.Storage;
+
+namespace UrbanTwin.Grains.Assets;
+
+/// <summary>
+/// One infrastructure asset: applies readings with its kind's rules and tells its district its contribution.
+/// Registration is written through; readings are written behind within the flush window.
+/// </summary>
+public sealed class AssetGrain(
+    [PersistentState("asset", StorageNames.Default)] IPersistentState<AssetState> store,
+    TimeProvider clock,
+    IOptions<RollupOptions> options,
+    ILogger<AssetGrain> logger) : Grain, IAssetGrain
+{
+    private DeferredWrite _write = null!;
+    private bool _contributionPending;
+
+    private AssetState State => store.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _write = new DeferredWrite(this, options.Value.FlushInterval, FlushAsync);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await _write.FlushAsync();
+    }
+
+    public async Task<RegistrationOutcome> Register(AssetDefinition definition)
+    {
+        var previous = State.Definition;
+        if (previous is not null && AssetDefinitions.Same(previous, definition))
+        {
+            return RegistrationOutcome.Unchanged;
+        }
+
+        State.Definition = definition;
+        if (previous is null)
+        {
+            State.LastHeardAt = clock.GetUtcNow();
+        }
+        else
+        {
+            // Thresholds may have changed: re-derive every level from its latest value.
+            var kind = AssetCatalog.Get(definition.Kind);
+            foreach (var (name, metric) in State.Metrics)
+            {
+                var rules = kind.Metric(name) is { } m ? AssetCatalog.EffectiveRules(definition, m) : [];
+                metric.Level = ThresholdEvaluator.Evaluate(rules, metric.Value, AlarmLevel.None);
+            }
+        }
+        State.Version = Versions.Next(State.Version, clock);
+        await store.WriteStateAsync(); // registrations and thresholds are always durable
+
+        if (previous is not null && previous.NodeId != definition.NodeId)
+        {
+            await GrainFactory.GetGrain<IDistrictGrain>(previous.NodeId).Remove(definition.Id, State.Version);
+        }
+        await ReportAsync();
+        return previous is null ? RegistrationOutcome.Created : RegistrationOutcome.Updated;
+    }
+
+    public async Task<ReadingOutcome[]> Apply(Reading[] readings)
+    {
+        var outcomes = new ReadingOutcome[readings.Length];
+        var definition = State.Definition;
+        if (definition is null)
+        {
+            Array.Fill(outcomes, ReadingOutcome.Reject(RejectionReasons.UnknownAsset, $"asset '{this.GetPrimaryKeyString()}' is not registered"));
+            return outcomes;
+        }
+
+        var kind = AssetCatalog.Get(definition.Kind);
+        var accepted = 0;
+        for (var i = 0; i < readings.Length; i++)
+        {
+            outcomes[i] = Check(kind, readings[i]);
+            if (outcomes[i].IsAccepted)
+            {
+                Accept(definition, kind, readings[i]);
+                accepted++;
+            }
+        }
+
+        if (accepted > 0)
+        {
+            State.LastHeardAt = clock.GetUtcNow();
+            State.Version = Versions.Next(State.Version, clock);
+            _write.Request();
+            await ReportAsync();
+        }
+        return outcomes;
+    }
+
+    public Task<AssetSnapshot?> Get()
+    {
+        if (State.Definition is not { } definition)
+        {
+            return Task.FromResult<AssetSnapshot?>(null);
+        }
+        var kind = AssetCatalog.Get(definition.Kind);
+        var contribution = Contribution(definition);
+        var readings = State.Metrics.ToDictionary(
+            kv => kv.Key, kv => new ReadingValue(kv.Value.Value, kind.Metric(kv.Key)?.Unit ?? "", kv.Value.Ts), StringComparer.Ordinal);
+        var levels = State.Metrics.ToDictionary(kv => kv.Key, kv => kv.Value.Level, StringComparer.Ordinal);
+        var thresholds = kind.Metrics
+            .Select(m => (m.Name, Rules: AssetCatalog.EffectiveRules(definition, m)))
+            .Where(x => x.Rules.Length > 0)
+            .ToDictionary(x => x.Name, x => x.Rules, StringComparer.Ordinal);
+        return Task.FromResult<AssetSnapshot?>(new AssetSnapshot(
+            definition, SummaryBuilder.EffectiveStatus(contribution, clock.GetUtcNow()), readings, levels, thresholds,
+            State.Version, State.LastSeq, State.LastReadingAt, contribution.SilentAfter));
+    }
+
+    /// <summary>The checks that need this asset's state; a reading that fails any of them changes nothing.</summary>
+    private ReadingOutcome Check(AssetKindDefinition kind, Reading reading)
+    {
+        if (reading.Metrics.Length == 0)
+        {
+            return ReadingOutcome.Reject(RejectionReasons.NoMetrics, "metrics is empty");
+        }
+        foreach (var sample in reading.Metrics)
+        {
+            if (kind.Metric(sample.Metric) is not { } metric)
+            {
+                return ReadingOutcome.Reject(RejectionReasons.UnknownMetric,
+                    $"'{sample.Metric}' is not a metric of {kind.Name} (known: {string.Join(", ", kind.Metrics.Select(m => m.Name))})");
+            }
+            if (!metric.InRange(sample.Value))
+            {
+                return ReadingOutcome.Reject(RejectionReasons.OutOfRange,
+                    $"{sample.Metric} = {sample.Value} is outside the possible range {metric.Min}..{metric.Max} {metric.Unit}");
+            }
+        }
+        if (State.LastReadingAt is { } last && reading.Ts < last)
+        {
+            return ReadingOutcome.Reject(RejectionReasons.StaleTimestamp, $"ts {reading.Ts:O} is older than the latest reading {last:O}");
+        }
+        if (reading.Seq is { } seq && State.LastSeq is { } lastSeq && seq <= lastSeq)
+        {
+            return ReadingOutcome.Reject(RejectionReasons.DuplicateSeq, $"seq {seq} was already received (latest {lastSeq})");
+        }
+        return ReadingOutcome.Accepted;
+    }
+
+    private void Accept(AssetDefinition definition, AssetKindDefinition kind, Reading reading)
+    {
+        foreach (var sample in reading.Metrics)
+        {
+            var metric = kind.Metric(sample.Metric)!;
+            if (!State.Metrics.TryGetValue(sample.Metric, out var m))
+            {
+                State.Metrics[sample.Metric] = m = new MetricState();
+            }
+            m.Level = ThresholdEvaluator.Evaluate(AssetCatalog.EffectiveRules(definition, metric), sample.Value, m.Level);
+            m.Value = sample.Value;
+            m.Ts = reading.Ts;
+        }
+        State.LastReadingAt = reading.Ts;
+        State.LastSeq = reading.Seq ?? State.LastSeq;
+    }
+
+    private AssetContribution Contribution(AssetDefinition definition)
+    {
+        var worst = AlarmLevel.None;
+        int warnings = 0, alarms = 0;
+        var latest = new MetricSample[State.Metrics.Count];
+        var i = 0;
+        foreach (var (name, metric) in State.Metrics)
+        {
+            latest[i++] = new MetricSample(name, metric.Value);
+            worst = metric.Level > worst ? metric.Level : worst;
+            warnings += metric.Level == AlarmLevel.Warning ? 1 : 0;
+            alarms += metric.Level == AlarmLevel.Alarm ? 1 : 0;
+        }
+        var silentAfter = State.LastHeardAt + TimeSpan.FromSeconds(definition.ReportingIntervalSeconds * options.Value.OfflineAfterIntervals);
+        return new AssetContribution(definition.Id, definition.Kind, definition.Name, definition.Location, ThresholdEvaluator.ToStatus(worst),
+            warnings, alarms, silentAfter, State.Version, latest, State.LastReadingAt);
+    }
+
+    /// <summary>Tells the district; if it cannot be reached now, the next flush tries again.</summary>
+    private async Task ReportAsync()
+    {
+        var definition = State.Definition!;
+        try
+        {
+            await GrainFactory.GetGrain<IDistrictGrain>(definition.NodeId).Report(Contribution(definition));
+            _contributionPending = false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Asset {AssetId} could not report to district {DistrictId}; will retry", definition.Id, definition.NodeId);
+            _contributionPending = true;
+            _write.Request();
+        }
+    }
+
+    private async Task FlushAsync()
+    {
+        await store.WriteStateAsync();
+        if (_contributionPending)
+        {
+            await ReportAsync();
+        }
+    }
+}

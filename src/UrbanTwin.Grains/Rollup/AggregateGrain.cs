@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts.Rollup;
+using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Grains.Storage;
+
+namespace UrbanTwin.Grains.Rollup;
+
+[GenerateSerializer, Alias("ut.AggregateState")]
+public abstract class AggregateState
+{
+    [Id(0)] public NodeDefinition? Definition { get; set; }
+    [Id(1)] public long SummaryVersion { get; set; }
+}
+
+/// <summary>
+/// What districts, cities, clusters and the province share: a definition, a summary derived from the children's
+/// latest state, and a timer that pushes the summary to the parent only when it changed. Updates from below
+/// only mark the node dirty, so a burst of updates costs one recompute and at most one push per interval.
+/// </summary>
+public abstract class AggregateGrain<TState>(IPersistentState<TState> store, TimeProvider clock, IOptions<RollupOptions> options, ILogger logger)
+    : Grain, INodeGrain where TState : AggregateState
+{
+    private NodeSummary? _current;
+    private NodeSummary? _published;
+    private IGrainTimer? _publishTimer;
+    private DeferredWrite _write = null!;
+
+    protected TState State => store.State;
+    protected TimeProvider Clock => clock;
+    protected bool Dirty { get; private set; } = true;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _write = new DeferredWrite(this, options.Value.FlushInterval, () => store.WriteStateAsync());
+        if (State.Definition is not null)
+        {
+            StartPublishing();
+        }
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await _write.FlushAsync();
+    }
+
+    public async Task Define(NodeDefinition definition, string[] childIds)
+    {
+        if (definition.Id != this.GetPrimaryKeyString())
+        {
+            throw new ArgumentException($"Definition of '{definition.Id}' sent to node '{this.GetPrimaryKeyString()}'.", nameof(definition));
+        }
+        State.Definition = definition;
+        OnDefined(childIds);
+        await store.WriteStateAsync(); // topology is always durable
+        MarkDirty();
+        StartPublishing();
+    }
+
+    public Task<NodeSummary?> GetSummary() => Task.FromResult(State.Definition is null ? null : Current());
+
+    public abstract Task<NodeSummary[]> GetChildren();
+
+    /// <summary>The children list changed (regions keep it; districts have asset children instead).</summary>
+    protected abstract void OnDefined(string[] childIds);
+
+    /// <summary>Derives the summary from the children's latest state.</summary>
+    protected abstract NodeSummary Compute(NodeDefinition definition, DateTimeOffset now, long version);
+
+    /// <summary>Whether time alone changed the summary (an asset went silent), without any update.</summary>
+    protected virtual bool ExpiredSince(DateTimeOffset computedAt, DateTimeOffset now) => false;
+
+    /// <summary>Call after any change of the children's state: the node is recomputed and pushed on the next tick.</summary>
+    protected void MarkDirty()
+    {
+        Dirty = true;
+        _write.Request();
+    }
+
+    private NodeSummary Current()
+    {
+        var now = clock.GetUtcNow();
+        if (_current is null || Dirty || ExpiredSince(_current.AsOf, now))
+        {
+            State.SummaryVersion = Versions.Next(State.SummaryVersion, clock);
+            _current = Compute(State.Definition!, now, State.SummaryVersion);
+            Dirty = false;
+        }
+        return _current;
+    }
+
+    private void StartPublishing()
+    {
+        _publishTimer ??= this.RegisterGrainTimer(PublishAsync, new GrainTimerCreationOptions(options.Value.PublishInterval, options.Value.PublishInterval));
+    }
+
+    private async Task PublishAsync()
+    {
+        if (State.Definition is not { ParentId: { } parentId } definition)
+        {
+            return; // the province: nothing above it
+        }
+        var summary = Current();
+        if (SummaryBuilder.SameContent(summary, _published))
+        {
+            return;
+        }
+        try
+        {
+            await Parent(definition.Kind, parentId).ReportChild(summary);
+            _published = summary;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Node {NodeId} could not push its summary to {ParentId}; will retry", definition.Id, parentId);
+        }
+    }
+
+    private IRegionGrain Parent(NodeKind kind, string parentId) => kind switch
+    {
+        NodeKind.District => GrainFactory.GetGrain<ICityGrain>(parentId),
+        NodeKind.City => GrainFactory.GetGrain<IClusterGrain>(parentId),
+        NodeKind.Cluster => GrainFactory.GetGrain<IProvinceGrain>(parentId),
+        _ => throw new InvalidOperationException($"A {kind} has no parent."),
+    };
+}

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Contracts.Rollup;
+using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Grains.Storage;
+
+namespace UrbanTwin.Grains.Rollup;
+
+[GenerateSerializer, Alias("ut.DistrictState")]
+public sealed class DistrictState : AggregateState
+{
+    /// <summary>Each asset's latest contribution, keyed by asset id: replaced, never added to.</summary>
+    [Id(0)] public Dictionary<string, AssetContribution> Assets { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A district (or county): the lowest node, holding its assets' contributions and an index to search them.</summary>
+public sealed class DistrictGrain(
+    [PersistentState("district", StorageNames.Default)] IPersistentState<DistrictState> store,
+    TimeProvider clock,
+    IOptions<RollupOptions> options,
+    ILogger<DistrictGrain> logger) : AggregateGrain<DistrictState>(store, clock, options, logger), IDistrictGrain
+{
+    private string[]? _sortedIds;
+
+    public Task Report(AssetContribution contribution)
+    {
+        if (State.Assets.TryGetValue(contribution.AssetId, out var held) && held.Version >= contribution.Version)
+        {
+            return Task.CompletedTask; // a duplicate, a retry or an older message overtaken by a newer one
+        }
+        if (held is null)
+        {
+            _sortedIds = null;
+        }
+        State.Assets[contribution.AssetId] = contribution;
+        MarkDirty();
+        return Task.CompletedTask;
+    }
+
+    public Task Remove(string assetId, long version)
+    {
+        if (State.Assets.TryGetValue(assetId, out var held) && held.Version <= version)
+        {
+            State.Assets.Remove(assetId);
+            _sortedIds = null;
+            MarkDirty();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<AssetPage> SearchAssets(AssetQuery query)
+    {
+        _sortedIds ??= [.. State.Assets.Keys.Order(StringComparer.Ordinal)];
+        var start = 0;
+        if (query.AfterId is { } after)
+        {
+            start = Array.BinarySearch(_sortedIds, after, StringComparer.Ordinal);
+            start = start >= 0 ? start + 1 : ~start;
+        }
+
+        var now = Clock.GetUtcNow();
+        var nodeId = this.GetPrimaryKeyString();
+        var items = new List<AssetListItem>(Math.Min(query.Limit, 256));
+        for (var i = start; i < _sortedIds.Length; i++)
+        {
+            var asset = State.Assets[_sortedIds[i]];
+            var status = SummaryBuilder.EffectiveStatus(asset, now);
+            if ((query.Kind is not null && asset.Kind != query.Kind) || (query.Status is { } wanted && status != wanted))
+            {
+                continue;
+            }
+            if (items.Count == query.Limit)
+            {
+                return Task.FromResult(new AssetPage([.. items], HasMore: true));
+            }
+            items.Add(new AssetListItem(asset.AssetId, asset.Kind, nodeId, asset.Name, asset.Location, status,
+                asset.WarningCount + asset.AlarmCount, asset.LastReadingAt));
+        }
+        return Task.FromResult(new AssetPage([.. items], HasMore: false));
+    }
+
+    public override Task<NodeSummary[]> GetChildren() => Task.FromResult(Array.Empty<NodeSummary>());
+
+    protected override void OnDefined(string[] childIds)
+    {
+    }
+
+    protected override NodeSummary Compute(NodeDefinition definition, DateTimeOffset now, long version) =>
+        SummaryBuilder.ForDistrict(definition, State.Assets.Values, now, version);
+
+    /// <summary>True when an asset counted as live at <paramref name="computedAt"/> has gone silent by <paramref name="now"/>.</summary>
+    protected override bool ExpiredSince(DateTimeOffset computedAt, DateTimeOffset now)
+    {
+        foreach (var asset in State.Assets.Values)
+        {
+            if (asset.SilentAfter > computedAt && asset.SilentAfter <= now)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts.Rollup;
+using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Grains.Storage;
+
+namespace UrbanTwin.Grains.Rollup;
+
+[GenerateSerializer, Alias("ut.RegionState")]
+public sealed class RegionState : AggregateState
+{
+    [Id(0)] public string[] ChildIds { get; set; } = [];
+    /// <summary>Each child's latest summary, keyed by child id: replaced on every push.</summary>
+    [Id(1)] public Dictionary<string, NodeSummary> Children { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A node whose children are nodes: city, cluster or province.</summary>
+public abstract class RegionGrain(IPersistentState<RegionState> store, TimeProvider clock, IOptions<RollupOptions> options, ILogger logger)
+    : AggregateGrain<RegionState>(store, clock, options, logger), IRegionGrain
+{
+    public Task ReportChild(NodeSummary child)
+    {
+        if (!State.ChildIds.Contains(child.Id))
+        {
+            return Task.CompletedTask; // not (or no longer) a child of this node
+        }
+        if (State.Children.TryGetValue(child.Id, out var held) && held.Version >= child.Version)
+        {
+            return Task.CompletedTask;
+        }
+        State.Children[child.Id] = child;
+        MarkDirty();
+        return Task.CompletedTask;
+    }
+
+    public override async Task<NodeSummary[]> GetChildren()
+    {
+        var summaries = new NodeSummary[State.ChildIds.Length];
+        var missing = new List<Task>();
+        for (var i = 0; i < summaries.Length; i++)
+        {
+            if (State.Children.TryGetValue(State.ChildIds[i], out var child))
+            {
+                summaries[i] = child;
+            }
+            else
+            {
+                var index = i;
+                missing.Add(FetchAsync(index));
+            }
+        }
+        await Task.WhenAll(missing);
+        return [.. summaries.Where(s => s is not null)];
+
+        // A child that has not pushed yet (just defined): ask it once; its pushes keep it current from then on.
+        async Task FetchAsync(int index)
+        {
+            var id = State.ChildIds[index];
+            var childKind = (NodeKind)((int)State.Definition!.Kind + 1);
+            if (await NodeGrains.Get(GrainFactory, childKind, id).GetSummary() is { } summary)
+            {
+                summaries[index] = summary;
+            }
+        }
+    }
+
+    protected override void OnDefined(string[] childIds)
+    {
+        State.ChildIds = childIds;
+        foreach (var gone in State.Children.Keys.Where(id => !childIds.Contains(id)).ToList())
+        {
+            State.Children.Remove(gone);
+        }
+    }
+
+    protected override NodeSummary Compute(NodeDefinition definition, DateTimeOffset now, long version) =>
+        SummaryBuilder.ForRegion(definition, State.ChildIds, State.Children, now, version);
+}
+
+public sealed class CityGrain(
+    [PersistentState("city", StorageNames.Default)] IPersistentState<RegionState> store,
+    TimeProvider clock, IOptions<RollupOptions> options, ILogger<CityGrain> logger)
+    : RegionGrain(store, clock, options, logger), ICityGrain;
+
+public sealed class ClusterGrain(
+    [PersistentState("cluster", StorageNames.Default)] IPersistentState<RegionState> store,
+    TimeProvider clock, IOptions<RollupOptions> options, ILogger<ClusterGrain> logger)
+    : RegionGrain(store, clock, options, logger), IClusterGrain;
+
+public sealed class ProvinceGrain(
+    [PersistentState("province", StorageNames.Default)] IPersistentState<RegionState> store,
+    TimeProvider clock, IOptions<RollupOptions> options, ILogger<ProvinceGrain> logger)
+    : RegionGrain(store, clock, options, logger), IProvinceGrain;

@@ -1,0 +1,104 @@
+using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Contracts.Rollup;
+using UrbanTwin.Contracts.Topology;
+
+namespace UrbanTwin.Grains.Rollup;
+
+/// <summary>Derives a node's summary from the latest state of its children; pure, so it can be recomputed at will.</summary>
+public static class SummaryBuilder
+{
+    /// <summary>Status as counted: offline once the asset has been silent past its deadline, else its rule status.</summary>
+    public static AssetStatus EffectiveStatus(AssetContribution asset, DateTimeOffset now) =>
+        asset.SilentAfter <= now ? AssetStatus.Offline : asset.Status;
+
+    public static NodeSummary ForDistrict(NodeDefinition definition, IEnumerable<AssetContribution> assets, DateTimeOffset now, long version)
+    {
+        int normal = 0, warning = 0, alarm = 0, offline = 0, warningAlarms = 0, alarmAlarms = 0;
+        var byKind = new Dictionary<string, int>(StringComparer.Ordinal);
+        var metrics = new Dictionary<string, MetricStats>(StringComparer.Ordinal);
+        foreach (var asset in assets)
+        {
+            var status = EffectiveStatus(asset, now);
+            switch (status)
+            {
+                case AssetStatus.Normal: normal++; break;
+                case AssetStatus.Warning: warning++; break;
+                case AssetStatus.Alarm: alarm++; break;
+                default: offline++; break;
+            }
+            byKind[asset.Kind] = byKind.GetValueOrDefault(asset.Kind) + 1;
+            warningAlarms += asset.WarningCount;
+            alarmAlarms += asset.AlarmCount;
+            if (status == AssetStatus.Offline)
+            {
+                continue; // a silent asset's last values are stale: keep them out of the live statistics
+            }
+            foreach (var sample in asset.Latest)
+            {
+                metrics[sample.Metric] = metrics.TryGetValue(sample.Metric, out var s)
+                    ? new MetricStats(s.Count + 1, s.Sum + sample.Value, Math.Min(s.Min, sample.Value), Math.Max(s.Max, sample.Value))
+                    : new MetricStats(1, sample.Value, sample.Value, sample.Value);
+            }
+        }
+
+        return Create(definition, 0, new AssetCounts(normal, warning, alarm, offline, byKind), new AlarmCounts(warningAlarms, alarmAlarms),
+            metrics, IndicatorRollup.Compute(definition.Indicators, [], 0), now, version);
+    }
+
+    public static NodeSummary ForRegion(NodeDefinition definition, string[] childIds, IReadOnlyDictionary<string, NodeSummary> children, DateTimeOffset now, long version)
+    {
+        int normal = 0, warning = 0, alarm = 0, offline = 0, warningAlarms = 0, alarmAlarms = 0;
+        var byKind = new Dictionary<string, int>(StringComparer.Ordinal);
+        var metrics = new Dictionary<string, MetricStats>(StringComparer.Ordinal);
+        var present = new List<NodeSummary>(childIds.Length);
+        foreach (var childId in childIds)
+        {
+            if (!children.TryGetValue(childId, out var child))
+            {
+                continue;
+            }
+            present.Add(child);
+            normal += child.Assets.Normal;
+            warning += child.Assets.Warning;
+            alarm += child.Assets.Alarm;
+            offline += child.Assets.Offline;
+            foreach (var (kind, count) in child.Assets.ByKind)
+            {
+                byKind[kind] = byKind.GetValueOrDefault(kind) + count;
+            }
+            warningAlarms += child.ActiveAlarms.Warning;
+            alarmAlarms += child.ActiveAlarms.Alarm;
+            foreach (var (name, s) in child.Metrics)
+            {
+                metrics[name] = metrics.TryGetValue(name, out var m)
+                    ? new MetricStats(m.Count + s.Count, m.Sum + s.Sum, Math.Min(m.Min, s.Min), Math.Max(m.Max, s.Max))
+                    : s;
+            }
+        }
+
+        return Create(definition, childIds.Length, new AssetCounts(normal, warning, alarm, offline, byKind), new AlarmCounts(warningAlarms, alarmAlarms),
+            metrics, IndicatorRollup.Compute(definition.Indicators, present, childIds.Length), now, version);
+    }
+
+    private static NodeSummary Create(NodeDefinition d, int childCount, AssetCounts assets, AlarmCounts alarms,
+        Dictionary<string, MetricStats> metrics, IndicatorPoint[] indicators, DateTimeOffset now, long version) =>
+        new(d.Id, d.Kind, d.Name, d.NameZh, d.Code, d.ParentId, childCount, d.Location, assets, alarms, metrics, indicators, now, version);
+
+    /// <summary>True when two summaries say the same thing, whatever their version and time: then there is nothing to push.</summary>
+    public static bool SameContent(NodeSummary? a, NodeSummary? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+        return a.Id == b.Id && a.Name == b.Name && a.NameZh == b.NameZh && a.Code == b.Code && a.ParentId == b.ParentId
+            && a.ChildCount == b.ChildCount && Equals(a.Location, b.Location)
+            && a.Assets.Normal == b.Assets.Normal && a.Assets.Warning == b.Assets.Warning
+            && a.Assets.Alarm == b.Assets.Alarm && a.Assets.Offline == b.Assets.Offline
+            && SameEntries(a.Assets.ByKind, b.Assets.ByKind) && a.ActiveAlarms == b.ActiveAlarms
+            && SameEntries(a.Metrics, b.Metrics) && a.Indicators.SequenceEqual(b.Indicators);
+    }
+
+    private static bool SameEntries<TValue>(Dictionary<string, TValue> a, Dictionary<string, TValue> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && EqualityComparer<TValue>.Default.Equals(kv.Value, v));
+}

@@ -1,0 +1,56 @@
+namespace UrbanTwin.Grains.Storage;
+
+/// <summary>
+/// Write-behind for a grain's live state: <see cref="Request"/> arms a one-shot grain timer that runs the write
+/// after the flush window, so a burst of updates costs one storage write. The timer runs on the grain's own
+/// scheduler, never concurrently with a grain call. Failed writes re-arm, so nothing pending is dropped.
+/// </summary>
+internal sealed class DeferredWrite
+{
+    private readonly IGrainTimer _timer;
+    private readonly TimeSpan _delay;
+    private readonly Func<Task> _write;
+    private bool _armed;
+
+    public DeferredWrite(IGrainBase grain, TimeSpan delay, Func<Task> write)
+    {
+        _delay = delay;
+        _write = write;
+        _timer = grain.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+    }
+
+    public bool Pending => _armed;
+
+    public void Request()
+    {
+        if (!_armed)
+        {
+            _armed = true;
+            _timer.Change(_delay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Writes now if a write is pending (deactivation, shutdown).</summary>
+    public async Task FlushAsync()
+    {
+        if (_armed)
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            await OnTimerAsync();
+        }
+    }
+
+    private async Task OnTimerAsync()
+    {
+        _armed = false;
+        try
+        {
+            await _write();
+        }
+        catch
+        {
+            Request(); // keep the state pending and try again after another window
+            throw;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace UrbanTwin.Grains.Topology;
+
+/// <summary>
+/// UrbanTwin's topology format: a flat list of nodes, each naming its parent. It is what <c>PUT /api/v1/topology</c>
+/// accepts and what the reference Shanxi topology ships as. Every field is nullable here so that validation,
+/// not deserialization, names what is missing.
+/// </summary>
+public sealed class TopologyDocument
+{
+    public string? Name { get; set; }
+    public string? Description { get; set; }
+    public List<TopologyNode?>? Nodes { get; set; }
+
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        AllowDuplicateProperties = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        MaxDepth = 16,
+    };
+}
+
+public sealed class TopologyNode
+{
+    public string? Id { get; set; }
+    public string? Kind { get; set; }
+    public string? ParentId { get; set; }
+    public string? Code { get; set; }
+    public string? Name { get; set; }
+    public string? NameZh { get; set; }
+    public GeoPointDocument? Location { get; set; }
+    public List<string?>? Tags { get; set; }
+    public Dictionary<string, string?>? Attributes { get; set; }
+    public List<IndicatorDocument?>? Indicators { get; set; }
+}
+
+public sealed class GeoPointDocument
+{
+    public double? Lng { get; set; }
+    public double? Lat { get; set; }
+}
+
+public sealed class IndicatorDocument
+{
+    public string? Name { get; set; }
+    public int? Year { get; set; }
+    public double? Value { get; set; }
+    public string? Source { get; set; }
+}

@@ -1,0 +1,89 @@
+using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Grains.Storage;
+
+namespace UrbanTwin.Grains.Topology;
+
+[GenerateSerializer, Alias("ut.TopologyState")]
+public sealed class TopologyState
+{
+    /// <summary>Nodes in import order: children are listed in the order they were first imported.</summary>
+    [Id(0)] public List<NodeDefinition> Nodes { get; set; } = [];
+    [Id(1)] public long Version { get; set; }
+}
+
+/// <summary>
+/// The authoritative node tree. Imports are validated against the merged tree and applied whole or not at all;
+/// the node grains then receive their definitions and child lists.
+/// </summary>
+public sealed class TopologyGrain(
+    [PersistentState("topology", StorageNames.Default)] IPersistentState<TopologyState> store) : Grain, ITopologyGrain
+{
+    private Dictionary<string, NodeDefinition> _byId = new(StringComparer.Ordinal);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _byId = store.State.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        return Task.CompletedTask;
+    }
+
+    public async Task<TopologyImportResult> Import(NodeDefinition[] nodes)
+    {
+        var errors = TopologyValidator.CheckTree(_byId, nodes);
+        if (errors.Count > 0)
+        {
+            return new TopologyImportResult([.. errors], 0, 0, 0, store.State.Version);
+        }
+
+        int created = 0, updated = 0, unchanged = 0;
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            if (!_byId.TryGetValue(node.Id, out var held))
+            {
+                store.State.Nodes.Add(node);
+                created++;
+            }
+            else if (!NodeDefinitions.Same(held, node))
+            {
+                store.State.Nodes[store.State.Nodes.FindIndex(n => n.Id == node.Id)] = node;
+                updated++;
+                if (held.ParentId is { } oldParent && oldParent != node.ParentId)
+                {
+                    touched.Add(oldParent);
+                }
+            }
+            else
+            {
+                unchanged++;
+            }
+            _byId[node.Id] = node;
+            touched.Add(node.Id);
+            if (node.ParentId is { } parent)
+            {
+                touched.Add(parent);
+            }
+        }
+
+        if (created + updated > 0)
+        {
+            store.State.Version++;
+            await store.WriteStateAsync();
+        }
+
+        // Define every node the document names (and every parent whose child list may have changed), even the
+        // unchanged ones: Define is idempotent, and this repairs a node whose earlier Define did not arrive.
+        var childrenOf = store.State.Nodes.Where(n => n.ParentId is not null).GroupBy(n => n.ParentId!)
+            .ToDictionary(g => g.Key, g => g.Select(n => n.Id).ToArray(), StringComparer.Ordinal);
+        await Task.WhenAll(touched.Select(id =>
+        {
+            var node = _byId[id];
+            return NodeGrains.Get(GrainFactory, node.Kind, id).Define(node, childrenOf.GetValueOrDefault(id) ?? []);
+        }));
+
+        return new TopologyImportResult([], created, updated, unchanged, store.State.Version);
+    }
+
+    public Task<TopologySnapshot> GetSnapshot() => Task.FromResult(new TopologySnapshot(store.State.Version, [.. store.State.Nodes]));
+
+    public Task<long> GetVersion() => Task.FromResult(store.State.Version);
+}
