@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every test project in Release and ends with "N passed, N failed".
+# Installs missing prerequisites first (apt-get, when run as root): redis-server for the cluster tests,
+# chromium and CJK fonts for the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+install_missing() {
+  local missing=()
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "Installing ${missing[*]}"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      echo "Missing ${missing[*]}: install them (apt-get install ${missing[*]}) and run again." >&2
+      exit 1
+    fi
+  fi
+  command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (dotnet on PATH)." >&2; exit 1; }
+}
+
+install_missing
+dotnet build UrbanTwin.sln -c Release -warnaserror -nologo -v quiet
+
+passed=0
+failed=0
+status=0
+results=$(mktemp -d)
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  echo "== $name"
+  if ! dotnet test "$project" -c Release --no-build --nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" 2>&1 \
+      | grep -E "^(Passed|Failed|Skipped)!|^\s+Failed |Error Message|Assert|Expected|Actual" ; then
+    :
+  fi
+  trx="$results/$name.trx"
+  if [ ! -f "$trx" ]; then
+    echo "no results for $name" >&2
+    failed=$((failed + 1)); status=1; continue
+  fi
+  p=$(grep -o 'passed="[0-9]*"' "$trx" | head -1 | grep -o '[0-9]*')
+  f=$(grep -o 'failed="[0-9]*"' "$trx" | head -1 | grep -o '[0-9]*')
+  passed=$((passed + p))
+  failed=$((failed + f))
+  [ "$f" = 0 ] || status=1
+done
+rm -rf "$results"
+echo "$passed passed, $failed failed"
+exit $status

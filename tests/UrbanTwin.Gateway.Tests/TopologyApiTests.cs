@@ -1,0 +1,49 @@
+using System.Net;
+using System.Text;
+using static UrbanTwin.Gateway.Tests.GatewayFixture;
+
+namespace UrbanTwin.Gateway.Tests;
+
+[Collection(GatewayCollection.Name)]
+public class TopologyApiTests(GatewayFixture gateway)
+{
+    private readonly HttpClient _http = gateway.CreateClient();
+
+    private Task<HttpResponseMessage> Put(string body) =>
+        _http.PutAsync("/api/v1/topology", new StringContent(body, Encoding.UTF8, "application/json"));
+
+    [Theory]
+    [InlineData("""{"nodes":[{"id":"new-d","kind":"district","parentId":"nowhere","name":"N"}]}""", "nodes[0].parentId")]
+    [InlineData("""{"nodes":[{"id":"new-d","kind":"district","parentId":"central","name":"N"}]}""", "nodes[0].parentId")]
+    [InlineData("""{"nodes":[{"id":"new-d","kind":"borough","parentId":"taiyuan","name":"N"}]}""", "nodes[0].kind")]
+    [InlineData("""{"nodes":[{"id":"New D","kind":"district","parentId":"taiyuan","name":"N"}]}""", "nodes[0].id")]
+    [InlineData("""{"nodes":[{"id":"new-d","kind":"district","parentId":"taiyuan","name":"N","code":"140105"}]}""", "nodes[0].code")]
+    [InlineData("""{"nodes":[{"id":"new-d","kind":"district","parentId":"taiyuan","name":"N","location":{"lng":1,"lat":91}}]}""", "nodes[0].location.lat")]
+    [InlineData("""{"nodes":[{"id":"new-d","kind":"district","parentId":"taiyuan"}]}""", "nodes[0].name")]
+    [InlineData("""{"nodes":[{"id":"new-d","kind":"district","parentId":"taiyuan","name":"N","indicators":[{"name":"population","year":2020,"value":-5}]}]}""", "nodes[0].indicators[0].value")]
+    [InlineData("""{"nodes":[]}""", "nodes")]
+    [InlineData("""{"nodes":[{"id":"new-d","kind":"district","parentId":"taiyuan","name":7}]}""", "$.nodes[0].name")]
+    public async Task A_bad_document_is_400_naming_the_field_and_changes_nothing(string document, string field)
+    {
+        var before = await _http.GetStringAsync("/api/v1/topology");
+        var response = await Put(document);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await Json(response);
+        Assert.True(problem["errors"]![field] is not null, $"expected an error on {field}: {problem}");
+        Assert.Equal(before, await _http.GetStringAsync("/api/v1/topology"));
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/v1/nodes/new-d")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Importing_a_new_district_is_idempotent_and_shows_under_its_city()
+    {
+        const string document = """{"nodes":[{"id":"shuozhou-test-zone","kind":"district","parentId":"shuozhou","name":"Test Zone","location":{"lng":112.4,"lat":39.3}}]}""";
+        var first = await Json(await Put(document));
+        var second = await Json(await Put(document));
+        Assert.Equal(0, (int)second["created"]! + (int)second["updated"]!);
+        Assert.Equal(1, (int)second["unchanged"]!);
+        Assert.Equal((long)first["version"]!, (long)second["version"]!);
+        var children = await Json(await _http.GetAsync("/api/v1/nodes/shuozhou/children"));
+        Assert.Contains(children["items"]!.AsArray(), c => (string?)c!["id"] == "shuozhou-test-zone");
+    }
+}
