@@ -80,3 +80,33 @@ public class AssetGrainTests(ClusterFixture fixture)
         Assert.Equal(AssetStatus.Warning, (await grain.Get())!.Status);
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public class OfflineTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task An_asset_silent_for_three_reporting_intervals_counts_as_offline_until_it_reports_again()
+    {
+        // A 1-second reporting interval, so three silent intervals pass quickly; the wait is by condition.
+        const string id = "test-offline-flood-1";
+        var grain = fixture.Client.GetGrain<IAssetGrain>(id);
+        await grain.Register(new AssetDefinition(id, "waterlogging-point", "lvliang-lishi", "test underpass", new GeoPoint(111.1, 37.5), 1, [], []));
+        var heardFrom = DateTime.UtcNow; // the grain records "last heard" during the call, so not before this
+        await grain.Apply([new Reading(DateTimeOffset.UtcNow, null, [new MetricSample("waterDepth", 20)])]);
+        var district = fixture.Client.GetGrain<IDistrictGrain>("lvliang-lishi");
+
+        await Eventually.Until(() => grain.Get(), s => s!.Status == AssetStatus.Offline, TimeSpan.FromSeconds(15), "the asset going offline");
+        Assert.True(DateTime.UtcNow - heardFrom >= TimeSpan.FromSeconds(3), "offline must not come before three silent intervals");
+        var page = await Eventually.Until(() => district.SearchAssets(new AssetQuery(null, AssetStatus.Offline, null, 100)),
+            p => p.Items.Any(i => i.Id == id), TimeSpan.FromSeconds(5), "the district counting it offline");
+        Assert.Single(page.Items, i => i.Id == id);
+        var city = await Eventually.Until(() => fixture.Client.GetGrain<ICityGrain>("lvliang").GetSummary(),
+            s => s!.Assets.Offline >= 1, TimeSpan.FromSeconds(5), "the city counting it offline");
+        Assert.True(city!.Assets.Offline >= 1);
+
+        await grain.Apply([new Reading(DateTimeOffset.UtcNow, null, [new MetricSample("waterDepth", 0)])]);
+        Assert.Equal(AssetStatus.Normal, (await grain.Get())!.Status);
+        var after = await district.SearchAssets(new AssetQuery(null, AssetStatus.Offline, null, 100));
+        Assert.DoesNotContain(after.Items, i => i.Id == id);
+    }
+}
