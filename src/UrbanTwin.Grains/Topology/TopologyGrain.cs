@@ -36,16 +36,18 @@ public sealed class TopologyGrain(
 
         int created = 0, updated = 0, unchanged = 0;
         var touched = new HashSet<string>(StringComparer.Ordinal);
+        var merged = new List<NodeDefinition>(store.State.Nodes);
+        var byId = new Dictionary<string, NodeDefinition>(_byId, StringComparer.Ordinal);
         foreach (var node in nodes)
         {
-            if (!_byId.TryGetValue(node.Id, out var held))
+            if (!byId.TryGetValue(node.Id, out var held))
             {
-                store.State.Nodes.Add(node);
+                merged.Add(node);
                 created++;
             }
             else if (!NodeDefinitions.Same(held, node))
             {
-                store.State.Nodes[store.State.Nodes.FindIndex(n => n.Id == node.Id)] = node;
+                merged[merged.FindIndex(n => n.Id == node.Id)] = node;
                 updated++;
                 if (held.ParentId is { } oldParent && oldParent != node.ParentId)
                 {
@@ -56,7 +58,7 @@ public sealed class TopologyGrain(
             {
                 unchanged++;
             }
-            _byId[node.Id] = node;
+            byId[node.Id] = node;
             touched.Add(node.Id);
             if (node.ParentId is { } parent)
             {
@@ -66,8 +68,19 @@ public sealed class TopologyGrain(
 
         if (created + updated > 0)
         {
-            store.State.Version++;
-            await store.WriteStateAsync();
+            // Durable first: the grain's view changes only once storage has the new tree.
+            var (previousNodes, previousVersion) = (store.State.Nodes, store.State.Version);
+            (store.State.Nodes, store.State.Version) = (merged, previousVersion + 1);
+            try
+            {
+                await store.WriteStateAsync();
+            }
+            catch
+            {
+                (store.State.Nodes, store.State.Version) = (previousNodes, previousVersion);
+                throw;
+            }
+            _byId = byId;
         }
 
         // Define every node the document names (and every parent whose child list may have changed), even the
