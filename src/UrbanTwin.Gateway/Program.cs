@@ -13,9 +13,10 @@ using UrbanTwin.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddEmbeddedSilo();
+builder.AddOrleans();
 
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
 builder.Services.AddOpenApi();
 builder.Services.AddSingleton(TimeProvider.System);
@@ -24,9 +25,6 @@ builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSecti
 builder.Services.AddOptions<SimulationOptions>().Bind(builder.Configuration.GetSection(SimulationOptions.Section));
 builder.Services.AddSingleton<NodeDirectory>();
 builder.Services.AddSingleton<TelemetryIngestor>();
-builder.Services.AddSingleton<ReferenceSeeder>();
-builder.Services.AddSingleton<SeedingState>();
-builder.Services.AddHostedService<StartupSeeding>();
 builder.Services.AddHostedService<TelemetryFeed>();
 builder.Services.AddHealthChecks()
     .AddCheck<SeedingHealthCheck>("seeding", tags: [ServiceDefaultsExtensions.ReadyTag])

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using UrbanTwin.Gateway.Hosting;
+using UrbanTwin.Grains.Seeding;
 
 namespace UrbanTwin.Gateway.Tests;
 

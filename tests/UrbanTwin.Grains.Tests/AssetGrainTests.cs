@@ -49,6 +49,27 @@ public class AssetGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_redelivered_latest_reading_is_accepted_again_and_changes_nothing_but_a_conflicting_one_is_refused()
+    {
+        var grain = await NewGasAsset("test-redelivery-gas-1");
+        var t = DateTimeOffset.UtcNow.AddSeconds(-30);
+        Assert.True((await grain.Apply([At(t, 7, ("gasLel", 12))], Ack.Durable))[0].IsAccepted);
+        var before = (await grain.Get())!;
+
+        // A client that lost the answer (timeout, 503) sends the same item again: not an error, not a second update.
+        Assert.True((await grain.Apply([At(t, 7, ("gasLel", 12))], Ack.Durable))[0].IsAccepted);
+        var after = (await grain.Get())!;
+        Assert.Equal(before.Version, after.Version);
+        Assert.Equal(12, after.Readings["gasLel"].Value);
+
+        // The same seq and ts with another value is not a retry: it is refused.
+        Assert.Equal(RejectionReasons.DuplicateSeq, (await grain.Apply([At(t, 7, ("gasLel", 13))]))[0].Reason);
+        // An older reading than the latest is still refused.
+        Assert.Equal(RejectionReasons.StaleTimestamp, (await grain.Apply([At(t.AddSeconds(-1), 6, ("gasLel", 12))]))[0].Reason);
+        Assert.Equal(12, (await grain.Get())!.Readings["gasLel"].Value);
+    }
+
+    [Fact]
     public async Task A_bad_item_does_not_affect_the_good_items_around_it()
     {
         var grain = await NewGasAsset("test-rejections-gas-2");

@@ -19,6 +19,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Default);
+            silo.AddMemoryGrainStorage(StorageNames.Live);
             silo.AddUrbanTwinGrains(new ConfigurationBuilder().Build());
         });
         Cluster = builder.Build();

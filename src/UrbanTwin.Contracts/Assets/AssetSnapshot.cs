@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using UrbanTwin.Contracts.Topology;
 
 namespace UrbanTwin.Contracts.Assets;
@@ -29,9 +30,20 @@ public interface IAssetGrain : IGrainWithStringKey
     [Alias("Register")]
     Task<RegistrationOutcome> Register(AssetDefinition definition);
 
-    /// <summary>Applies readings in order; one outcome per reading. A rejected reading changes nothing.</summary>
+    /// <summary>
+    /// Applies readings in order; one outcome per reading. A rejected reading changes nothing. With
+    /// <see cref="Ingest.Ack.Durable"/> the accepted ones are in storage before the answer; if storage fails they
+    /// come back as <c>unavailable</c> (retry them: a redelivered latest reading is accepted again, not refused).
+    /// </summary>
     [Alias("Apply")]
-    Task<Ingest.ReadingOutcome[]> Apply(Ingest.Reading[] readings);
+    Task<Ingest.ReadingOutcome[]> Apply(Ingest.Reading[] readings, Ingest.Ack ack = Ingest.Ack.Accepted);
+
+    /// <summary>
+    /// Tells the district this asset's contribution again (used to heal roll-ups after a restart). One-way: the
+    /// district asking must not wait on an asset that may be waiting on the district.
+    /// </summary>
+    [Alias("Refresh"), OneWay]
+    Task Refresh();
 
     /// <summary>The asset's state, or null when it was never registered.</summary>
     [Alias("Get")]

@@ -35,4 +35,6 @@ public static class RejectionReasons
     public const string StaleTimestamp = "stale-timestamp";
     public const string DuplicateSeq = "duplicate-seq";
     public const string InvalidSeq = "invalid-seq";
+    /// <summary>Not acknowledged: the asset or storage could not be reached. Safe to retry.</summary>
+    public const string Unavailable = "unavailable";
 }

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using UrbanTwin.Contracts.Rollup;
 
 namespace UrbanTwin.Contracts.Topology;
@@ -10,21 +11,35 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("Define")]
     Task Define(NodeDefinition definition, string[] childIds);
 
-    /// <summary>The node's current summary, or null when the node was never defined.</summary>
-    [Alias("GetSummary")]
+    /// <summary>
+    /// The node's current summary, or null when the node was never defined. Interleaves: a parent asks a child for
+    /// its summary while that child may be waiting on the parent to take its push.
+    /// </summary>
+    [Alias("GetSummary"), AlwaysInterleave]
     Task<NodeSummary?> GetSummary();
 
     /// <summary>The latest summaries of the node's child nodes (empty for a district).</summary>
     [Alias("GetChildren")]
     Task<NodeSummary[]> GetChildren();
+
+    /// <summary>
+    /// Pushes the node's summary to its parent again. A parent calls it on its children when it activates, so a
+    /// roll-up whose write-behind was lost in a crash heals by itself. One-way: the parent must not wait on a child
+    /// that may itself be waiting on the parent.
+    /// </summary>
+    [Alias("Refresh"), OneWay]
+    Task Refresh();
 }
 
 /// <summary>A node whose children are nodes: it keeps each child's latest summary, replaced on every push.</summary>
 [Alias("ut.IRegionGrain")]
 public interface IRegionGrain : INodeGrain
 {
-    /// <summary>A child's summary; an older version than the one held is ignored.</summary>
-    [Alias("ReportChild")]
+    /// <summary>
+    /// A child's summary; an older version than the one held is ignored. One-way: a child never waits on its
+    /// parent (whose silo may have just died); a lost push is healed by the next one or the parent's activation.
+    /// </summary>
+    [Alias("ReportChild"), OneWay]
     Task ReportChild(NodeSummary child);
 }
 
@@ -44,6 +59,13 @@ public interface IDistrictGrain : INodeGrain
     /// <summary>Replaces the asset's entry when the contribution is newer than the one held; never adds to a total.</summary>
     [Alias("Report")]
     Task Report(Assets.AssetContribution contribution);
+
+    /// <summary>
+    /// <see cref="Report"/> without waiting: readings never wait on the roll-up, and an asset is never held up by a
+    /// district whose silo just died. A lost update is healed by the next one, or by the district's activation.
+    /// </summary>
+    [Alias("Update"), OneWay]
+    Task Update(Assets.AssetContribution contribution);
 
     /// <summary>Drops the asset (it moved to another district), unless a newer contribution has arrived since.</summary>
     [Alias("Remove")]

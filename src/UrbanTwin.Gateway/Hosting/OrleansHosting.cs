@@ -1,24 +1,43 @@
+using Orleans.Configuration;
+using StackExchange.Redis;
 using UrbanTwin.Grains.Hosting;
-using UrbanTwin.Grains.Storage;
+using UrbanTwin.Grains.Seeding;
 
 namespace UrbanTwin.Gateway.Hosting;
 
 public static class OrleansHosting
 {
     /// <summary>
-    /// Embedded mode: a silo co-hosted in the gateway process, in-memory storage, localhost clustering. Ports are
-    /// configurable (<c>Orleans:SiloPort</c>, <c>Orleans:GatewayPort</c>) so several instances can share a machine.
+    /// Cluster mode when <c>ConnectionStrings:Redis</c> is set: the gateway is an Orleans client of the silos found in
+    /// Redis (the silos seed the reference data). Otherwise embedded mode: a silo co-hosted in this process with
+    /// state in memory, seeded here. Returns the mode's name for logs and health details.
     /// </summary>
-    public static WebApplicationBuilder AddEmbeddedSilo(this WebApplicationBuilder builder)
+    public static string AddOrleans(this WebApplicationBuilder builder)
     {
-        var siloPort = builder.Configuration.GetValue("Orleans:SiloPort", 11111);
-        var gatewayPort = builder.Configuration.GetValue("Orleans:GatewayPort", 30000);
-        builder.UseOrleans(silo =>
+        var configuration = builder.Configuration;
+        var seeding = new SeedingState();
+        builder.Services.AddSingleton(seeding);
+        if (ClusterSettings.RedisConnectionString(configuration) is { } redis)
         {
-            silo.UseLocalhostClustering(siloPort, gatewayPort);
-            silo.AddMemoryGrainStorage(StorageNames.Default);
-            silo.AddUrbanTwinGrains(builder.Configuration);
-        });
-        return builder;
+            builder.UseOrleansClient(client =>
+            {
+                client.Configure<ClusterOptions>(o => ClusterSettings.Apply(o, configuration));
+                client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+                // Silos may start after the gateway (or all be restarting): keep trying; readiness says so meanwhile.
+                client.UseConnectionRetryFilter(async (_, ct) =>
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                    return !ct.IsCancellationRequested;
+                });
+            });
+            seeding.Complete("cluster mode: the silos seed the reference data");
+            return "cluster";
+        }
+
+        var siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
+        var gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
+        builder.UseOrleans(silo => silo.UseUrbanTwinInMemory(siloPort, gatewayPort).AddUrbanTwinGrains(configuration));
+        builder.Services.AddHostedService<StartupSeeding>();
+        return "embedded";
     }
 }

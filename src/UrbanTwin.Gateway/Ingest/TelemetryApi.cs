@@ -1,22 +1,32 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts.Ingest;
 using UrbanTwin.Gateway.Http;
 
 namespace UrbanTwin.Gateway.Ingest;
 
 public static class TelemetryApi
 {
+    /// <summary>What a client should wait before retrying a durable batch that storage did not confirm.</summary>
+    public const int RetryAfterSeconds = 1;
+
     public static RouteGroupBuilder MapTelemetryApi(this RouteGroupBuilder api)
     {
         api.MapPost("/telemetry", Post).WithTags("Telemetry")
             .WithSummary("A batch of readings (JSON array or NDJSON). 200 when all were accepted, 207 with per-item reasons otherwise.")
+            .WithDescription("ack=accepted (default): applied to live state, persisted within Storage:FlushInterval. " +
+                "ack=durable: answered only once every accepted item is in Redis; 503 with Retry-After when storage did not confirm.")
             .Accepts<TelemetryItemDocument[]>("application/json", "application/x-ndjson");
         return api;
     }
 
-    private static async Task<Results<Ok<IngestResponse>, JsonHttpResult<IngestResponse>, ValidationProblem, ProblemHttpResult>> Post(
-        HttpRequest request, TelemetryIngestor ingestor, IOptions<IngestOptions> options, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Post(
+        HttpRequest request, TelemetryIngestor ingestor, IOptions<IngestOptions> options, TimeProvider clock, CancellationToken ct, string? ack = null)
     {
+        if (ParseAck(ack) is not { } mode)
+        {
+            return Problems.Invalid("ack", $"must be 'accepted' or 'durable', not '{ack}'");
+        }
         var limits = options.Value;
         var body = await RequestBody.ReadAsync(request, limits.MaxBodyBytes, ct);
         if (body is null)
@@ -30,9 +40,25 @@ public static class TelemetryApi
         {
             return error.StatusCode == StatusCodes.Status413PayloadTooLarge ? Problems.TooLarge(error.Message) : Problems.Invalid(error.Field, error.Message);
         }
-        var response = await ingestor.IngestAsync(items);
+        var response = await ingestor.IngestAsync(items, mode);
+        if (mode == Ack.Durable && response.Unavailable > 0)
+        {
+            // Never a false acknowledgement: the whole batch is answered as not done. Retrying all of it is safe
+            // (a redelivered latest reading is accepted again); the body says which items were not confirmed.
+            request.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not durable",
+                detail: $"{response.Unavailable} of {items.Count} items could not be confirmed in storage; retry the batch.",
+                extensions: new Dictionary<string, object?> { ["accepted"] = response.Accepted, ["rejected"] = response.Rejected });
+        }
         return response.Rejected.Length == 0 ? TypedResults.Ok(response) : TypedResults.Json(response, statusCode: StatusCodes.Status207MultiStatus);
     }
+
+    private static Ack? ParseAck(string? value) => value switch
+    {
+        null or "" or "accepted" => Ack.Accepted,
+        "durable" => Ack.Durable,
+        _ => null,
+    };
 }
 
 /// <summary>The shape of one telemetry item, for the OpenAPI document (the parser reads the body itself).</summary>

@@ -5,7 +5,11 @@ namespace UrbanTwin.Gateway.Ingest;
 
 public sealed record IngestRejection(int Index, string? AssetId, string Reason, string Detail);
 
-public sealed record IngestResponse(int Accepted, IngestRejection[] Rejected);
+public sealed record IngestResponse(int Accepted, IngestRejection[] Rejected)
+{
+    /// <summary>Items that were not acknowledged because the cluster or its storage did not answer: retry them.</summary>
+    public int Unavailable => Rejected.Count(r => r.Reason == RejectionReasons.Unavailable);
+}
 
 /// <summary>
 /// Delivers a parsed batch: items are grouped per asset (in batch order) and each asset gets one grain call
@@ -13,9 +17,7 @@ public sealed record IngestResponse(int Accepted, IngestRejection[] Rejected);
 /// </summary>
 public sealed class TelemetryIngestor(IGrainFactory grains, ILogger<TelemetryIngestor> logger)
 {
-    public const string Unavailable = "unavailable";
-
-    public async Task<IngestResponse> IngestAsync(IReadOnlyList<ParsedItem> items)
+    public async Task<IngestResponse> IngestAsync(IReadOnlyList<ParsedItem> items, Ack ack = Ack.Accepted)
     {
         var outcomes = new ReadingOutcome[items.Count];
         var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -37,7 +39,7 @@ public sealed class TelemetryIngestor(IGrainFactory grains, ILogger<TelemetryIng
             var readings = group.Value.Select(i => items[i].Reading!).ToArray();
             try
             {
-                var results = await grains.GetGrain<IAssetGrain>(group.Key).Apply(readings);
+                var results = await grains.GetGrain<IAssetGrain>(group.Key).Apply(readings, ack);
                 for (var k = 0; k < results.Length; k++)
                 {
                     outcomes[group.Value[k]] = results[k];
@@ -45,11 +47,11 @@ public sealed class TelemetryIngestor(IGrainFactory grains, ILogger<TelemetryIng
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Not acknowledged: the client may retry these items (a retry of an applied one is refused as stale).
+                // Not acknowledged: the client may retry these items (a redelivered latest reading is accepted again).
                 logger.LogWarning(ex, "Delivering {Count} readings to asset {AssetId} failed", readings.Length, group.Key);
                 foreach (var i in group.Value)
                 {
-                    outcomes[i] = ReadingOutcome.Reject(Unavailable, "the asset could not be reached; retry the item");
+                    outcomes[i] = ReadingOutcome.Reject(RejectionReasons.Unavailable, "the asset could not be reached; retry the item");
                 }
             }
         }));

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Ingest;
-using UrbanTwin.Gateway.Hosting;
+using UrbanTwin.Grains.Seeding;
 using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Grains.Simulation;
 using UrbanTwin.Grains.Topology;

@@ -11,28 +11,40 @@ namespace UrbanTwin.Grains.Assets;
 
 /// <summary>
 /// One infrastructure asset: applies readings with its kind's rules and tells its district its contribution.
-/// Registration is written through; readings are written behind within the flush window.
+/// Registration is written through; readings are written behind within the flush window, or before the answer
+/// when the caller asks for a durable acknowledgement.
 /// </summary>
 public sealed class AssetGrain(
-    [PersistentState("asset", StorageNames.Default)] IPersistentState<AssetState> store,
+    [PersistentState("asset", StorageNames.Live)] IPersistentState<AssetState> store,
     TimeProvider clock,
     IOptions<RollupOptions> options,
+    IOptions<StorageOptions> storage,
     ILogger<AssetGrain> logger) : Grain, IAssetGrain
 {
     private DeferredWrite _write = null!;
+    private IGrainTimer _report = null!;
     private bool _contributionPending;
 
     private AssetState State => store.State;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _write = new DeferredWrite(this, options.Value.FlushInterval, FlushAsync);
+        _write = new DeferredWrite(this, storage.Value.FlushInterval, FlushAsync);
+        _report = this.RegisterGrainTimer(() => { Notify(); return Task.CompletedTask; },
+            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        if (State.Definition is not null)
+        {
+            // Coming back after a crash or a move: the district may hold a contribution this silo never persisted
+            // (lost write-behind). A fresh version outranks it, and the report right after activation replaces it.
+            State.Version = Versions.Next(State.Version, clock);
+            ReportSoon();
+        }
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        await _write.FlushAsync();
+        await _write.FlushAsync(); // graceful shutdown, rebalancing and idle collection lose nothing
     }
 
     public async Task<RegistrationOutcome> Register(AssetDefinition definition)
@@ -69,7 +81,7 @@ public sealed class AssetGrain(
         return previous is null ? RegistrationOutcome.Created : RegistrationOutcome.Updated;
     }
 
-    public async Task<ReadingOutcome[]> Apply(Reading[] readings)
+    public async Task<ReadingOutcome[]> Apply(Reading[] readings, Ack ack = Ack.Accepted)
     {
         var outcomes = new ReadingOutcome[readings.Length];
         var definition = State.Definition;
@@ -83,6 +95,11 @@ public sealed class AssetGrain(
         var accepted = 0;
         for (var i = 0; i < readings.Length; i++)
         {
+            if (IsRedelivery(readings[i]))
+            {
+                outcomes[i] = ReadingOutcome.Accepted; // already applied: acknowledged again, applied once
+                continue;
+            }
             outcomes[i] = Check(kind, readings[i]);
             if (outcomes[i].IsAccepted)
             {
@@ -96,9 +113,34 @@ public sealed class AssetGrain(
             State.LastHeardAt = clock.GetUtcNow();
             State.Version = Versions.Next(State.Version, clock);
             _write.Request();
-            await ReportAsync();
+        }
+        if (ack == Ack.Durable && _write.Pending && !await TryWriteNowAsync())
+        {
+            // Applied here but not in storage: not acknowledged. The write stays pending, and a retry of the same
+            // items is accepted again (a redelivered latest reading is not a duplicate), so retrying is safe.
+            for (var i = 0; i < outcomes.Length; i++)
+            {
+                if (outcomes[i].IsAccepted)
+                {
+                    outcomes[i] = ReadingOutcome.Reject(RejectionReasons.Unavailable, "storage did not confirm the write; retry the item");
+                }
+            }
+        }
+        if (accepted > 0)
+        {
+            Notify();
         }
         return outcomes;
+    }
+
+    public Task Refresh()
+    {
+        if (State.Definition is not null)
+        {
+            State.Version = Versions.Next(State.Version, clock);
+            ReportSoon();
+        }
+        return Task.CompletedTask;
     }
 
     public Task<AssetSnapshot?> Get()
@@ -152,6 +194,23 @@ public sealed class AssetGrain(
         return ReadingOutcome.Accepted;
     }
 
+    /// <summary>The latest accepted reading sent again (a client retrying after a timeout or a 503): same seq, same ts, same values.</summary>
+    private bool IsRedelivery(Reading reading)
+    {
+        if (reading.Seq is null || reading.Seq != State.LastSeq || reading.Ts != State.LastReadingAt)
+        {
+            return false;
+        }
+        foreach (var sample in reading.Metrics)
+        {
+            if (!State.Metrics.TryGetValue(sample.Metric, out var held) || held.Ts != reading.Ts || !held.Value.Equals(sample.Value))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void Accept(AssetDefinition definition, AssetKindDefinition kind, Reading reading)
     {
         foreach (var sample in reading.Metrics)
@@ -187,7 +246,31 @@ public sealed class AssetGrain(
             warnings, alarms, silentAfter, State.Version, latest, State.LastReadingAt);
     }
 
-    /// <summary>Tells the district; if it cannot be reached now, the next flush tries again.</summary>
+    /// <summary>Reports on a turn of its own, so a caller (a district healing itself) never waits on a call back to it.</summary>
+    private void ReportSoon() => _report.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+
+    private async Task<bool> TryWriteNowAsync()
+    {
+        try
+        {
+            await _write.WriteNowAsync();
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Durable write of asset {AssetId} failed; it stays pending", this.GetPrimaryKeyString());
+            return false;
+        }
+    }
+
+    /// <summary>Tells the district without waiting for it (one-way).</summary>
+    private void Notify()
+    {
+        var definition = State.Definition!;
+        _ = GrainFactory.GetGrain<IDistrictGrain>(definition.NodeId).Update(Contribution(definition));
+    }
+
+    /// <summary>Tells the district and waits (registration); if it cannot be reached now, the next flush tries again.</summary>
     private async Task ReportAsync()
     {
         var definition = State.Definition!;

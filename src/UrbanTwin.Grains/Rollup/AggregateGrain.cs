@@ -18,7 +18,8 @@ public abstract class AggregateState
 /// latest state, and a timer that pushes the summary to the parent only when it changed. Updates from below
 /// only mark the node dirty, so a burst of updates costs one recompute and at most one push per interval.
 /// </summary>
-public abstract class AggregateGrain<TState>(IPersistentState<TState> store, TimeProvider clock, IOptions<RollupOptions> options, ILogger logger)
+public abstract class AggregateGrain<TState>(
+    IPersistentState<TState> store, TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, ILogger logger)
     : Grain, INodeGrain where TState : AggregateState
 {
     private NodeSummary? _current;
@@ -32,10 +33,13 @@ public abstract class AggregateGrain<TState>(IPersistentState<TState> store, Tim
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _write = new DeferredWrite(this, options.Value.FlushInterval, () => store.WriteStateAsync());
+        _write = new DeferredWrite(this, storage.Value.FlushInterval, () => store.WriteStateAsync());
         if (State.Definition is not null)
         {
             StartPublishing();
+            // What this node read from storage may be older than its children (write-behind lost in a crash):
+            // ask them to push again, on a turn of its own so activation does not wait for the whole subtree.
+            this.RegisterGrainTimer(HealAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
         return Task.CompletedTask;
     }
@@ -58,6 +62,12 @@ public abstract class AggregateGrain<TState>(IPersistentState<TState> store, Tim
         StartPublishing();
     }
 
+    public Task Refresh()
+    {
+        _published = null; // the next tick pushes even if nothing changed here
+        return Task.CompletedTask;
+    }
+
     public Task<NodeSummary?> GetSummary() => Task.FromResult(State.Definition is null ? null : Current());
 
     public abstract Task<NodeSummary[]> GetChildren();
@@ -67,6 +77,12 @@ public abstract class AggregateGrain<TState>(IPersistentState<TState> store, Tim
 
     /// <summary>Derives the summary from the children's latest state.</summary>
     protected abstract NodeSummary Compute(NodeDefinition definition, DateTimeOffset now, long version);
+
+    /// <summary>Asks every child (node or asset) to push its latest state again; runs once after activation.</summary>
+    protected abstract Task RefreshChildrenAsync();
+
+    /// <summary>Writes the node's state now: for changes that must not wait for the flush window.</summary>
+    protected Task WriteNowAsync() => _write.WriteNowAsync();
 
     /// <summary>Whether time alone changed the summary (an asset went silent), without any update.</summary>
     protected virtual bool ExpiredSince(DateTimeOffset computedAt, DateTimeOffset now) => false;
@@ -90,31 +106,37 @@ public abstract class AggregateGrain<TState>(IPersistentState<TState> store, Tim
         return _current;
     }
 
+    private async Task HealAsync()
+    {
+        try
+        {
+            await RefreshChildrenAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Node {NodeId} could not ask all its children to refresh; their next updates will heal it",
+                this.GetPrimaryKeyString());
+        }
+    }
+
     private void StartPublishing()
     {
         _publishTimer ??= this.RegisterGrainTimer(PublishAsync, new GrainTimerCreationOptions(options.Value.PublishInterval, options.Value.PublishInterval));
     }
 
-    private async Task PublishAsync()
+    private Task PublishAsync()
     {
         if (State.Definition is not { ParentId: { } parentId } definition)
         {
-            return; // the province: nothing above it
+            return Task.CompletedTask; // the province: nothing above it
         }
         var summary = Current();
-        if (SummaryBuilder.SameContent(summary, _published))
+        if (!SummaryBuilder.SameContent(summary, _published))
         {
-            return;
-        }
-        try
-        {
-            await Parent(definition.Kind, parentId).ReportChild(summary);
+            _ = Parent(definition.Kind, parentId).ReportChild(summary); // one-way
             _published = summary;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning(ex, "Node {NodeId} could not push its summary to {ParentId}; will retry", definition.Id, parentId);
-        }
+        return Task.CompletedTask;
     }
 
     private IRegionGrain Parent(NodeKind kind, string parentId) => kind switch

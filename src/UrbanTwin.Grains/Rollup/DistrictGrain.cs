@@ -19,34 +19,38 @@ public sealed class DistrictGrain(
     [PersistentState("district", StorageNames.Default)] IPersistentState<DistrictState> store,
     TimeProvider clock,
     IOptions<RollupOptions> options,
-    ILogger<DistrictGrain> logger) : AggregateGrain<DistrictState>(store, clock, options, logger), IDistrictGrain
+    IOptions<StorageOptions> storage,
+    ILogger<DistrictGrain> logger) : AggregateGrain<DistrictState>(store, clock, options, storage, logger), IDistrictGrain
 {
     private string[]? _sortedIds;
 
-    public Task Report(AssetContribution contribution)
+    public async Task Report(AssetContribution contribution)
     {
         if (State.Assets.TryGetValue(contribution.AssetId, out var held) && held.Version >= contribution.Version)
         {
-            return Task.CompletedTask; // a duplicate, a retry or an older message overtaken by a newer one
-        }
-        if (held is null)
-        {
-            _sortedIds = null;
+            return; // a duplicate, a retry or an older message overtaken by a newer one
         }
         State.Assets[contribution.AssetId] = contribution;
         MarkDirty();
-        return Task.CompletedTask;
+        if (held is null)
+        {
+            // Membership is written through: after a crash the district must still know every asset to heal from.
+            _sortedIds = null;
+            await WriteNowAsync();
+        }
     }
 
-    public Task Remove(string assetId, long version)
+    public Task Update(AssetContribution contribution) => Report(contribution);
+
+    public async Task Remove(string assetId, long version)
     {
         if (State.Assets.TryGetValue(assetId, out var held) && held.Version <= version)
         {
             State.Assets.Remove(assetId);
             _sortedIds = null;
             MarkDirty();
+            await WriteNowAsync();
         }
-        return Task.CompletedTask;
     }
 
     public Task<AssetPage> SearchAssets(AssetQuery query)
@@ -81,6 +85,15 @@ public sealed class DistrictGrain(
     }
 
     public override Task<NodeSummary[]> GetChildren() => Task.FromResult(Array.Empty<NodeSummary>());
+
+    protected override Task RefreshChildrenAsync()
+    {
+        foreach (var assetId in State.Assets.Keys)
+        {
+            _ = GrainFactory.GetGrain<IAssetGrain>(assetId).Refresh(); // one-way: nothing to wait for
+        }
+        return Task.CompletedTask;
+    }
 
     protected override void OnDefined(string[] childIds)
     {

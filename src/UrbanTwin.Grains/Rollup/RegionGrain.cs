@@ -15,8 +15,9 @@ public sealed class RegionState : AggregateState
 }
 
 /// <summary>A node whose children are nodes: city, cluster or province.</summary>
-public abstract class RegionGrain(IPersistentState<RegionState> store, TimeProvider clock, IOptions<RollupOptions> options, ILogger logger)
-    : AggregateGrain<RegionState>(store, clock, options, logger), IRegionGrain
+public abstract class RegionGrain(
+    IPersistentState<RegionState> store, TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, ILogger logger)
+    : AggregateGrain<RegionState>(store, clock, options, storage, logger), IRegionGrain
 {
     public Task ReportChild(NodeSummary child)
     {
@@ -64,6 +65,12 @@ public abstract class RegionGrain(IPersistentState<RegionState> store, TimeProvi
         }
     }
 
+    protected override Task RefreshChildrenAsync()
+    {
+        var childKind = (NodeKind)((int)State.Definition!.Kind + 1);
+        return Task.WhenAll(State.ChildIds.Select(id => NodeGrains.Get(GrainFactory, childKind, id).Refresh()));
+    }
+
     protected override void OnDefined(string[] childIds)
     {
         State.ChildIds = childIds;
@@ -79,15 +86,15 @@ public abstract class RegionGrain(IPersistentState<RegionState> store, TimeProvi
 
 public sealed class CityGrain(
     [PersistentState("city", StorageNames.Default)] IPersistentState<RegionState> store,
-    TimeProvider clock, IOptions<RollupOptions> options, ILogger<CityGrain> logger)
-    : RegionGrain(store, clock, options, logger), ICityGrain;
+    TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, ILogger<CityGrain> logger)
+    : RegionGrain(store, clock, options, storage, logger), ICityGrain;
 
 public sealed class ClusterGrain(
     [PersistentState("cluster", StorageNames.Default)] IPersistentState<RegionState> store,
-    TimeProvider clock, IOptions<RollupOptions> options, ILogger<ClusterGrain> logger)
-    : RegionGrain(store, clock, options, logger), IClusterGrain;
+    TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, ILogger<ClusterGrain> logger)
+    : RegionGrain(store, clock, options, storage, logger), IClusterGrain;
 
 public sealed class ProvinceGrain(
     [PersistentState("province", StorageNames.Default)] IPersistentState<RegionState> store,
-    TimeProvider clock, IOptions<RollupOptions> options, ILogger<ProvinceGrain> logger)
-    : RegionGrain(store, clock, options, logger), IProvinceGrain;
+    TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, ILogger<ProvinceGrain> logger)
+    : RegionGrain(store, clock, options, storage, logger), IProvinceGrain;

@@ -1,6 +1,6 @@
 namespace UrbanTwin.Grains.Rollup;
 
-/// <summary>Timing of the roll-up and of write-behind persistence.</summary>
+/// <summary>Timing of the roll-up (section <c>Rollup</c>).</summary>
 public sealed class RollupOptions
 {
     public const string Section = "Rollup";
@@ -10,9 +10,6 @@ public sealed class RollupOptions
     /// keep a change visible at the province well within the 2 s freshness target.
     /// </summary>
     public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>Write-behind window for live state (readings, roll-up caches): the loss window on a crash.</summary>
-    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>An asset is offline when silent for this many reporting intervals.</summary>
     public int OfflineAfterIntervals { get; set; } = 3;

@@ -1,12 +1,16 @@
+using Orleans.Storage;
+
 namespace UrbanTwin.Grains.Storage;
 
 /// <summary>
 /// Write-behind for a grain's live state: <see cref="Request"/> arms a one-shot grain timer that runs the write
 /// after the flush window, so a burst of updates costs one storage write. The timer runs on the grain's own
-/// scheduler, never concurrently with a grain call. Failed writes re-arm, so nothing pending is dropped.
+/// scheduler, never concurrently with a grain call. Failed writes re-arm, so nothing pending is dropped, except
+/// on an ETag conflict: then the grain is a stale duplicate and deactivates instead.
 /// </summary>
 internal sealed class DeferredWrite
 {
+    private readonly IGrainBase _grain;
     private readonly IGrainTimer _timer;
     private readonly TimeSpan _delay;
     private readonly Func<Task> _write;
@@ -14,6 +18,7 @@ internal sealed class DeferredWrite
 
     public DeferredWrite(IGrainBase grain, TimeSpan delay, Func<Task> write)
     {
+        _grain = grain;
         _delay = delay;
         _write = write;
         _timer = grain.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
@@ -35,9 +40,15 @@ internal sealed class DeferredWrite
     {
         if (_armed)
         {
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            await OnTimerAsync();
+            await WriteNowAsync();
         }
+    }
+
+    /// <summary>Writes now, pending or not (a durable acknowledgement); a failure leaves the write pending and throws.</summary>
+    public Task WriteNowAsync()
+    {
+        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        return OnTimerAsync();
     }
 
     private async Task OnTimerAsync()
@@ -46,6 +57,13 @@ internal sealed class DeferredWrite
         try
         {
             await _write();
+        }
+        catch (InconsistentStateException)
+        {
+            // Storage holds a newer state written by another activation of this grain: this one is stale and must
+            // not retry over it. Deactivate; the next call activates from what storage holds.
+            _grain.DeactivateOnIdle();
+            throw;
         }
         catch
         {

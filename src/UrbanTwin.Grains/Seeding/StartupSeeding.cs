@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using UrbanTwin.Grains.Seeding;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using UrbanTwin.Grains.Topology;
 
-namespace UrbanTwin.Gateway.Hosting;
+namespace UrbanTwin.Grains.Seeding;
 
 /// <summary>Whether the reference data is in place; readiness waits for it.</summary>
 public sealed class SeedingState
@@ -13,7 +15,7 @@ public sealed class SeedingState
     public bool IsDone => _done.Task.IsCompletedSuccessfully;
     public Task WhenDone => _done.Task;
 
-    internal void Complete(string status)
+    public void Complete(string status)
     {
         Status = status;
         _done.TrySetResult();

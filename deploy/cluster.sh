@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# A local Redis-backed UrbanTwin cluster as plain processes: redis-server (AOF on, its own data directory),
+# N silos and one gateway on http://localhost:8080. See docs/operations.md, "A local cluster".
+#
+#   deploy/cluster.sh start [--silos N] [--feed] [--no-build]   start everything (default 2 silos, feed off)
+#   deploy/cluster.sh silo I                                     (re)start silo I alone, e.g. after a kill -9
+#   deploy/cluster.sh status                                     what runs, with pids and ports
+#   deploy/cluster.sh stop                                       graceful stop: gateway, silos (they flush), Redis
+#
+# Environment: CLUSTER_DIR (default .cluster), REDIS_PORT (6390), GATEWAY_PORT (8080).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dir="${CLUSTER_DIR:-$root/.cluster}"
+redis_port="${REDIS_PORT:-6390}"
+gateway_port="${GATEWAY_PORT:-8080}"
+config=Release
+silo_dll="$root/src/UrbanTwin.Silo/bin/$config/net10.0/UrbanTwin.Silo.dll"
+gateway_dll="$root/src/UrbanTwin.Gateway/bin/$config/net10.0/UrbanTwin.Gateway.dll"
+
+common_env() {
+  export ConnectionStrings__Redis="127.0.0.1:$redis_port"
+  export Orleans__ClusterId="local" Orleans__ServiceId="urbantwin"
+  export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
+}
+
+alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+wait_ready() { # url seconds
+  local deadline=$((SECONDS + $2))
+  until curl -fs "$1" >/dev/null 2>&1; do
+    if ((SECONDS > deadline)); then echo "not ready after $2 s: $1" >&2; return 1; fi
+    sleep 0.5
+  done
+}
+
+start_redis() {
+  command -v redis-server >/dev/null || { echo "redis-server is not installed (apt-get install -y redis-server)" >&2; exit 1; }
+  mkdir -p "$dir/redis"
+  if alive "$dir/redis.pid"; then return; fi
+  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" --appendonly yes --appendfsync everysec \
+    --save "" --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
+  local deadline=$((SECONDS + 20))
+  until redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG; do
+    ((SECONDS < deadline)) || { echo "redis-server did not start; see $dir/redis.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "redis     pid $(cat "$dir/redis.pid")  port $redis_port  data $dir/redis (AOF, fsync every second)"
+}
+
+start_silo() { # index
+  local i="$1"
+  if alive "$dir/silo-$i.pid"; then echo "silo $i already runs (pid $(cat "$dir/silo-$i.pid"))"; return; fi
+  common_env
+  Orleans__SiloPort=$((11111 + i)) Orleans__GatewayPort=$((30000 + i)) Urls="http://127.0.0.1:$((8181 + i))" \
+    nohup dotnet "$silo_dll" >>"$dir/silo-$i.log" 2>&1 &
+  echo $! >"$dir/silo-$i.pid"
+  echo "silo $i    pid $!  silo port $((11111 + i))  gateway port $((30000 + i))  health http://127.0.0.1:$((8181 + i))/health/ready"
+}
+
+start_gateway() { # feed on/off
+  common_env
+  Simulation__Enabled="$1" Urls="http://localhost:$gateway_port" nohup dotnet "$gateway_dll" >>"$dir/gateway.log" 2>&1 &
+  echo $! >"$dir/gateway.pid"
+  echo "gateway   pid $!  http://localhost:$gateway_port"
+}
+
+stop_pid() { # pidfile name
+  alive "$1" || { rm -f "$1"; return 0; }
+  local pid; pid="$(cat "$1")"
+  kill -TERM "$pid"
+  for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then echo "$2 did not stop in 60 s; killing" >&2; kill -KILL "$pid"; fi
+  rm -f "$1"
+  echo "stopped $2"
+}
+
+cmd="${1:-}"; shift || true
+case "$cmd" in
+  start)
+    silos=2 feed=false build=true
+    while (($#)); do
+      case "$1" in
+        --silos) silos="$2"; shift 2 ;;
+        --feed) feed=true; shift ;;
+        --no-build) build=false; shift ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+      esac
+    done
+    [[ "$silos" =~ ^[1-9][0-9]?$ ]] || { echo "--silos must be 1..99" >&2; exit 2; }
+    mkdir -p "$dir"
+    if $build; then
+      dotnet build -c "$config" -nologo -v q "$root/src/UrbanTwin.Silo" >/dev/null
+      dotnet build -c "$config" -nologo -v q "$root/src/UrbanTwin.Gateway" >/dev/null
+    fi
+    start_redis
+    for ((i = 0; i < silos; i++)); do start_silo "$i"; done
+    wait_ready "http://127.0.0.1:8181/health/ready" 120
+    start_gateway "$feed"
+    wait_ready "http://localhost:$gateway_port/health/ready" 120
+    echo "ready: http://localhost:$gateway_port (logs in $dir)"
+    ;;
+  silo)
+    [[ "${1:-}" =~ ^[0-9]+$ ]] || { echo "usage: $0 silo INDEX" >&2; exit 2; }
+    start_silo "$1"
+    wait_ready "http://127.0.0.1:$((8181 + $1))/health/ready" 120
+    ;;
+  status)
+    for f in "$dir"/*.pid; do
+      [[ -e "$f" ]] || { echo "nothing started in $dir"; break; }
+      name="$(basename "$f" .pid)"
+      if alive "$f"; then echo "$name: running (pid $(cat "$f"))"; else echo "$name: not running"; fi
+    done
+    ;;
+  stop)
+    stop_pid "$dir/gateway.pid" gateway
+    for f in "$dir"/silo-*.pid; do [[ -e "$f" ]] && stop_pid "$f" "$(basename "$f" .pid)"; done
+    stop_pid "$dir/redis.pid" redis
+    ;;
+  *)
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Runtime;
+
+namespace UrbanTwin.Gateway.Http;
+
+/// <summary>
+/// A grain call that failed because the cluster is changing (a silo crashed or is leaving, storage is away, a
+/// call timed out) is the service being briefly unavailable, not a bug: 503 with Retry-After, so clients and
+/// load balancers retry, instead of a 500.
+/// </summary>
+public sealed class ClusterUnavailableHandler(IProblemDetailsService problems, ILogger<ClusterUnavailableHandler> logger) : IExceptionHandler
+{
+    public const int RetryAfterSeconds = 2;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!IsTransient(exception))
+        {
+            return false;
+        }
+        logger.LogWarning("{Method} {Path} answered 503: {Error}", context.Request.Method, context.Request.Path, exception.Message);
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Temporarily unavailable",
+                Detail = "The cluster did not answer in time (a silo may be restarting or failing over); retry shortly.",
+            },
+        });
+    }
+
+    private static bool IsTransient(Exception exception) => exception is TimeoutException or SiloUnavailableException
+        or OrleansMessageRejectionException or ClientNotAvailableException
+        || (exception.InnerException is { } inner && IsTransient(inner));
+}

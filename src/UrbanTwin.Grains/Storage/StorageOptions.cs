@@ -1,0 +1,22 @@
+namespace UrbanTwin.Grains.Storage;
+
+/// <summary>Persistence settings (section <c>Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>
+    /// Write-behind window for live state (readings, roll-up caches) acknowledged with <c>ack=accepted</c>: the most
+    /// a crash of a silo can lose. <c>ack=durable</c>, registrations, thresholds and topology never wait for it.
+    /// </summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most grain writes sent to Redis in one group-commit round trip.</summary>
+    public int GroupCommitMaxBatch { get; set; } = 256;
+
+    /// <summary>Group-commit round trips in flight at once; more pipelines deeper, each batch stays atomic in Redis.</summary>
+    public int GroupCommitMaxInFlight { get; set; } = 4;
+
+    /// <summary>How long a write may wait for Redis before it fails (and a durable request answers 503).</summary>
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,156 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace UrbanTwin.Cluster.Tests.Harness;
+
+/// <summary>
+/// Redis, N silo processes and one gateway process, as <c>deploy/cluster.sh</c> runs them, on free ports in a
+/// temporary directory. Silo 0 seeds the Shanxi reference data on its first start.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(120);
+
+    private readonly ITestOutputHelper _output;
+    private readonly string _clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly (int Silo, int Gateway, int Http)[] _siloPorts;
+    private readonly int _gatewayHttpPort = Ports.Free();
+    private readonly IReadOnlyDictionary<string, string> _extraSettings;
+
+    private LocalCluster(ITestOutputHelper output, RedisServer redis, string directory, int silos, IReadOnlyDictionary<string, string> extraSettings)
+    {
+        _output = output;
+        Redis = redis;
+        Directory = directory;
+        _extraSettings = extraSettings;
+        _siloPorts = [.. Enumerable.Range(0, silos).Select(_ => (Ports.Free(), Ports.Free(), Ports.Free()))];
+        Silos = new ServiceProcess?[silos];
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_gatewayHttpPort}"), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public RedisServer Redis { get; }
+    public string Directory { get; }
+    public ServiceProcess?[] Silos { get; }
+    public ServiceProcess? Gateway { get; private set; }
+    public HttpClient Http { get; }
+
+    public static async Task<LocalCluster> StartAsync(ITestOutputHelper output, int silos = 3, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "urbantwin-cluster-" + Guid.NewGuid().ToString("N")[..8]);
+        System.IO.Directory.CreateDirectory(directory);
+        output.WriteLine($"cluster directory (logs, Redis data): {directory}");
+        var redis = await RedisServer.StartAsync(directory);
+        var cluster = new LocalCluster(output, redis, directory, silos, settings ?? new Dictionary<string, string>());
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, silos).Select(i => cluster.StartSiloAsync(i, seed: i == 0)));
+            await cluster.StartGatewayAsync();
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+        return cluster;
+    }
+
+    public async Task StartSiloAsync(int index, bool seed = false)
+    {
+        var (siloPort, gatewayPort, httpPort) = _siloPorts[index];
+        var settings = CommonSettings();
+        settings["Orleans__SiloPort"] = siloPort.ToString();
+        settings["Orleans__GatewayPort"] = gatewayPort.ToString();
+        settings["Urls"] = $"http://127.0.0.1:{httpPort}";
+        settings["Topology__Seed"] = seed ? "shanxi" : "none";
+        Silos[index] = ServiceProcess.Start($"silo-{index}", "dotnet", [Binaries.Silo], settings, Path.Combine(Directory, $"silo-{index}.log"));
+        await WaitReadyAsync(Silos[index]!, $"http://127.0.0.1:{httpPort}/health/ready");
+    }
+
+    public async Task StartGatewayAsync()
+    {
+        var settings = CommonSettings();
+        settings["Urls"] = $"http://127.0.0.1:{_gatewayHttpPort}";
+        settings["Simulation__Enabled"] = "false";
+        Gateway = ServiceProcess.Start("gateway", "dotnet", [Binaries.Gateway], settings, Path.Combine(Directory, "gateway.log"));
+        await WaitReadyAsync(Gateway, $"http://127.0.0.1:{_gatewayHttpPort}/health/ready");
+    }
+
+    public void KillSilo(int index) => Silos[index]!.Kill();
+
+    public Task<int> StopSiloAsync(int index) => Silos[index]!.StopAsync(TimeSpan.FromSeconds(90));
+
+    public async Task<JsonObject> GetJsonAsync(string path)
+    {
+        using var response = await Http.GetAsync(path);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync();
+        }
+        foreach (var silo in Silos)
+        {
+            if (silo is not null)
+            {
+                await silo.DisposeAsync();
+            }
+        }
+        await Redis.DisposeAsync();
+    }
+
+    private Dictionary<string, string> CommonSettings()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Redis"] = Redis.ConnectionString,
+            ["Orleans__ClusterId"] = _clusterId,
+            ["Orleans__ServiceId"] = _clusterId,
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            // Status must not change with the passing of time during a test: nothing goes offline.
+            ["Rollup__OfflineAfterIntervals"] = "100000",
+        };
+        foreach (var (key, value) in _extraSettings)
+        {
+            settings[key] = value;
+        }
+        return settings;
+    }
+
+    private async Task WaitReadyAsync(ServiceProcess process, string url)
+    {
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var started = DateTime.UtcNow;
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{process.Name} exited during start-up. Log tail:\n{process.LogTail()}");
+            }
+            try
+            {
+                using var response = await probe.GetAsync(url);
+                if (response.IsSuccessStatusCode)
+                {
+                    _output.WriteLine($"{process.Name} ready in {(DateTime.UtcNow - started).TotalSeconds:F1} s (pid {process.Pid})");
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // not listening yet
+            }
+            if (DateTime.UtcNow - started > StartDeadline)
+            {
+                throw new TimeoutException($"{process.Name} not ready within {StartDeadline.TotalSeconds} s at {url}. Log tail:\n{process.LogTail()}");
+            }
+            await Task.Delay(200);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using StackExchange.Redis;
+
+namespace UrbanTwin.Cluster.Tests.Harness;
+
+/// <summary>A real redis-server on a free port with AOF in a temporary directory; it can be stopped and started again on the same data.</summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private readonly string _program;
+    private ServiceProcess? _process;
+
+    private RedisServer(string program, string directory, int port)
+    {
+        _program = program;
+        Directory = directory;
+        Port = port;
+    }
+
+    public string Directory { get; }
+    public int Port { get; }
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public static async Task<RedisServer> StartAsync(string directory)
+    {
+        var program = Binaries.Program("redis-server", "apt-get install -y redis-server; deploy/test.sh installs it");
+        var server = new RedisServer(program, directory, Ports.Free());
+        await server.StartAsync();
+        return server;
+    }
+
+    public async Task StartAsync()
+    {
+        System.IO.Directory.CreateDirectory(Path.Combine(Directory, "redis"));
+        _process = ServiceProcess.Start("redis", _program,
+            ["--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", Path.Combine(Directory, "redis"),
+             "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""],
+            new Dictionary<string, string>(), Path.Combine(Directory, "redis.log"));
+        await Eventually.Until(PingAsync, ok => ok, TimeSpan.FromSeconds(20), $"redis-server answering on port {Port} (log: {_process.LogPath})");
+    }
+
+    /// <summary>SIGTERM: Redis writes and syncs its AOF and exits, as on a planned restart.</summary>
+    public Task StopAsync() => _process!.StopAsync(TimeSpan.FromSeconds(20));
+
+    /// <summary>Number of calls Redis has served for one command (from INFO commandstats), e.g. "evalsha".</summary>
+    public async Task<long> CommandCallsAsync(string command)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",allowAdmin=true");
+        var info = await connection.GetServer(ConnectionString).InfoAsync("commandstats");
+        var stats = info.SelectMany(g => g).FirstOrDefault(kv => kv.Key == $"cmdstat_{command}").Value;
+        if (stats is null)
+        {
+            return 0;
+        }
+        var calls = stats.Split(',').First(part => part.StartsWith("calls=", StringComparison.Ordinal));
+        return long.Parse(calls["calls=".Length..]);
+    }
+
+    public ValueTask DisposeAsync() => _process?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    private async Task<bool> PingAsync()
+    {
+        try
+        {
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+            {
+                EndPoints = { ConnectionString }, ConnectTimeout = 500, AbortOnConnectFail = true,
+            });
+            await connection.GetDatabase().PingAsync();
+            return true;
+        }
+        catch (RedisException)
+        {
+            return false;
+        }
+    }
+}

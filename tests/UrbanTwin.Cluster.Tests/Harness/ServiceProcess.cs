@@ -1,0 +1,90 @@
+using System.Diagnostics;
+
+namespace UrbanTwin.Cluster.Tests.Harness;
+
+/// <summary>
+/// A real child process (redis-server, a silo, a gateway) with its output appended to a log file. It can be
+/// stopped gracefully (SIGTERM, what Kubernetes sends) or killed outright (SIGKILL, a crash).
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServiceProcess(string name, Process process, string logPath)
+    {
+        Name = name;
+        _process = process;
+        LogPath = logPath;
+    }
+
+    public string Name { get; }
+    public string LogPath { get; }
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    public static ServiceProcess Start(string name, string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string logPath)
+    {
+        // exec through sh so the output goes straight to the file (no pipe for this process to drain) and the pid is
+        // the program's own.
+        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("exec \"$@\" >>\"$UT_LOG\" 2>&1");
+        info.ArgumentList.Add("sh");
+        info.ArgumentList.Add(program);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        info.Environment["UT_LOG"] = logPath;
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"{name} did not start.");
+        return new ServiceProcess(name, process, logPath);
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, like a crashed pod or a lost node.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+    }
+
+    /// <summary>SIGTERM and wait for the exit; returns the exit code. Killed if it does not exit in time.</summary>
+    public async Task<int> StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return _process.ExitCode;
+        }
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            throw new TimeoutException($"{Name} did not exit within {timeout.TotalSeconds} s of SIGTERM; killed. Log: {LogPath}");
+        }
+        return _process.ExitCode;
+    }
+
+    public string LogTail(int lines = 40) =>
+        File.Exists(LogPath) ? string.Join('\n', File.ReadLines(LogPath).TakeLast(lines)) : "(no log)";
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
