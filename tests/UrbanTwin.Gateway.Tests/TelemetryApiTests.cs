@@ -21,6 +21,29 @@ public class TelemetryApiTests(GatewayFixture gateway)
     private async Task<int> Alarms(string nodeId) => (int)(await Json(await _http.GetAsync($"/api/v1/nodes/{nodeId}")))["activeAlarms"]!["alarm"]!;
 
     [Fact]
+    public async Task Ack_durable_is_answered_after_the_write_and_an_unknown_ack_is_refused_without_changing_anything()
+    {
+        const string asset = "taiyuan-xiaodian-gas-004";
+        var item = $$$"""[{"assetId":"{{{asset}}}","ts":"{{{Now()}}}","seq":1,"metrics":{"gasLel":7.5}}]""";
+        var durable = await _http.PostAsync("/api/v1/telemetry?ack=durable", new StringContent(item, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, durable.StatusCode);
+        Assert.Equal(1, (int)(await Json(durable))["accepted"]!);
+        var before = await Snapshot(asset);
+
+        // Sent again unchanged (a client that lost the answer): acknowledged again, applied once.
+        var again = await _http.PostAsync("/api/v1/telemetry?ack=durable", new StringContent(item, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(before, await Snapshot(asset));
+
+        var later = $$$"""[{"assetId":"{{{asset}}}","ts":"{{{Now(1)}}}","seq":2,"metrics":{"gasLel":9}}]""";
+        var bad = await _http.PostAsync("/api/v1/telemetry?ack=eventually", new StringContent(later, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull((await Json(bad))["errors"]!["ack"]);
+        Assert.Equal(before, await Snapshot(asset));
+    }
+
+    [Fact]
     public async Task A_60_percent_LEL_reading_raises_the_alarm_up_to_the_province_within_two_seconds()
     {
         const string asset = "taiyuan-xiaodian-gas-003";
