@@ -24,7 +24,12 @@ common_env() {
   export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
 }
 
-alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Running, and not a zombie: a killed process whose parent (this script, long gone) never reaped it still answers kill -0.
+alive() {
+  [[ -f "$1" ]] || return 1
+  local state; state="$(ps -o stat= -p "$(cat "$1")" 2>/dev/null)" || return 1
+  [[ -n "$state" && "$state" != Z* ]]
+}
 
 wait_ready() { # url seconds
   local deadline=$((SECONDS + $2))
@@ -69,8 +74,8 @@ stop_pid() { # pidfile name
   alive "$1" || { rm -f "$1"; return 0; }
   local pid; pid="$(cat "$1")"
   kill -TERM "$pid"
-  for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then echo "$2 did not stop in 60 s; killing" >&2; kill -KILL "$pid"; fi
+  for _ in $(seq 1 120); do alive "$1" || break; sleep 0.5; done
+  if alive "$1"; then echo "$2 did not stop in 60 s; killing" >&2; kill -KILL "$pid"; fi
   rm -f "$1"
   echo "stopped $2"
 }

@@ -1,15 +1,18 @@
-using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using UrbanTwin.Grains.Simulation;
-using UrbanTwin.Grains.Topology;
+using UrbanTwin.Simulator;
+using UrbanTwin.Simulator.Checks;
 
-// Usage: dotnet run --project src/UrbanTwin.Simulator -- feed [--url http://localhost:8080] [--rate 1000] [--seconds 30] [--batch 200]
-// Posts readings for the reference Shanxi assets (the ones embedded mode seeds) as real HTTP batches, at a fixed
-// rate, and reports what the gateway accepted and refused.
-const string Usage = "usage: UrbanTwin.Simulator feed [--url URL] [--rate READINGS_PER_SECOND] [--seconds N] [--batch N]";
+// Usage:
+//   feed  [--url http://localhost:8080] [--rate 1000] [--seconds 30] [--batch 200]
+//         Posts readings for the reference Shanxi assets as real HTTP batches at a fixed rate; reports what was accepted.
+//   check write  --ledger FILE [--count 2000] [--url URL]   durable updates, each retried until acknowledged; saves them
+//   check verify --ledger FILE [--seconds 120] [--url URL]  reads every one back; exit 0 only if all are unchanged
+const string Usage = """
+    usage: UrbanTwin.Simulator feed [--url URL] [--rate READINGS_PER_SECOND] [--seconds N] [--batch N]
+           UrbanTwin.Simulator check write --ledger FILE [--count N] [--url URL]
+           UrbanTwin.Simulator check verify --ledger FILE [--seconds N] [--url URL]
+    """;
 var options = CommandLine.Parse(args);
-if (options.Command != "feed")
+if (options.Command is not ("feed" or "check"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -19,55 +22,9 @@ if (options.Error is not null)
     Console.Error.WriteLine($"{options.Error}\n{Usage}");
     return 2;
 }
+return options.Command == "feed" ? await Feed.RunAsync(options) : await DurabilityCheck.RunAsync(options);
 
-var assets = AssetPlan.For(ReferenceTopology.Load()).ToArray();
-using var http = new HttpClient { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromSeconds(30) };
-var random = new Random(1);
-var batchesPerSecond = options.Rate / (double)options.Batch;
-var interval = TimeSpan.FromSeconds(1 / batchesPerSecond);
-long sent = 0, accepted = 0, rejected = 0, failedBatches = 0;
-var next = 0;
-var clock = Stopwatch.StartNew();
-var due = TimeSpan.Zero;
-Console.WriteLine($"Feeding {options.Url}: {options.Rate} readings/s in batches of {options.Batch} for {options.Seconds} s over {assets.Length} assets");
-while (clock.Elapsed < TimeSpan.FromSeconds(options.Seconds))
-{
-    var batch = new JsonArray();
-    var now = DateTimeOffset.UtcNow.ToString("O");
-    for (var i = 0; i < options.Batch; i++, next = (next + 1) % assets.Length)
-    {
-        var metrics = new JsonObject();
-        foreach (var sample in ReadingGenerator.Generate(assets[next].Kind, random))
-        {
-            metrics[sample.Metric] = sample.Value;
-        }
-        batch.Add(new JsonObject { ["assetId"] = assets[next].Id, ["ts"] = now, ["metrics"] = metrics });
-    }
-    try
-    {
-        using var response = await http.PostAsJsonAsync("/api/v1/telemetry", batch);
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
-        accepted += (long?)body?["accepted"] ?? 0;
-        rejected += body?["rejected"]?.AsArray().Count ?? 0;
-        failedBatches += (int)response.StatusCode >= 400 ? 1 : 0;
-    }
-    catch (HttpRequestException ex)
-    {
-        failedBatches++;
-        Console.Error.WriteLine($"batch failed: {ex.Message}");
-    }
-    sent += options.Batch;
-    due += interval;
-    if (due > clock.Elapsed)
-    {
-        await Task.Delay(due - clock.Elapsed);
-    }
-}
-Console.WriteLine($"sent {sent}, accepted {accepted}, rejected {rejected}, failed batches {failedBatches}, " +
-    $"{sent / clock.Elapsed.TotalSeconds:F0} readings/s over {clock.Elapsed.TotalSeconds:F1} s");
-return failedBatches == 0 && rejected == 0 ? 0 : 1;
-
-internal sealed record CommandLine(string Command, string Url, int Rate, int Seconds, int Batch, string? Error)
+internal sealed record CommandLine(string Command, string? Action, string Url, int Rate, int Seconds, int Batch, int Count, string? Ledger, string? Error)
 {
     public static CommandLine Parse(string[] args)
     {
@@ -92,10 +49,22 @@ internal sealed record CommandLine(string Command, string Url, int Rate, int Sec
         {
             error = $"--url must be an absolute URL, not '{url}'";
         }
+        var command = args.FirstOrDefault() ?? "";
+        var action = command == "check" ? args.ElementAtOrDefault(1) : null;
+        var ledger = Value("--ledger", "");
+        if (command == "check" && action is not ("write" or "verify"))
+        {
+            error ??= $"check needs 'write' or 'verify', not '{action}'";
+        }
+        if (command == "check" && ledger.Length == 0)
+        {
+            error ??= "check needs --ledger FILE";
+        }
         var rate = Positive("--rate", 1000);
-        var seconds = Positive("--seconds", 30);
+        var seconds = Positive("--seconds", command == "check" ? 120 : 30);
         // A batch larger than the rate would send more per second than asked.
         var batch = Math.Min(Positive("--batch", 200), rate);
-        return new CommandLine(args.FirstOrDefault() ?? "", url, rate, seconds, batch, error);
+        var count = Positive("--count", 2000);
+        return new CommandLine(command, action, url, rate, seconds, batch, count, ledger.Length > 0 ? ledger : null, error);
     }
 }

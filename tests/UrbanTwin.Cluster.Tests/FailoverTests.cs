@@ -4,6 +4,7 @@ using UrbanTwin.Cluster.Tests.Harness;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Grains.Simulation;
 using UrbanTwin.Grains.Topology;
+using UrbanTwin.Simulator.Checks;
 
 namespace UrbanTwin.Cluster.Tests;
 
@@ -41,7 +42,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             $"{scriptCalls} script calls for {writer.AcknowledgedItems} durable writes: writes are not grouped");
 
         cluster.KillSilo(1);
-        Assert.Empty(await writer.ReadBackMismatchesAsync(cluster, ReadBackDeadline));
+        Assert.Empty(await TelemetryWriter.ReadBackMismatchesAsync(cluster.Http, writer.Acknowledged.Values, ReadBackDeadline));
     }
 
     [Fact]
@@ -64,7 +65,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         output.WriteLine($"accepted: {writer.AcknowledgedItems} items in {writer.Requests} requests; {writer.RetryableRefusals} retryable refusals; silo 2 exited with {exitCode}");
         Assert.Equal(0, exitCode);
         Assert.Empty(writer.Failures);
-        Assert.Empty(await writer.ReadBackMismatchesAsync(cluster, ReadBackDeadline));
+        Assert.Empty(await TelemetryWriter.ReadBackMismatchesAsync(cluster.Http, writer.Acknowledged.Values, ReadBackDeadline));
     }
 
     [Fact]
@@ -90,7 +91,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var province = await Eventually.Until(() => TryGetJsonAsync(cluster, "/api/v1/nodes/shanxi"), p => p is not null, ReadBackDeadline, "the province after restart");
         Assert.Equal(4, (int)province!["childCount"]!);
         Assert.Equal(34_915_616, (long)province["indicators"]!["population"]!["value"]!);
-        Assert.Empty(await writer.ReadBackMismatchesAsync(cluster, ReadBackDeadline));
+        Assert.Empty(await TelemetryWriter.ReadBackMismatchesAsync(cluster.Http, writer.Acknowledged.Values, ReadBackDeadline));
 
         var after = await Eventually.Until(() => RollupCheckAsync(cluster), c => c.Consistent, ReadBackDeadline, "consistent roll-ups after the restart");
         Assert.Equal(ReferenceAssets.Length, after.Total);
@@ -118,7 +119,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
         output.WriteLine($"redis restart: {writer.AcknowledgedItems} items acknowledged in {writer.Requests} requests; {writer.RetryableRefusals} answered 503/unavailable");
         Assert.Empty(writer.Failures);
-        Assert.Empty(await writer.ReadBackMismatchesAsync(cluster, ReadBackDeadline));
+        Assert.Empty(await TelemetryWriter.ReadBackMismatchesAsync(cluster.Http, writer.Acknowledged.Values, ReadBackDeadline));
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Grains.Simulation;
 
-namespace UrbanTwin.Cluster.Tests.Harness;
+namespace UrbanTwin.Simulator.Checks;
 
 /// <summary>
 /// An integrator as the API asks it to behave: batches of readings with a sequence number per asset; an item not
@@ -15,6 +15,8 @@ namespace UrbanTwin.Cluster.Tests.Harness;
 /// </summary>
 public sealed class TelemetryWriter(HttpClient http, IReadOnlyList<AssetDefinition> assets, string ack, int seed = 7)
 {
+    private static readonly JsonSerializerOptions LedgerJson = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+
     private readonly Random _random = new(seed);
     private readonly long[] _seq = new long[assets.Count];
     private readonly Item?[] _pending = new Item?[assets.Count];
@@ -76,15 +78,33 @@ public sealed class TelemetryWriter(HttpClient http, IReadOnlyList<AssetDefiniti
         }
     }
 
-    /// <summary>Reads every acknowledged asset back through the gateway; returns what differs (empty when all match).</summary>
-    public async Task<List<string>> ReadBackMismatchesAsync(LocalCluster cluster, TimeSpan deadline)
+    /// <summary>Writes the ledger of acknowledged readings (JSON), to verify later, even from another process.</summary>
+    public Task SaveLedgerAsync(string path) => File.WriteAllTextAsync(path, JsonSerializer.Serialize(_acknowledged.Values.OrderBy(i => i.AssetId), LedgerJson));
+
+    public static async Task<Item[]> LoadLedgerAsync(string path) =>
+        JsonSerializer.Deserialize<Item[]>(await File.ReadAllTextAsync(path), LedgerJson) ?? [];
+
+    /// <summary>
+    /// Reads every ledger entry back through the gateway (retrying a read that fails until the deadline, as during a
+    /// fail-over); returns what differs from what was acknowledged: empty when every value came back unchanged.
+    /// </summary>
+    public static async Task<List<string>> ReadBackMismatchesAsync(HttpClient http, IEnumerable<Item> ledger, TimeSpan deadline)
     {
         var mismatches = new ConcurrentBag<string>();
-        await Parallel.ForEachAsync(_acknowledged.Values, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (expected, _) =>
+        var started = DateTime.UtcNow;
+        await Parallel.ForEachAsync(ledger, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (expected, _) =>
         {
-            var asset = await Eventually.Until(() => TryGetAsync(cluster, expected.AssetId), a => a is not null, deadline,
-                $"a read of {expected.AssetId}");
-            var seq = (long?)asset!["lastSeq"];
+            JsonObject? asset;
+            while ((asset = await TryGetAsync(http, expected.AssetId)) is null)
+            {
+                if (DateTime.UtcNow - started > deadline)
+                {
+                    mismatches.Add($"{expected.AssetId}: could not be read within {deadline.TotalSeconds} s");
+                    return;
+                }
+                await Task.Delay(200);
+            }
+            var seq = (long?)asset["lastSeq"];
             var readings = asset["readings"]!.AsObject();
             var values = expected.Metrics.Where(m => (double?)readings[m.Key]?["value"] != m.Value).Select(m => m.Key).ToList();
             if (seq != expected.Seq || values.Count > 0)
@@ -95,11 +115,11 @@ public sealed class TelemetryWriter(HttpClient http, IReadOnlyList<AssetDefiniti
         return [.. mismatches];
     }
 
-    private static async Task<JsonObject?> TryGetAsync(LocalCluster cluster, string assetId)
+    private static async Task<JsonObject?> TryGetAsync(HttpClient http, string assetId)
     {
         try
         {
-            using var response = await cluster.Http.GetAsync($"/api/v1/assets/{assetId}");
+            using var response = await http.GetAsync($"/api/v1/assets/{assetId}");
             return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
