@@ -23,6 +23,9 @@ public static class OrleansHosting
             {
                 client.Configure<ClusterOptions>(o => ClusterSettings.Apply(o, configuration));
                 client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+                // A request in flight to a silo that crashes gets no answer; the default 30 s wait would hold an
+                // operator's read that long. Grain calls here are small: fail (503) sooner and let the client retry.
+                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(10)));
                 // Silos may start after the gateway (or all be restarting): keep trying; readiness says so meanwhile.
                 client.UseConnectionRetryFilter(async (_, ct) =>
                 {

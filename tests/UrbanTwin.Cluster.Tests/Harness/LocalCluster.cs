@@ -33,6 +33,7 @@ public sealed class LocalCluster : IAsyncDisposable
     public ServiceProcess?[] Silos { get; }
     public ServiceProcess? Gateway { get; private set; }
     public HttpClient Http { get; }
+    private readonly List<(ServiceProcess Process, HttpClient Http)> _extraGateways = [];
 
     public static async Task<LocalCluster> StartAsync(ITestOutputHelper output, int silos = 3, IReadOnlyDictionary<string, string>? settings = null)
     {
@@ -75,6 +76,21 @@ public sealed class LocalCluster : IAsyncDisposable
         await WaitReadyAsync(Gateway, $"http://127.0.0.1:{_gatewayHttpPort}/health/ready");
     }
 
+    /// <summary>Another gateway on the same cluster (gateways are stateless clients; run as many as needed).</summary>
+    public async Task<HttpClient> StartExtraGatewayAsync()
+    {
+        var port = Ports.Free();
+        var settings = CommonSettings();
+        settings["Urls"] = $"http://127.0.0.1:{port}";
+        settings["Simulation__Enabled"] = "false";
+        var process = ServiceProcess.Start($"gateway-{_extraGateways.Count + 2}", "dotnet", [Binaries.Gateway], settings,
+            Path.Combine(Directory, $"gateway-{_extraGateways.Count + 2}.log"));
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        _extraGateways.Add((process, http));
+        await WaitReadyAsync(process, $"http://127.0.0.1:{port}/health/ready");
+        return http;
+    }
+
     public void KillSilo(int index) => Silos[index]!.Kill();
 
     public Task<int> StopSiloAsync(int index) => Silos[index]!.StopAsync(TimeSpan.FromSeconds(90));
@@ -89,6 +105,11 @@ public sealed class LocalCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        foreach (var (process, http) in _extraGateways)
+        {
+            http.Dispose();
+            await process.DisposeAsync();
+        }
         if (Gateway is not null)
         {
             await Gateway.DisposeAsync();

@@ -10,7 +10,7 @@ namespace UrbanTwin.Cluster.Tests.Harness;
 public sealed class ReadProbe(HttpClient http, string[] paths)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly ConcurrentQueue<(TimeSpan At, bool Ok, double Ms)> _reads = new();
+    private readonly ConcurrentQueue<(TimeSpan At, TimeSpan End, bool Ok)> _reads = new();
 
     public TimeSpan Elapsed => _clock.Elapsed;
     public int Count => _reads.Count;
@@ -35,7 +35,7 @@ public sealed class ReadProbe(HttpClient http, string[] paths)
                 {
                     ok = false;
                 }
-                _reads.Enqueue((started, ok, (_clock.Elapsed - started).TotalMilliseconds));
+                _reads.Enqueue((started, _clock.Elapsed, ok));
                 if (!ok)
                 {
                     await Task.Delay(50, CancellationToken.None); // a real client backs off a little
@@ -43,23 +43,28 @@ public sealed class ReadProbe(HttpClient http, string[] paths)
             }
         })));
 
-    /// <summary>How long reads started after <paramref name="since"/> have all been succeeding (zero if none did yet).</summary>
+    /// <summary>How long, up to now, every read has succeeded since the last failure seen after <paramref name="since"/>.</summary>
     public TimeSpan QuietSince(TimeSpan since)
     {
-        var after = _reads.Where(r => r.At >= since).ToList();
-        var lastFailure = after.Where(r => !r.Ok).Select(r => r.At).DefaultIfEmpty(since).Max();
-        var lastSuccess = after.Where(r => r.Ok && r.At >= lastFailure).Select(r => r.At).DefaultIfEmpty(lastFailure).Max();
-        return lastSuccess - lastFailure;
+        var lastFailure = LastFailureEnd(since);
+        var finishedAfter = _reads.Where(r => r.Ok && r.At >= lastFailure).Select(r => r.End).DefaultIfEmpty(lastFailure).Max();
+        return finishedAfter - lastFailure;
     }
 
-    /// <summary>From <paramref name="since"/> (the kill) to the last failed read: the share that succeeded, and that span.</summary>
+    /// <summary>
+    /// From <paramref name="since"/> (the kill) until the last failed read gave up: every read that ran in that span,
+    /// the share that succeeded, the span's length (the time until all reads succeed again) and the slowest read.
+    /// </summary>
     public Figures FiguresSince(TimeSpan since)
     {
-        var after = _reads.Where(r => r.At >= since).ToList();
-        var lastFailure = after.Where(r => !r.Ok).Select(r => r.At).DefaultIfEmpty(since).Max();
-        var window = after.Where(r => r.At <= lastFailure).ToList();
+        var lastFailure = LastFailureEnd(since);
+        var window = _reads.Where(r => r.End >= since && r.At <= lastFailure).ToList();
         var succeeded = window.Count(r => r.Ok);
+        var slowest = _reads.Where(r => r.End >= since).Select(r => (r.End - r.At).TotalMilliseconds).DefaultIfEmpty(0).Max();
         return new Figures(window.Count, succeeded, window.Count == 0 ? 1 : (double)succeeded / window.Count,
-            (lastFailure - since).TotalSeconds, after.Select(r => r.Ms).DefaultIfEmpty(0).Max());
+            (lastFailure - since).TotalSeconds, slowest);
     }
+
+    private TimeSpan LastFailureEnd(TimeSpan since) =>
+        _reads.Where(r => !r.Ok && r.End >= since).Select(r => r.End).DefaultIfEmpty(since).Max();
 }

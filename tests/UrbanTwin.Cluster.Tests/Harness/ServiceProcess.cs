@@ -61,7 +61,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             return _process.ExitCode;
         }
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
+        // The shell's own kill builtin: no dependency on a kill binary being installed.
+        using (var kill = Process.Start("/bin/sh", ["-c", $"kill -TERM {_process.Id}"]))
         {
             await kill.WaitForExitAsync();
         }
