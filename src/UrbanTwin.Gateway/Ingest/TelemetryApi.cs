@@ -16,7 +16,12 @@ public static class TelemetryApi
             .WithSummary("A batch of readings (JSON array or NDJSON). 200 when all were accepted, 207 with per-item reasons otherwise.")
             .WithDescription("ack=accepted (default): applied to live state, persisted within Storage:FlushInterval. " +
                 "ack=durable: answered only once every accepted item is in Redis; 503 with Retry-After when storage did not confirm.")
-            .Accepts<TelemetryItemDocument[]>("application/json", "application/x-ndjson");
+            .Accepts<TelemetryItemDocument[]>("application/json", "application/x-ndjson")
+            .Produces<IngestResponse>(StatusCodes.Status200OK)
+            .Produces<IngestResponse>(StatusCodes.Status207MultiStatus)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
     }
 
