@@ -1,5 +1,6 @@
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Grains.Rules;
 
 namespace UrbanTwin.Gateway.Assets;
 
@@ -17,14 +18,16 @@ public sealed record AssetView(
     long? LastSeq,
     DateTimeOffset SilentAfter,
     Dictionary<string, string> Attributes,
-    long Version)
+    long Version,
+    AqiResult? Aqi)
 {
     public static AssetView From(AssetSnapshot s) => new(
         s.Definition.Id, s.Definition.Kind, s.Definition.NodeId, s.Definition.Name, s.Definition.Location, s.Status,
         s.Readings.ToDictionary(r => r.Key, r => new ReadingView(r.Value.Value, r.Value.Unit, r.Value.Ts,
             s.Levels.GetValueOrDefault(r.Key)), StringComparer.Ordinal),
         s.EffectiveThresholds.ToDictionary(t => t.Key, t => t.Value.Select(ThresholdView.From).ToArray(), StringComparer.Ordinal),
-        s.Definition.ReportingIntervalSeconds, s.LastReadingAt, s.LastSeq, s.SilentAfter, s.Definition.Attributes, s.Version);
+        s.Definition.ReportingIntervalSeconds, s.LastReadingAt, s.LastSeq, s.SilentAfter, s.Definition.Attributes, s.Version,
+        s.Definition.Kind == AssetCatalog.AirQualityStation ? AirQuality.Compute(s.Readings.ToDictionary(r => r.Key, r => r.Value.Value)) : null);
 }
 
 public sealed record ReadingView(double Value, string Unit, DateTimeOffset Ts, AlarmLevel Level);

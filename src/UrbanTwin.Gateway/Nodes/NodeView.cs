@@ -1,6 +1,7 @@
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Grains.Rollup;
+using UrbanTwin.Grains.Rules;
 
 namespace UrbanTwin.Gateway.Nodes;
 
@@ -21,6 +22,7 @@ public sealed record NodeView(
     AssetCountsView Assets,
     AlarmCountsView ActiveAlarms,
     Dictionary<string, MetricStatsView> Metrics,
+    AqiResult? Aqi,
     DateTimeOffset AsOf)
 {
     public static NodeView From(NodeSummary summary, NodeDefinition? definition) => new(
@@ -36,6 +38,7 @@ public sealed record NodeView(
             summary.Assets.ByKind),
         new AlarmCountsView(summary.ActiveAlarms.Total, summary.ActiveAlarms.Warning, summary.ActiveAlarms.Alarm),
         summary.Metrics.Where(m => m.Value.Count > 0).ToDictionary(m => m.Key, m => MetricStatsView.From(m.Value), StringComparer.Ordinal),
+        AirQuality.ForNode(summary.Metrics),
         summary.AsOf);
 
     /// <summary>The worst live status below the node; offline only when every asset is silent.</summary>

@@ -24,12 +24,14 @@ public static class RankingsApi
         ["assets.alarm"] = s => (s.Assets.Alarm, null),
         ["assets.warning"] = s => (s.Assets.Warning, null),
         ["assets.offline"] = s => (s.Assets.Offline, null),
+        // HJ 633 from the mean concentration of the node's stations per pollutant.
+        ["aqi"] = s => (AirQuality.ForNode(s.Metrics)?.Value, null),
     };
 
     public static RouteGroupBuilder MapRankingsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/rankings", Get).WithTags("Rankings")
-            .WithSummary("Ranks the clusters, cities or districts under a node by a metric (activeAlarms, assets.alarm, population, urbanizationRate, gasLel.max, ...).");
+            .WithSummary("Ranks the clusters, cities or districts under a node by a metric (activeAlarms, assets.alarm, aqi, population, urbanizationRate, gasLel.max, ...).");
         return api;
     }
 
@@ -44,7 +46,7 @@ public static class RankingsApi
         if (string.IsNullOrEmpty(metric) || Measure(metric) is not { } measure)
         {
             return Problems.Invalid("metric", "must be activeAlarms, activeAlarms.alarm, activeAlarms.warning, assets.total, assets.alarm, "
-                + "assets.warning, assets.offline, an indicator (population, residentPopulation, urbanPopulation, urbanizationRate) or <metric>.mean|max|min");
+                + "assets.warning, assets.offline, aqi, an indicator (population, residentPopulation, urbanPopulation, urbanizationRate) or <metric>.mean|max|min");
         }
         order ??= "desc";
         if (order is not ("asc" or "desc"))
