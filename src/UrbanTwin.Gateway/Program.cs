@@ -1,4 +1,5 @@
 using Scalar.AspNetCore;
+using UrbanTwin.Gateway.Alarms;
 using UrbanTwin.Gateway.Assets;
 using UrbanTwin.Gateway.Hosting;
 using UrbanTwin.Gateway.Http;
@@ -45,6 +46,7 @@ api.MapAssetsApi();
 api.MapTelemetryApi();
 api.MapTopologyApi();
 api.MapRankingsApi();
+api.MapAlarmsApi();
 
 app.Run();
 

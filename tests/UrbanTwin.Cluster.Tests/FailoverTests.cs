@@ -82,6 +82,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
         Assert.Empty(writer.Failures);
         var before = await Eventually.Until(() => RollupCheckAsync(cluster), c => c.Consistent, TimeSpan.FromSeconds(30), "consistent roll-ups before the crash");
         Assert.True(before.Alarm + before.Warning > 0, "the ingest should have raised some warnings and alarms");
+        var alarmsBefore = await Eventually.Until(() => OpenAlarmIdsAsync(cluster), ids => ids.Count == before.Alarm + before.Warning,
+            TimeSpan.FromSeconds(30), "one open alarm per asset in warning or alarm");
 
         for (var i = 0; i < cluster.Silos.Length; i++)
         {
@@ -102,6 +104,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
             $"every acknowledged value read back and the province's counts equal the sum over its assets {restart.Elapsed.TotalSeconds:F1} s after it");
         Assert.Equal(ReferenceAssets.Length, after.Total);
         Assert.Equal((before.Normal, before.Warning, before.Alarm), (after.Normal, after.Warning, after.Alarm));
+        // Alarm state is durable: the same open alarms, same ids, listed again once the districts have healed.
+        await Eventually.Until(() => OpenAlarmIdsAsync(cluster), ids => ids.SetEquals(alarmsBefore), ReadBackDeadline, "the same open alarms after the restart");
     }
 
     [Fact]
@@ -166,6 +170,19 @@ public sealed class FailoverTests(ITestOutputHelper output)
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             return null;
+        }
+    }
+
+    private static async Task<HashSet<string>> OpenAlarmIdsAsync(LocalCluster cluster)
+    {
+        try
+        {
+            var active = (await cluster.GetJsonAsync("/api/v1/alarms?state=active&limit=1000"))["items"]!.AsArray();
+            return [.. active.Select(a => (string)a!["id"]!)];
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return [];
         }
     }
 

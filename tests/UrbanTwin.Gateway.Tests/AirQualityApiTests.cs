@@ -44,8 +44,13 @@ public class AirQualityApiTests(GatewayFixture gateway)
         var city = district.ParentId!;
         await Until(async () => (await Json(await _http.GetAsync($"/api/v1/nodes/{city}")))["aqi"]?["value"] is { } v ? (int)v : 0,
             v => v == 107, $"{city} AQI");
-        var ranking = await Json(await _http.GetAsync("/api/v1/rankings?level=city&metric=aqi"));
-        var items = ranking["items"]!.AsArray();
+        // Rankings read the summaries the cities pushed to their clusters: wait for the push too.
+        System.Text.Json.Nodes.JsonArray items = [];
+        await Until(async () =>
+        {
+            items = (await Json(await _http.GetAsync("/api/v1/rankings?level=city&metric=aqi")))["items"]!.AsArray();
+            return items[0]!["value"] is { } v ? (int)(double)v : 0;
+        }, v => v == 107, "the top of the city AQI ranking");
         Assert.Equal(11, items.Count);
         Assert.Equal((city, 107.0), ((string?)items[0]!["id"], (double)items[0]!["value"]!));
     }

@@ -140,7 +140,7 @@ public class RollupTests(ClusterFixture fixture)
     {
         var s = (await Grains.GetGrain<IAssetGrain>(asset.Id).Get())!;
         return new AssetContribution(asset.Id, asset.Kind, asset.Name, asset.Location, s.Status, 0, 0, s.SilentAfter, s.Version,
-            [.. s.Readings.Select(r => new MetricSample(r.Key, r.Value.Value))], s.LastReadingAt);
+            [.. s.Readings.Select(r => new MetricSample(r.Key, r.Value.Value))], s.LastReadingAt, s.Alarms);
     }
 
     private static NodeDefinition Node(string id, NodeKind kind, string? parent) =>

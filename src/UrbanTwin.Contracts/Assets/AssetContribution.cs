@@ -23,7 +23,8 @@ public sealed record AssetContribution(
     [property: Id(7)] DateTimeOffset SilentAfter,
     [property: Id(8)] long Version,
     [property: Id(9)] MetricSample[] Latest,
-    [property: Id(10)] DateTimeOffset? LastReadingAt);
+    [property: Id(10)] DateTimeOffset? LastReadingAt,
+    [property: Id(11)] Alarms.AlarmRecord[] Alarms);
 
 /// <summary>A filter over one district's asset index, continuing after <see cref="AfterId"/>.</summary>
 [GenerateSerializer, Immutable, Alias("ut.AssetQuery")]

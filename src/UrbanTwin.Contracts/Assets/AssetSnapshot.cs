@@ -21,7 +21,8 @@ public sealed record AssetSnapshot(
     [property: Id(5)] long Version,
     [property: Id(6)] long? LastSeq,
     [property: Id(7)] DateTimeOffset? LastReadingAt,
-    [property: Id(8)] DateTimeOffset SilentAfter);
+    [property: Id(8)] DateTimeOffset SilentAfter,
+    [property: Id(9)] Alarms.AlarmRecord[] Alarms);
 
 [Alias("ut.IAssetGrain")]
 public interface IAssetGrain : IGrainWithStringKey
@@ -44,6 +45,10 @@ public interface IAssetGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Refresh"), OneWay]
     Task Refresh();
+
+    /// <summary>Acknowledges one of this asset's alarms; durable before the answer. Idempotent.</summary>
+    [Alias("Acknowledge")]
+    Task<Alarms.AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment);
 
     /// <summary>The asset's state, or null when it was never registered.</summary>
     [Alias("Get")]

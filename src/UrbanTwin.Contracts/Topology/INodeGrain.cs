@@ -74,4 +74,8 @@ public interface IDistrictGrain : INodeGrain
     /// <summary>Assets of this district in id order after <see cref="Assets.AssetQuery.AfterId"/>, from the district's own index.</summary>
     [Alias("SearchAssets")]
     Task<Assets.AssetPage> SearchAssets(Assets.AssetQuery query);
+
+    /// <summary>This district's alarms (open, and cleared within the retention), newest first, filtered.</summary>
+    [Alias("SearchAlarms")]
+    Task<Alarms.AlarmRecord[]> SearchAlarms(Alarms.AlarmQuery query);
 }

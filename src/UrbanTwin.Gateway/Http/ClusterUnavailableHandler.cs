@@ -36,5 +36,6 @@ public sealed class ClusterUnavailableHandler(IProblemDetailsService problems, I
 
     private static bool IsTransient(Exception exception) => exception is TimeoutException or SiloUnavailableException
         or OrleansMessageRejectionException or ClientNotAvailableException or Orleans.Runtime.Messaging.ConnectionFailedException
+        or Grains.Storage.RedisGroupCommitException
         || (exception.InnerException is { } inner && IsTransient(inner));
 }

@@ -104,6 +104,17 @@ public sealed class NodeDirectory(IGrainFactory grains, TimeProvider clock)
             }
         }
 
+        /// <summary>The node's id and its ancestors' ids, from the node up to the root.</summary>
+        public string[] PathUp(string nodeId)
+        {
+            var path = new List<string>(4);
+            for (var current = Find(nodeId); current is not null; current = current.ParentId is { } p ? Find(p) : null)
+            {
+                path.Add(current.Id);
+            }
+            return [.. path];
+        }
+
         public bool IsUnder(string nodeId, string ancestorId)
         {
             for (var current = Find(nodeId); current is not null; current = current.ParentId is { } p ? Find(p) : null)

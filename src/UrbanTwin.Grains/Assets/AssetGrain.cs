@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Ingest;
 using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Grains.Alarms;
 using UrbanTwin.Grains.Rollup;
 using UrbanTwin.Grains.Rules;
 using UrbanTwin.Grains.Storage;
@@ -62,13 +64,17 @@ public sealed class AssetGrain(
         }
         else
         {
-            // Thresholds may have changed: re-derive every level from its latest value.
+            // Thresholds may have changed: re-derive every level (and so every alarm) from its latest value.
             var kind = AssetCatalog.Get(definition.Kind);
+            var now = clock.GetUtcNow();
             foreach (var (name, metric) in State.Metrics)
             {
                 var rules = kind.Metric(name) is { } m ? AssetCatalog.EffectiveRules(definition, m) : [];
                 metric.Level = ThresholdEvaluator.Evaluate(rules, metric.Value, AlarmLevel.None);
+                RecordLevel(definition, name, metric, now);
             }
+            // Open alarms follow the asset when it moves to another district.
+            State.Alarms = [.. State.Alarms.Select(a => a.IsOpen ? a with { NodeId = definition.NodeId } : a)];
         }
         State.Version = Versions.Next(State.Version, clock);
         await store.WriteStateAsync(); // registrations and thresholds are always durable
@@ -93,6 +99,7 @@ public sealed class AssetGrain(
 
         var kind = AssetCatalog.Get(definition.Kind);
         var accepted = 0;
+        var alarmsChanged = false;
         for (var i = 0; i < readings.Length; i++)
         {
             if (IsRedelivery(readings[i]))
@@ -103,7 +110,7 @@ public sealed class AssetGrain(
             outcomes[i] = Check(kind, readings[i]);
             if (outcomes[i].IsAccepted)
             {
-                Accept(definition, kind, readings[i]);
+                alarmsChanged |= Accept(definition, kind, readings[i]);
                 accepted++;
             }
         }
@@ -114,7 +121,8 @@ public sealed class AssetGrain(
             State.Version = Versions.Next(State.Version, clock);
             _write.Request();
         }
-        if (ack == Ack.Durable && _write.Pending && !await TryWriteNowAsync())
+        // Alarm state is always durable: a reading that opened, escalated or cleared an alarm is stored before the answer.
+        if ((ack == Ack.Durable || alarmsChanged) && _write.Pending && !await TryWriteNowAsync())
         {
             // Applied here but not in storage: not acknowledged. The write stays pending, and a retry of the same
             // items is accepted again (a redelivered latest reading is not a duplicate), so retrying is safe.
@@ -131,6 +139,26 @@ public sealed class AssetGrain(
             Notify();
         }
         return outcomes;
+    }
+
+    public async Task<AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment)
+    {
+        var result = AlarmBook.Acknowledge(State.Alarms, alarmId, by, comment, clock.GetUtcNow(), Versions.Next(State.Version, clock));
+        if (result.Outcome == AcknowledgeOutcome.Acknowledged)
+        {
+            State.Version = result.Alarm!.Version;
+            _write.Request();
+        }
+        // Acknowledgements are durable before the answer, a repeated one too if the first write did not get through.
+        if (result.Outcome is AcknowledgeOutcome.Acknowledged or AcknowledgeOutcome.AlreadyAcknowledged && _write.Pending)
+        {
+            await _write.WriteNowAsync();
+        }
+        if (result.Outcome == AcknowledgeOutcome.Acknowledged)
+        {
+            Notify();
+        }
+        return result;
     }
 
     public Task Refresh()
@@ -160,7 +188,7 @@ public sealed class AssetGrain(
             .ToDictionary(x => x.Name, x => x.Rules, StringComparer.Ordinal);
         return Task.FromResult<AssetSnapshot?>(new AssetSnapshot(
             definition, SummaryBuilder.EffectiveStatus(contribution, clock.GetUtcNow()), readings, levels, thresholds,
-            State.Version, State.LastSeq, State.LastReadingAt, contribution.SilentAfter));
+            State.Version, State.LastSeq, State.LastReadingAt, contribution.SilentAfter, [.. State.Alarms]));
     }
 
     /// <summary>The checks that need this asset's state; a reading that fails any of them changes nothing.</summary>
@@ -211,8 +239,10 @@ public sealed class AssetGrain(
         return true;
     }
 
-    private void Accept(AssetDefinition definition, AssetKindDefinition kind, Reading reading)
+    /// <summary>Applies one checked reading; true when an alarm was opened, changed level or cleared.</summary>
+    private bool Accept(AssetDefinition definition, AssetKindDefinition kind, Reading reading)
     {
+        var alarmsChanged = false;
         foreach (var sample in reading.Metrics)
         {
             var metric = kind.Metric(sample.Metric)!;
@@ -223,9 +253,20 @@ public sealed class AssetGrain(
             m.Level = ThresholdEvaluator.Evaluate(AssetCatalog.EffectiveRules(definition, metric), sample.Value, m.Level);
             m.Value = sample.Value;
             m.Ts = reading.Ts;
+            alarmsChanged |= RecordLevel(definition, sample.Metric, m, reading.Ts);
         }
         State.LastReadingAt = reading.Ts;
         State.LastSeq = reading.Seq ?? State.LastSeq;
+        return alarmsChanged;
+    }
+
+    private bool RecordLevel(AssetDefinition definition, string name, MetricState metric, DateTimeOffset at)
+    {
+        var number = State.AlarmNumber;
+        var changed = AlarmBook.OnLevel(State.Alarms, ref number, definition.Id, definition.NodeId, name, metric.Level, metric.Value, at,
+            State.Version = Versions.Next(State.Version, clock));
+        State.AlarmNumber = number;
+        return changed;
     }
 
     private AssetContribution Contribution(AssetDefinition definition)
@@ -243,7 +284,7 @@ public sealed class AssetGrain(
         }
         var silentAfter = State.LastHeardAt + TimeSpan.FromSeconds(definition.ReportingIntervalSeconds * options.Value.OfflineAfterIntervals);
         return new AssetContribution(definition.Id, definition.Kind, definition.Name, definition.Location, ThresholdEvaluator.ToStatus(worst),
-            warnings, alarms, silentAfter, State.Version, latest, State.LastReadingAt);
+            warnings, alarms, silentAfter, State.Version, latest, State.LastReadingAt, [.. State.Alarms]);
     }
 
     /// <summary>Reports on a turn of its own, so a caller (a district healing itself) never waits on a call back to it.</summary>

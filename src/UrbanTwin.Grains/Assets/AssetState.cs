@@ -1,3 +1,4 @@
+using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Assets;
 
 namespace UrbanTwin.Grains.Assets;
@@ -14,6 +15,10 @@ public sealed class AssetState
     [Id(4)] public DateTimeOffset? LastReadingAt { get; set; }
     /// <summary>Server time the asset was last heard from (registration or accepted reading): drives offline.</summary>
     [Id(5)] public DateTimeOffset LastHeardAt { get; set; }
+    /// <summary>Open alarms and the last few cleared ones (<see cref="Alarms.AlarmBook"/>).</summary>
+    [Id(6)] public List<AlarmRecord> Alarms { get; set; } = [];
+    /// <summary>The number in the id of the latest alarm raised.</summary>
+    [Id(7)] public int AlarmNumber { get; set; }
 }
 
 [GenerateSerializer, Alias("ut.MetricState")]

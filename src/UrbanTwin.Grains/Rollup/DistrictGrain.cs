@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
@@ -12,6 +13,8 @@ public sealed class DistrictState : AggregateState
 {
     /// <summary>Each asset's latest contribution, keyed by asset id: replaced, never added to.</summary>
     [Id(0)] public Dictionary<string, AssetContribution> Assets { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The assets' alarms by alarm id, replaced by version: open ones, and cleared ones for the retention.</summary>
+    [Id(1)] public Dictionary<string, AlarmRecord> Alarms { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A district (or county): the lowest node, holding its assets' contributions and an index to search them.</summary>
@@ -22,7 +25,12 @@ public sealed class DistrictGrain(
     IOptions<StorageOptions> storage,
     ILogger<DistrictGrain> logger) : AggregateGrain<DistrictState>(store, clock, options, storage, logger), IDistrictGrain
 {
+    /// <summary>Cleared alarms are listed for a day, and at most this many per district (oldest go first).</summary>
+    public static readonly TimeSpan ClearedRetention = TimeSpan.FromHours(24);
+    public const int MaxClearedAlarms = 1000;
+
     private string[]? _sortedIds;
+    private int _clearedCount = -1;
 
     public async Task Report(AssetContribution contribution)
     {
@@ -31,6 +39,7 @@ public sealed class DistrictGrain(
             return; // a duplicate, a retry or an older message overtaken by a newer one
         }
         State.Assets[contribution.AssetId] = contribution;
+        KeepAlarms(contribution.Alarms);
         MarkDirty();
         if (held is null)
         {
@@ -47,7 +56,12 @@ public sealed class DistrictGrain(
         if (State.Assets.TryGetValue(assetId, out var held) && held.Version <= version)
         {
             State.Assets.Remove(assetId);
+            foreach (var moved in State.Alarms.Values.Where(a => a.AssetId == assetId && a.IsOpen).Select(a => a.Id).ToList())
+            {
+                State.Alarms.Remove(moved); // open alarms moved with the asset; its new district lists them
+            }
             _sortedIds = null;
+            _clearedCount = -1;
             MarkDirty();
             await WriteNowAsync();
         }
@@ -82,6 +96,47 @@ public sealed class DistrictGrain(
                 asset.WarningCount + asset.AlarmCount, asset.LastReadingAt));
         }
         return Task.FromResult(new AssetPage([.. items], HasMore: false));
+    }
+
+    public Task<AlarmRecord[]> SearchAlarms(AlarmQuery query)
+    {
+        var oldestCleared = Clock.GetUtcNow() - ClearedRetention;
+        var matches = State.Alarms.Values
+            .Where(a => (a.IsOpen || a.ClearedAt >= oldestCleared)
+                && (query.State is not { } state || a.State == state)
+                && (query.Level is not { } level || a.Level == level)
+                && (query.BeforeRaisedAt is not { } before || a.RaisedAt < before
+                    || (a.RaisedAt == before && string.CompareOrdinal(a.Id, query.BeforeId) < 0)))
+            .OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id, StringComparer.Ordinal)
+            .Take(query.Limit)
+            .ToArray();
+        return Task.FromResult(matches);
+    }
+
+    /// <summary>Takes the newer version of each alarm; drops the oldest cleared ones beyond the cap.</summary>
+    private void KeepAlarms(AlarmRecord[] alarms)
+    {
+        if (_clearedCount < 0)
+        {
+            _clearedCount = State.Alarms.Values.Count(a => !a.IsOpen);
+        }
+        foreach (var alarm in alarms)
+        {
+            if (State.Alarms.TryGetValue(alarm.Id, out var held) && held.Version >= alarm.Version)
+            {
+                continue;
+            }
+            State.Alarms[alarm.Id] = alarm;
+            _clearedCount += !alarm.IsOpen && (held is null || held.IsOpen) ? 1 : 0;
+        }
+        if (_clearedCount > MaxClearedAlarms)
+        {
+            foreach (var old in State.Alarms.Values.Where(a => !a.IsOpen).OrderBy(a => a.ClearedAt).Take(_clearedCount - MaxClearedAlarms).ToList())
+            {
+                State.Alarms.Remove(old.Id);
+            }
+            _clearedCount = MaxClearedAlarms;
+        }
     }
 
     public override Task<NodeSummary[]> GetChildren() => Task.FromResult(Array.Empty<NodeSummary>());

@@ -1,0 +1,32 @@
+using UrbanTwin.Contracts.Alarms;
+using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Gateway.Nodes;
+
+namespace UrbanTwin.Gateway.Alarms;
+
+/// <summary>An alarm as the API shows it; <see cref="Path"/> runs from its district up to the province.</summary>
+public sealed record AlarmView(
+    string Id,
+    string AssetId,
+    string NodeId,
+    string[] Path,
+    string Metric,
+    AlarmLevel Level,
+    AlarmLevel PeakLevel,
+    double Value,
+    DateTimeOffset RaisedAt,
+    AlarmState State,
+    string? AcknowledgedBy,
+    DateTimeOffset? AcknowledgedAt,
+    string? Comment,
+    DateTimeOffset? ClearedAt)
+{
+    public static AlarmView From(AlarmRecord a, NodeDirectory.Tree tree) => new(
+        a.Id, a.AssetId, a.NodeId, tree.PathUp(a.NodeId), a.Metric, a.Level, a.PeakLevel, a.Value, a.RaisedAt, a.State,
+        a.AcknowledgedBy, a.AcknowledgedAt, a.Comment, a.ClearedAt);
+}
+
+public sealed record AlarmPageView(AlarmView[] Items, string? NextCursor);
+
+/// <summary>The body of <c>POST /alarms/{id}/ack</c>.</summary>
+public sealed record AcknowledgeRequest(string? By, string? Comment);

@@ -1,0 +1,156 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using UrbanTwin.Contracts.Alarms;
+using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Gateway.Http;
+using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Grains.Rules;
+
+namespace UrbanTwin.Gateway.Alarms;
+
+public static class AlarmsApi
+{
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+    public const int MaxByLength = 64;
+    public const int MaxCommentLength = 500;
+    private const int MaxAckBodyBytes = 16 * 1024;
+
+    public static RouteGroupBuilder MapAlarmsApi(this RouteGroupBuilder api)
+    {
+        var alarms = api.MapGroup("/alarms").WithTags("Alarms");
+        alarms.MapGet("/", List).WithSummary("Alarms under a node (default: everywhere), newest first, by state and level, paged with nextCursor.");
+        alarms.MapPost("/{id}/ack", Acknowledge).WithSummary("Acknowledges an alarm ({by, comment}): durable before the answer, idempotent; 409 once cleared.")
+            .Accepts<AcknowledgeRequest>("application/json");
+        return api;
+    }
+
+    private static async Task<Results<Ok<AlarmPageView>, ProblemHttpResult, ValidationProblem>> List(
+        string? node, string? state, string? level, string? limit, string? cursor,
+        NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+    {
+        var tree = await directory.GetAsync(ct);
+        AlarmState? wantedState = null;
+        if (state is not null)
+        {
+            if (!TryParseName<AlarmState>(state, out var parsed))
+            {
+                return Problems.Invalid("state", "must be one of active, acknowledged, cleared");
+            }
+            wantedState = parsed;
+        }
+        AlarmLevel? wantedLevel = null;
+        if (level is not null)
+        {
+            if (!TryParseName<AlarmLevel>(level, out var parsed) || parsed == AlarmLevel.None)
+            {
+                return Problems.Invalid("level", "must be warning or alarm");
+            }
+            wantedLevel = parsed;
+        }
+        var pageSize = DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize < 1 || pageSize > MaxPageSize))
+        {
+            return Problems.Invalid("limit", $"must be an integer from 1 to {MaxPageSize}");
+        }
+        (DateTimeOffset RaisedAt, string Id)? after = null;
+        if (cursor is not null)
+        {
+            if (DecodeCursor(cursor) is not { } position)
+            {
+                return Problems.Invalid("cursor", "not a cursor returned by this list");
+            }
+            after = position;
+        }
+        List<string> districts;
+        if (node is null)
+        {
+            districts = [.. tree.Nodes.Where(n => n.Kind == NodeKind.District).Select(n => n.Id)];
+        }
+        else if (tree.Find(node) is { } scope)
+        {
+            districts = tree.DistrictsUnder(scope);
+        }
+        else
+        {
+            return Problems.NotFound("node", node);
+        }
+
+        // Each district answers its own newest matches; merging them and keeping the newest pageSize is the page.
+        var query = new AlarmQuery(wantedState, wantedLevel, after?.RaisedAt, after?.Id, pageSize + 1);
+        var found = await Task.WhenAll(districts.Select(d => grains.GetGrain<IDistrictGrain>(d).SearchAlarms(query)));
+        var merged = found.SelectMany(f => f)
+            .OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id, StringComparer.Ordinal)
+            .Take(pageSize + 1).ToList();
+        var page = merged.Take(pageSize).Select(a => AlarmView.From(a, tree)).ToArray();
+        var next = merged.Count > pageSize ? EncodeCursor(page[^1].RaisedAt, page[^1].Id) : null;
+        return TypedResults.Ok(new AlarmPageView(page, next));
+    }
+
+    private static async Task<Results<Ok<AlarmView>, ProblemHttpResult, ValidationProblem>> Acknowledge(
+        string id, HttpRequest request, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync(request, MaxAckBodyBytes, ct);
+        if (body is null)
+        {
+            return Problems.TooLarge($"the body is larger than {MaxAckBodyBytes} bytes");
+        }
+        AcknowledgeRequest? ack;
+        try
+        {
+            ack = JsonSerializer.Deserialize<AcknowledgeRequest>(body, ApiJson.Strict);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.Malformed(ex);
+        }
+        if (ack?.By is not { } by || string.IsNullOrWhiteSpace(by) || by.Length > MaxByLength || by.Any(char.IsControl))
+        {
+            return Problems.Invalid("by", $"who acknowledges: 1 to {MaxByLength} characters, no control characters");
+        }
+        if (ack.Comment is { } comment && (comment.Length > MaxCommentLength || comment.Any(c => char.IsControl(c) && c != '\n')))
+        {
+            return Problems.Invalid("comment", $"at most {MaxCommentLength} characters, no control characters but line breaks");
+        }
+        if (AlarmRecord.AssetOf(id) is not { } assetId || !Identifiers.IsValidAssetId(assetId))
+        {
+            return Problems.NotFound("alarm", id);
+        }
+        var result = await grains.GetGrain<IAssetGrain>(assetId).Acknowledge(id, by.Trim(), ack.Comment);
+        var tree = await directory.GetAsync(ct);
+        return result.Outcome switch
+        {
+            AcknowledgeOutcome.Acknowledged or AcknowledgeOutcome.AlreadyAcknowledged => TypedResults.Ok(AlarmView.From(result.Alarm!, tree)),
+            AcknowledgeOutcome.Cleared => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Alarm cleared",
+                detail: $"Alarm '{id}' cleared at {result.Alarm!.ClearedAt:O}; a cleared alarm cannot be acknowledged."),
+            _ => Problems.NotFound("alarm", id),
+        };
+    }
+
+    /// <summary>Only the names (case-insensitive), never numbers: "1" is not a state.</summary>
+    private static bool TryParseName<T>(string text, out T value) where T : struct, Enum =>
+        Enum.TryParse(text, ignoreCase: true, out value) && Enum.IsDefined(value) && !text.Any(char.IsDigit);
+
+    private static string EncodeCursor(DateTimeOffset raisedAt, string id) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{raisedAt.UtcTicks}\n{id}"));
+
+    private static (DateTimeOffset, string)? DecodeCursor(string text)
+    {
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text)).Split('\n');
+            return parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                && ticks <= DateTimeOffset.MaxValue.UtcTicks && parts[1].Length > 0
+                ? (new DateTimeOffset(ticks, TimeSpan.Zero), parts[1])
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using UrbanTwin.Contracts.Alarms;
+using UrbanTwin.Contracts.Assets;
+
+namespace UrbanTwin.Grains.Alarms;
+
+/// <summary>
+/// The alarm episodes of one asset, driven by its metrics' levels (which already carry the hysteresis): a level
+/// leaving normal opens an alarm, a change between warning and alarm keeps the same alarm, a level back to normal
+/// clears it. A value hovering at a threshold therefore never opens a second alarm. Open alarms and the last few
+/// cleared ones are kept (the district keeps a longer list).
+/// </summary>
+public static class AlarmBook
+{
+    /// <summary>Cleared alarms kept by the asset, so its district can be told again after a crash.</summary>
+    public const int ClearedKept = 5;
+
+    /// <summary>
+    /// Records the level of <paramref name="metric"/> after a reading. Returns true when an alarm was opened, changed
+    /// level or cleared: a transition, which must be stored durably before the answer.
+    /// </summary>
+    public static bool OnLevel(List<AlarmRecord> alarms, ref int nextNumber, string assetId, string nodeId, string metric,
+        AlarmLevel level, double value, DateTimeOffset at, long version)
+    {
+        var open = alarms.FindIndex(a => a.Metric == metric && a.IsOpen);
+        if (open < 0)
+        {
+            if (level == AlarmLevel.None)
+            {
+                return false;
+            }
+            alarms.Add(new AlarmRecord(AlarmRecord.NewId(assetId, metric, ++nextNumber), assetId, nodeId, metric, level, value, at,
+                AlarmState.Active, null, null, null, null, version, level));
+            return true;
+        }
+
+        var alarm = alarms[open];
+        if (level == AlarmLevel.None)
+        {
+            alarms[open] = alarm with { State = AlarmState.Cleared, ClearedAt = at, Value = value, Version = version };
+            Prune(alarms);
+            return true;
+        }
+        // Still open: follow the value; a level change (escalation or de-escalation) is a transition.
+        alarms[open] = alarm with
+        {
+            Level = level, Value = value, Version = version, PeakLevel = level > alarm.PeakLevel ? level : alarm.PeakLevel,
+        };
+        return alarm.Level != level;
+    }
+
+    /// <summary>Acknowledges an open alarm; what happened, and the alarm as it is now.</summary>
+    public static AcknowledgeResult Acknowledge(List<AlarmRecord> alarms, string alarmId, string by, string? comment, DateTimeOffset at, long version)
+    {
+        var index = alarms.FindIndex(a => a.Id == alarmId);
+        if (index < 0)
+        {
+            return new AcknowledgeResult(AcknowledgeOutcome.NotFound, null);
+        }
+        var alarm = alarms[index];
+        switch (alarm.State)
+        {
+            case AlarmState.Cleared:
+                return new AcknowledgeResult(AcknowledgeOutcome.Cleared, alarm);
+            case AlarmState.Acknowledged:
+                return new AcknowledgeResult(AcknowledgeOutcome.AlreadyAcknowledged, alarm);
+            default:
+                alarms[index] = alarm with
+                {
+                    State = AlarmState.Acknowledged, AcknowledgedBy = by, AcknowledgedAt = at, Comment = comment, Version = version,
+                };
+                return new AcknowledgeResult(AcknowledgeOutcome.Acknowledged, alarms[index]);
+        }
+    }
+
+    /// <summary>Keeps every open alarm and the <see cref="ClearedKept"/> most recently cleared.</summary>
+    private static void Prune(List<AlarmRecord> alarms)
+    {
+        var cleared = alarms.Where(a => !a.IsOpen).OrderByDescending(a => a.ClearedAt).Skip(ClearedKept).ToHashSet();
+        alarms.RemoveAll(cleared.Contains);
+    }
+}
