@@ -2,6 +2,7 @@ using Scalar.AspNetCore;
 using UrbanTwin.Gateway.Alarms;
 using UrbanTwin.Gateway.Assets;
 using UrbanTwin.Gateway.Hosting;
+using UrbanTwin.Gateway.History;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Gateway.Nodes;
@@ -47,6 +48,7 @@ api.MapTelemetryApi();
 api.MapTopologyApi();
 api.MapRankingsApi();
 api.MapAlarmsApi();
+api.MapHistoryApi();
 
 app.Run();
 

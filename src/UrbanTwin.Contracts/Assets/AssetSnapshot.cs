@@ -50,6 +50,10 @@ public interface IAssetGrain : IGrainWithStringKey
     [Alias("Acknowledge")]
     Task<Alarms.AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment);
 
+    /// <summary>The recent readings of one metric between two times, oldest first (kept in memory, up to History:ReadingsPerMetric).</summary>
+    [Alias("GetHistory")]
+    Task<History.HistoryPoint[]> GetHistory(string metric, DateTimeOffset from, DateTimeOffset to);
+
     /// <summary>The asset's state, or null when it was never registered.</summary>
     [Alias("Get")]
     Task<AssetSnapshot?> Get();

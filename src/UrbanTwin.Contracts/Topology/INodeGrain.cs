@@ -29,6 +29,13 @@ public interface INodeGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Refresh"), OneWay]
     Task Refresh();
+
+    /// <summary>
+    /// One aggregate (see NodeSeries) between two times: 10 s samples (last hour) when <paramref name="step"/> is
+    /// 10 s or less, else means per minute (last 24 h). Kept in memory: a node that moves starts again.
+    /// </summary>
+    [Alias("GetHistory")]
+    Task<History.HistoryPoint[]> GetHistory(string series, DateTimeOffset from, DateTimeOffset to, TimeSpan step);
 }
 
 /// <summary>A node whose children are nodes: it keeps each child's latest summary, replaced on every push.</summary>

@@ -2,9 +2,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Contracts.History;
 using UrbanTwin.Contracts.Ingest;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Grains.Alarms;
+using UrbanTwin.Grains.History;
 using UrbanTwin.Grains.Rollup;
 using UrbanTwin.Grains.Rules;
 using UrbanTwin.Grains.Storage;
@@ -21,11 +23,13 @@ public sealed class AssetGrain(
     TimeProvider clock,
     IOptions<RollupOptions> options,
     IOptions<StorageOptions> storage,
+    IOptions<HistoryOptions> history,
     ILogger<AssetGrain> logger) : Grain, IAssetGrain
 {
     private DeferredWrite _write = null!;
     private IGrainTimer _report = null!;
     private bool _contributionPending;
+    private readonly Dictionary<string, ReadingRing> _history = new(StringComparer.Ordinal);
 
     private AssetState State => store.State;
 
@@ -161,6 +165,9 @@ public sealed class AssetGrain(
         return result;
     }
 
+    public Task<HistoryPoint[]> GetHistory(string metric, DateTimeOffset from, DateTimeOffset to) =>
+        Task.FromResult(_history.TryGetValue(metric, out var ring) ? ring.Between(from, to) : []);
+
     public Task Refresh()
     {
         if (State.Definition is not null)
@@ -254,6 +261,11 @@ public sealed class AssetGrain(
             m.Value = sample.Value;
             m.Ts = reading.Ts;
             alarmsChanged |= RecordLevel(definition, sample.Metric, m, reading.Ts);
+            if (!_history.TryGetValue(sample.Metric, out var ring))
+            {
+                _history[sample.Metric] = ring = new ReadingRing(history.Value.ReadingsPerMetric);
+            }
+            ring.Add(reading.Ts, sample.Value);
         }
         State.LastReadingAt = reading.Ts;
         State.LastSeq = reading.Seq ?? State.LastSeq;

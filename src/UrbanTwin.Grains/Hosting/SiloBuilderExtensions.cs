@@ -10,6 +10,7 @@ using Orleans.Runtime.Hosting;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using StackExchange.Redis;
+using UrbanTwin.Grains.History;
 using UrbanTwin.Grains.Rollup;
 using UrbanTwin.Grains.Seeding;
 using UrbanTwin.Grains.Storage;
@@ -27,6 +28,8 @@ public static class SiloBuilderExtensions
         silo.Services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section))
             .Validate(o => o.FlushInterval > TimeSpan.Zero && o.GroupCommitMaxBatch > 0 && o.GroupCommitMaxInFlight > 0 && o.RedisTimeout > TimeSpan.Zero,
                 "Storage settings must be positive");
+        silo.Services.AddOptions<HistoryOptions>().Bind(configuration.GetSection(HistoryOptions.Section))
+            .Validate(o => o.ReadingsPerMetric is > 0 and <= 100_000, "History:ReadingsPerMetric must be 1..100000");
         // Grain state in Orleans' own version-tolerant binary format: every state type is [GenerateSerializer].
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.Services.TryAddSingleton<ReferenceSeeder>();

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts.History;
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Grains.History;
 using UrbanTwin.Grains.Storage;
 
 namespace UrbanTwin.Grains.Rollup;
@@ -24,7 +26,9 @@ public abstract class AggregateGrain<TState>(
 {
     private NodeSummary? _current;
     private NodeSummary? _published;
+    private readonly AggregateHistory _history = new();
     private IGrainTimer? _publishTimer;
+    private IGrainTimer? _historyTimer;
     private DeferredWrite _write = null!;
 
     protected TState State => store.State;
@@ -67,6 +71,9 @@ public abstract class AggregateGrain<TState>(
         _published = null; // the next tick pushes even if nothing changed here
         return Task.CompletedTask;
     }
+
+    public Task<HistoryPoint[]> GetHistory(string series, DateTimeOffset from, DateTimeOffset to, TimeSpan step) =>
+        Task.FromResult(_history.Query(series, from, to, step));
 
     public Task<NodeSummary?> GetSummary() => Task.FromResult(State.Definition is null ? null : Current());
 
@@ -122,6 +129,11 @@ public abstract class AggregateGrain<TState>(
     private void StartPublishing()
     {
         _publishTimer ??= this.RegisterGrainTimer(PublishAsync, new GrainTimerCreationOptions(options.Value.PublishInterval, options.Value.PublishInterval));
+        _historyTimer ??= this.RegisterGrainTimer(() =>
+        {
+            _history.Sample(clock.GetUtcNow(), NodeSeries.Of(Current()));
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions(TimeSpan.Zero, AggregateHistory.FineStep));
     }
 
     private Task PublishAsync()

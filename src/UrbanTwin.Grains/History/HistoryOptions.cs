@@ -1,0 +1,10 @@
+namespace UrbanTwin.Grains.History;
+
+/// <summary>History settings (section <c>History</c>).</summary>
+public sealed class HistoryOptions
+{
+    public const string Section = "History";
+
+    /// <summary>Recent readings kept per metric of an asset, in memory (16 bytes each).</summary>
+    public int ReadingsPerMetric { get; set; } = 60;
+}
