@@ -5,6 +5,7 @@ using UrbanTwin.Gateway.Hosting;
 using UrbanTwin.Gateway.History;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Ingest;
+using UrbanTwin.Gateway.Live;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Rankings;
 using UrbanTwin.Gateway.Simulation;
@@ -26,6 +27,10 @@ builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSecti
     .Validate(o => o.MaxBodyBytes > 0 && o.MaxItemsPerBatch > 0 && o.MaxFutureSkewSeconds >= 0, "Ingest limits must be positive");
 builder.Services.AddOptions<SimulationOptions>().Bind(builder.Configuration.GetSection(SimulationOptions.Section));
 builder.Services.AddSingleton<NodeDirectory>();
+builder.Services.AddOptions<LiveOptions>().Bind(builder.Configuration.GetSection(LiveOptions.Section))
+    .Validate(o => o.PollInterval > TimeSpan.Zero && o.AlarmPollInterval > TimeSpan.Zero && o.Heartbeat > TimeSpan.Zero && o.MaxPendingAlarms > 0,
+        "Live settings must be positive");
+builder.Services.AddSingleton<LiveHub>();
 builder.Services.AddSingleton<TelemetryIngestor>();
 builder.Services.AddHostedService<TelemetryFeed>();
 builder.Services.AddHealthChecks()
@@ -49,6 +54,7 @@ api.MapTopologyApi();
 api.MapRankingsApi();
 api.MapAlarmsApi();
 api.MapHistoryApi();
+api.MapStreamApi();
 
 app.Run();
 

@@ -17,6 +17,7 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifet
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Simulation:Enabled", "false");
+        builder.UseSetting("Live:Heartbeat", "00:00:01");
         builder.UseSetting("Topology:Seed", "shanxi");
         builder.UseSetting("Ingest:MaxItemsPerBatch", MaxItemsPerBatch.ToString());
         builder.UseSetting("Ingest:MaxBodyBytes", (1024 * 1024).ToString());

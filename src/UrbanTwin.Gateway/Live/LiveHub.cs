@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Gateway.Nodes;
+
+namespace UrbanTwin.Gateway.Live;
+
+/// <summary>The live views this gateway serves: one <see cref="NodeWatcher"/> per watched node, shared by its clients.</summary>
+public sealed class LiveHub(IGrainFactory grains, NodeDirectory directory, IOptions<LiveOptions> options, ILogger<LiveHub> logger)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, NodeWatcher> _watchers = new(StringComparer.Ordinal);
+
+    /// <summary>Clients streaming from this gateway now.</summary>
+    public int Clients
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _watchers.Values.Sum(w => w.Count);
+            }
+        }
+    }
+
+    public LiveSubscription Subscribe(NodeDefinition node)
+    {
+        var client = new LiveSubscription(options.Value.MaxPendingAlarms);
+        lock (_gate)
+        {
+            if (!_watchers.TryGetValue(node.Id, out var watcher))
+            {
+                _watchers[node.Id] = watcher = new NodeWatcher(node, grains, directory, options.Value, logger);
+            }
+            watcher.Add(client);
+        }
+        client.OnDispose(() =>
+        {
+            lock (_gate)
+            {
+                if (_watchers.TryGetValue(node.Id, out var watcher) && watcher.Remove(client))
+                {
+                    _watchers.Remove(node.Id);
+                }
+            }
+        });
+        return client;
+    }
+}
