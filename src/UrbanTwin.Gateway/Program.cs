@@ -48,6 +48,7 @@ app.MapDefaultEndpoints();
 
 var api = app.MapGroup("/api/v1");
 api.MapNodesApi();
+api.MapIndicatorsApi();
 api.MapAssetsApi();
 api.MapTelemetryApi();
 api.MapTopologyApi();

@@ -29,6 +29,36 @@ public class IndicatorRollupTests
     }
 
     [Fact]
+    public void Hotline_rates_are_ratios_of_sums_per_month_and_months_are_never_mixed()
+    {
+        static IndicatorPoint Month(string name, double value, string period) => new(name, 2026, value, true, 0, 0, period);
+        var points = IndicatorRollup.Compute([], [
+            Child("a", Month("hotline.tickets", 100, "2026-10"), Month("hotline.resolved", 90, "2026-10")),
+            Child("b", Month("hotline.tickets", 20, "2026-10"), Month("hotline.resolved", 10, "2026-10"),
+                Month("hotline.tickets", 50, "2026-09"), Month("hotline.resolved", 50, "2026-09")),
+        ], 2);
+
+        var october = Assert.Single(points, p => p.Name == "hotline.resolutionRate" && p.PeriodKey == "2026-10");
+        Assert.Equal(83.33, october.Value); // (90 + 10) / (100 + 20), not the mean of 90 % and 50 %
+        Assert.Equal((2, 2), (october.Reporting, october.Children));
+        Assert.Equal(120, Assert.Single(points, p => p.Name == "hotline.tickets" && p.PeriodKey == "2026-10").Value);
+        var september = Assert.Single(points, p => p.Name == "hotline.resolutionRate" && p.PeriodKey == "2026-09");
+        Assert.Equal((100.0, 1), (september.Value, september.Reporting));
+        // The headline is the latest complete period.
+        Assert.Equal("2026-10", IndicatorRollup.Headline(points.Where(p => p.Name == "hotline.resolutionRate"))!.PeriodKey);
+    }
+
+    [Fact]
+    public void A_node_reporting_both_counts_has_the_rate_as_its_own_figure()
+    {
+        var points = IndicatorRollup.Compute([
+            new IndicatorFact("hotline.surveyed", 2026, 200, null, "2026-Q3"), new IndicatorFact("hotline.satisfied", 2026, 193, null, "2026-Q3"),
+        ], [], 0);
+        var rate = Assert.Single(points, p => p.Name == "hotline.satisfactionRate");
+        Assert.Equal((96.5, true, "2026-Q3"), (rate.Value, rate.Reported, rate.PeriodKey));
+    }
+
+    [Fact]
     public void Partial_child_figures_are_not_added_up_and_own_figures_win()
     {
         var partial = new IndicatorPoint("population", 2020, 999, false, 1, 2);

@@ -67,7 +67,7 @@ public sealed record MetricStats(
 }
 
 /// <summary>
-/// One indicator of a node for one year: either the node's own reported figure, or the roll-up over the
+/// One indicator of a node for one period (a year, a quarter or a month): either the node's own reported figure, or the roll-up over the
 /// children that reported a complete figure for that year (<see cref="Reporting"/> of <see cref="Children"/>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ut.IndicatorPoint")]
@@ -77,8 +77,12 @@ public sealed record IndicatorPoint(
     [property: Id(2)] double Value,
     [property: Id(3)] bool Reported,
     [property: Id(4)] int Reporting,
-    [property: Id(5)] int Children)
+    [property: Id(5)] int Children,
+    [property: Id(6)] string? Period = null)
 {
+    /// <summary>The period: <see cref="Period"/> (a month or quarter) or, for annual figures, the year.</summary>
+    public string PeriodKey => Period ?? Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>A figure a parent may add up: reported by the node itself, or rolled up from every child.</summary>
     public bool IsComplete => Reported || (Children > 0 && Reporting == Children);
 }

@@ -10,6 +10,13 @@ public interface ITopologyGrain : IGrainWithStringKey
     [Alias("Import")]
     Task<TopologyImportResult> Import(NodeDefinition[] nodes);
 
+    /// <summary>
+    /// Upserts indicator figures of one node by (name, period), durably, kept apart from the topology document so a
+    /// later topology import does not drop them; the node sees them merged into its definition. The caller validates.
+    /// </summary>
+    [Alias("ImportIndicators")]
+    Task<IndicatorImportResult> ImportIndicators(string nodeId, IndicatorFact[] facts);
+
     [Alias("GetSnapshot")]
     Task<TopologySnapshot> GetSnapshot();
 
@@ -34,3 +41,10 @@ public sealed record TopologyImportResult(
 {
     public bool Succeeded => Errors.Length == 0;
 }
+
+[GenerateSerializer, Immutable, Alias("ut.IndicatorImportResult")]
+public sealed record IndicatorImportResult(
+    [property: Id(0)] bool NodeFound,
+    [property: Id(1)] int Created,
+    [property: Id(2)] int Updated,
+    [property: Id(3)] int Unchanged);

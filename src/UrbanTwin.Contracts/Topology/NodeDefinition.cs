@@ -10,7 +10,12 @@ public sealed record IndicatorFact(
     [property: Id(0)] string Name,
     [property: Id(1)] int Year,
     [property: Id(2)] double Value,
-    [property: Id(3)] string? Source);
+    [property: Id(3)] string? Source,
+    [property: Id(4)] string? Period = null)
+{
+    /// <summary>The period the figure is for: <see cref="Period"/> (<c>2026-10</c>, <c>2026-Q3</c>) or, for annual figures, the year.</summary>
+    public string PeriodKey => Period ?? Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
 
 /// <summary>A province, cluster, city or district as imported: identity, place in the tree and its own indicators.</summary>
 [GenerateSerializer, Immutable, Alias("ut.NodeDefinition")]

@@ -22,6 +22,8 @@ public static class ApiJson
         {
             AllowDuplicateProperties = false,
             MaxDepth = 16,
+            // A number is a JSON number: "12" and "NaN" as strings are wrong types, not numbers.
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
         };
         Configure(options);
         return options;

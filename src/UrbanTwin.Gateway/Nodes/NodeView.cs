@@ -49,9 +49,9 @@ public sealed record NodeView(
         : "normal";
 }
 
-public sealed record IndicatorView(double Value, int Year, string Origin, CoverageView? Coverage)
+public sealed record IndicatorView(double Value, int Year, string Period, string Origin, CoverageView? Coverage)
 {
-    public static IndicatorView From(IndicatorPoint point) => new(point.Value, point.Year,
+    public static IndicatorView From(IndicatorPoint point) => new(point.Value, point.Year, point.PeriodKey,
         point.Reported ? "reported" : "rollup",
         point.Reported ? null : new CoverageView(point.Reporting, point.Children));
 }

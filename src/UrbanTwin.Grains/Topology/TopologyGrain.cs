@@ -9,6 +9,8 @@ public sealed class TopologyState
     /// <summary>Nodes in import order: children are listed in the order they were first imported.</summary>
     [Id(0)] public List<NodeDefinition> Nodes { get; set; } = [];
     [Id(1)] public long Version { get; set; }
+    /// <summary>Figures imported per node through the indicators API, merged over the document's own.</summary>
+    [Id(2)] public Dictionary<string, List<IndicatorFact>> Imported { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -89,14 +91,74 @@ public sealed class TopologyGrain(
             .ToDictionary(g => g.Key, g => g.Select(n => n.Id).ToArray(), StringComparer.Ordinal);
         await Task.WhenAll(touched.Select(id =>
         {
-            var node = _byId[id];
+            var node = WithImported(_byId[id]);
             return NodeGrains.Get(GrainFactory, node.Kind, id).Define(node, childrenOf.GetValueOrDefault(id) ?? []);
         }));
 
         return new TopologyImportResult([], created, updated, unchanged, store.State.Version);
     }
 
-    public Task<TopologySnapshot> GetSnapshot() => Task.FromResult(new TopologySnapshot(store.State.Version, [.. store.State.Nodes]));
+    public async Task<IndicatorImportResult> ImportIndicators(string nodeId, IndicatorFact[] facts)
+    {
+        if (!_byId.TryGetValue(nodeId, out var node))
+        {
+            return new IndicatorImportResult(false, 0, 0, 0);
+        }
+        var held = store.State.Imported.GetValueOrDefault(nodeId) ?? [];
+        var merged = new List<IndicatorFact>(held);
+        int created = 0, updated = 0, unchanged = 0;
+        foreach (var fact in facts)
+        {
+            var index = merged.FindIndex(f => f.Name == fact.Name && f.PeriodKey == fact.PeriodKey);
+            if (index < 0)
+            {
+                merged.Add(fact);
+                created++;
+            }
+            else if (merged[index] != fact)
+            {
+                merged[index] = fact;
+                updated++;
+            }
+            else
+            {
+                unchanged++;
+            }
+        }
+        if (created + updated > 0)
+        {
+            // Durable first, as for topology: the in-memory view changes only once storage has it.
+            store.State.Imported[nodeId] = merged;
+            store.State.Version++;
+            try
+            {
+                await store.WriteStateAsync();
+            }
+            catch
+            {
+                store.State.Imported[nodeId] = held;
+                store.State.Version--;
+                throw;
+            }
+        }
+        var children = store.State.Nodes.Where(n => n.ParentId == nodeId).Select(n => n.Id).ToArray();
+        await NodeGrains.Get(GrainFactory, node.Kind, nodeId).Define(WithImported(node), children);
+        return new IndicatorImportResult(true, created, updated, unchanged);
+    }
+
+    public Task<TopologySnapshot> GetSnapshot() =>
+        Task.FromResult(new TopologySnapshot(store.State.Version, [.. store.State.Nodes.Select(WithImported)]));
+
+    /// <summary>The node with its imported figures over the document's own (same name and period: the import wins).</summary>
+    private NodeDefinition WithImported(NodeDefinition node)
+    {
+        if (!store.State.Imported.TryGetValue(node.Id, out var imported) || imported.Count == 0)
+        {
+            return node;
+        }
+        var keys = imported.Select(f => (f.Name, f.PeriodKey)).ToHashSet();
+        return node with { Indicators = [.. node.Indicators.Where(f => !keys.Contains((f.Name, f.PeriodKey))), .. imported] };
+    }
 
     public Task<long> GetVersion() => Task.FromResult(store.State.Version);
 }
