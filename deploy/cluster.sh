@@ -57,15 +57,17 @@ start_silo() { # index
   local i="$1"
   if alive "$dir/silo-$i.pid"; then echo "silo $i already runs (pid $(cat "$dir/silo-$i.pid"))"; return; fi
   common_env
-  Orleans__SiloPort=$((11111 + i)) Orleans__GatewayPort=$((30000 + i)) Urls="http://127.0.0.1:$((8181 + i))" \
-    nohup dotnet "$silo_dll" >>"$dir/silo-$i.log" 2>&1 &
+  # Started in its own folder: the content root (appsettings.json) is the working directory.
+  (cd "$(dirname "$silo_dll")" && Orleans__SiloPort=$((11111 + i)) Orleans__GatewayPort=$((30000 + i)) Urls="http://127.0.0.1:$((8181 + i))" \
+    exec nohup dotnet "$silo_dll" >>"$dir/silo-$i.log" 2>&1) &
   echo $! >"$dir/silo-$i.pid"
   echo "silo $i    pid $!  silo port $((11111 + i))  gateway port $((30000 + i))  health http://127.0.0.1:$((8181 + i))/health/ready"
 }
 
 start_gateway() { # feed on/off
   common_env
-  Simulation__Enabled="$1" Urls="http://localhost:$gateway_port" nohup dotnet "$gateway_dll" >>"$dir/gateway.log" 2>&1 &
+  (cd "$(dirname "$gateway_dll")" && Simulation__Enabled="$1" Urls="http://localhost:$gateway_port" \
+    exec nohup dotnet "$gateway_dll" >>"$dir/gateway.log" 2>&1) &
   echo $! >"$dir/gateway.pid"
   echo "gateway   pid $!  http://localhost:$gateway_port"
 }

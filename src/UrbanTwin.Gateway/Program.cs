@@ -42,6 +42,10 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
+// The operations-center dashboard: static files from wwwroot, libraries vendored (nothing from another host).
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", o => o.WithTitle("UrbanTwin API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapDefaultEndpoints();

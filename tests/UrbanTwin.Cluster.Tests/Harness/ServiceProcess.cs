@@ -22,11 +22,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
 
-    public static ServiceProcess Start(string name, string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string logPath)
+    public static ServiceProcess Start(string name, string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string logPath)
     {
         // exec through sh so the output goes straight to the file (no pipe for this process to drain) and the pid is
         // the program's own.
-        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        // A .NET app's content root (appsettings.json, wwwroot) is its working directory: start it in its own folder.
+        var workingDirectory = arguments.FirstOrDefault(a => a.EndsWith(".dll", StringComparison.Ordinal)) is { } dll
+            ? Path.GetDirectoryName(dll)! : Environment.CurrentDirectory;
+        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = workingDirectory };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add("exec \"$@\" >>\"$UT_LOG\" 2>&1");
         info.ArgumentList.Add("sh");

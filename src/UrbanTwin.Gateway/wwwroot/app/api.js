@@ -1,0 +1,32 @@
+// The gateway's own API, same origin. Every call throws with the problem's detail when the answer is not 2xx.
+async function call(path, options) {
+  const response = await fetch(path, options);
+  if (!response.ok) {
+    let detail = `${response.status}`;
+    try { detail = (await response.json()).detail ?? detail; } catch { /* not JSON */ }
+    const error = new Error(detail);
+    error.status = response.status;
+    throw error;
+  }
+  return response.json();
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  node: (id) => call(`/api/v1/nodes/${enc(id)}`),
+  children: (id) => call(`/api/v1/nodes/${enc(id)}/children`).then((r) => r.items),
+  assets: (node, { kind, status, cursor, limit = 50 } = {}) => {
+    const q = new URLSearchParams({ node, limit });
+    if (kind) q.set('kind', kind);
+    if (status) q.set('status', status);
+    if (cursor) q.set('cursor', cursor);
+    return call(`/api/v1/assets?${q}`);
+  },
+  asset: (id) => call(`/api/v1/assets/${enc(id)}`),
+  assetHistory: (id, metric) => call(`/api/v1/assets/${enc(id)}/history?metric=${enc(metric)}`).then((r) => r.points),
+  alarms: (node, limit = 30) => call(`/api/v1/alarms?node=${enc(node)}&limit=${limit}`).then((r) => r.items),
+  acknowledge: (id, by) => call(`/api/v1/alarms/${enc(id)}/ack`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by }),
+  }),
+};

@@ -1,0 +1,24 @@
+// A tiny element builder: el('a', { href: '#', class: 'row', dataset: { nodeId: 'x' } }, 'text', child…)
+export function el(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value == null || value === false) continue;
+    if (key === 'dataset') Object.assign(element.dataset, value);
+    else if (key === 'class') element.className = value;
+    else if (key.startsWith('on')) element.addEventListener(key.slice(2), value);
+    else element.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child != null && child !== false) element.append(child instanceof Node ? child : String(child));
+  }
+  return element;
+}
+
+/** Runs fn at most once per delay, after the last call (coalesces bursts of live events). */
+export function debounce(fn, delay) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), delay);
+  };
+}

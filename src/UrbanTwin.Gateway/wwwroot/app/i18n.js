@@ -1,0 +1,61 @@
+// Two languages, switchable; names come from the API (name / nameZh), labels from here.
+const labels = {
+  en: {
+    title: 'UrbanTwin', language: '中文', colorStatus: 'Colour: status', colorAqi: 'Colour: AQI',
+    live: '● live', reconnecting: '○ reconnecting…', assets: 'Assets', activeAlarms: 'Active alarms', warning: 'Warning',
+    alarm: 'Alarm', normal: 'Normal', offline: 'Offline', urbanization: 'Urbanization', aqi: 'AQI', population: 'Population',
+    alarms: 'Alarms', acknowledge: 'Acknowledge', acknowledged: 'acknowledged', active: 'active', cleared: 'cleared',
+    children: { province: 'Cities by cluster', cluster: 'Cities', city: 'Districts', district: 'Assets' },
+    noAlarms: 'No alarms', kind: 'Kind', status: 'Status', all: 'All', next: 'Next page', first: 'First page',
+    readings: 'Readings', metric: 'Metric', value: 'Value', level: 'Level', thresholds: 'Thresholds', history: 'History',
+    back: 'Back to', by: 'Acknowledge as', lastReading: 'Last reading', none: '—', map: 'Map',
+  },
+  zh: {
+    title: '城市数字孪生', language: 'English', colorStatus: '着色：状态', colorAqi: '着色：空气质量',
+    live: '● 实时', reconnecting: '○ 正在重连…', assets: '设施', activeAlarms: '当前告警', warning: '预警',
+    alarm: '告警', normal: '正常', offline: '离线', urbanization: '城镇化率', aqi: '空气质量指数', population: '人口',
+    alarms: '告警列表', acknowledge: '确认', acknowledged: '已确认', active: '未处理', cleared: '已解除',
+    children: { province: '城市（按城市群）', cluster: '城市', city: '区县', district: '设施' },
+    noAlarms: '无告警', kind: '类型', status: '状态', all: '全部', next: '下一页', first: '第一页',
+    readings: '读数', metric: '指标', value: '数值', level: '级别', thresholds: '阈值', history: '历史',
+    back: '返回', by: '确认人', lastReading: '最近读数', none: '—', map: '地图',
+  },
+};
+
+let language = localStorage.getItem('ut.language') === 'zh' ? 'zh' : 'en';
+
+export const t = (key) => key.split('.').reduce((o, k) => o?.[k], labels[language]) ?? key;
+export const lang = () => language;
+export function toggleLanguage() {
+  language = language === 'en' ? 'zh' : 'en';
+  localStorage.setItem('ut.language', language);
+  document.documentElement.lang = language === 'zh' ? 'zh-CN' : 'en';
+}
+export const nameOf = (node) => (language === 'zh' && node.nameZh) || node.name;
+
+// Status is shown by a shape and a word as well as a colour.
+const shapes = { normal: '●', warning: '▲', alarm: '■', offline: '○' };
+export function statusBadge(status) {
+  const span = document.createElement('span');
+  span.className = 'status';
+  span.dataset.status = status;
+  span.textContent = `${shapes[status] ?? '?'} ${t(status)}`;
+  return span;
+}
+
+export function aqiBadge(aqi) {
+  const span = document.createElement('span');
+  if (!aqi) {
+    span.className = 'muted';
+    span.textContent = t('none');
+    return span;
+  }
+  span.className = 'aqi';
+  span.style.background = aqi.color;
+  span.title = language === 'zh' ? aqi.categoryZh : aqi.category;
+  span.textContent = `${aqi.value} ${language === 'zh' ? aqi.categoryZh : aqi.category}`;
+  return span;
+}
+
+export const number = (v) => (v == null ? t('none') : new Intl.NumberFormat(language === 'zh' ? 'zh-CN' : 'en').format(v));
+export const time = (iso) => (iso ? new Date(iso).toLocaleString(language === 'zh' ? 'zh-CN' : 'en-GB') : t('none'));

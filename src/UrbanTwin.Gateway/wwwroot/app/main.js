@@ -1,0 +1,67 @@
+import { api } from './api.js';
+import { el } from './dom.js';
+import { t, nameOf, toggleLanguage } from './i18n.js';
+import { stop } from './live.js';
+import { renderNode } from './views/node.js';
+import { renderAsset } from './views/asset.js';
+
+// The view follows the URL (#/nodes/taiyuan, #/assets/…): bookmarkable, and the back button works.
+const root = document.getElementById('view');
+const state = { mode: localStorage.getItem('ut.mode') === 'aqi' ? 'aqi' : 'status' };
+let cleanup = null;
+let rendering = 0;
+
+async function route() {
+  const [, kind, id] = location.hash.match(/^#\/(nodes|assets)\/([a-z0-9._-]+)$/) ?? [];
+  if (!kind) {
+    location.replace('#/nodes/shanxi');
+    return;
+  }
+  const ticket = ++rendering;
+  delete root.dataset.ready;
+  stop();
+  cleanup?.();
+  cleanup = null;
+  labelControls();
+  try {
+    const dispose = kind === 'nodes' ? await renderNode(root, id, state) : await renderAsset(root, id);
+    if (ticket !== rendering) { dispose?.(); return; }
+    cleanup = dispose;
+    await breadcrumbs(kind, id);
+    root.dataset.ready = location.hash; // the view is complete (tests and screen readers can rely on it)
+    root.focus({ preventScroll: true });
+  } catch (error) {
+    root.replaceChildren(el('section', { class: 'panel error', role: 'alert' }, `${id}: ${error.message}`));
+  }
+}
+
+async function breadcrumbs(kind, id) {
+  const trail = [];
+  let current = kind === 'nodes' ? await api.node(id) : await api.asset(id).then((a) => api.node(a.nodeId));
+  while (current) {
+    trail.unshift(current);
+    current = current.parentId ? await api.node(current.parentId) : null;
+  }
+  const crumbs = trail.map((n, i) => (kind === 'nodes' && i === trail.length - 1
+    ? el('span', { 'aria-current': 'page' }, nameOf(n))
+    : el('a', { href: `#/nodes/${n.id}` }, nameOf(n))));
+  if (kind === 'assets') crumbs.push(el('span', { 'aria-current': 'page' }, id));
+  document.getElementById('crumbs').replaceChildren(...crumbs.flatMap((c, i) => (i ? [el('span', { class: 'muted' }, '›'), c] : [c])));
+}
+
+function labelControls() {
+  document.querySelector('.brand').textContent = t('title');
+  document.getElementById('language').textContent = t('language');
+  const mode = document.getElementById('color-mode');
+  mode.textContent = state.mode === 'aqi' ? t('colorAqi') : t('colorStatus');
+  mode.setAttribute('aria-pressed', state.mode === 'aqi');
+}
+
+document.getElementById('language').addEventListener('click', () => { toggleLanguage(); route(); });
+document.getElementById('color-mode').addEventListener('click', () => {
+  state.mode = state.mode === 'aqi' ? 'status' : 'aqi';
+  localStorage.setItem('ut.mode', state.mode);
+  route();
+});
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,136 @@
+import { api } from '../api.js';
+import { el, debounce } from '../dom.js';
+import { t, nameOf, statusBadge, aqiBadge, number } from '../i18n.js';
+import { createMap } from '../map.js';
+import { watch } from '../live.js';
+import { alarmPanel } from './alarms.js';
+
+const zoomOf = { city: 4, district: 14 };
+
+// A province, cluster, city or district: map, key figures, what is below it, alarms; kept live by the stream.
+export async function renderNode(root, id, { mode }) {
+  const node = await api.node(id);
+  const mapBox = el('div', { class: 'map', id: 'map', role: 'img', 'aria-label': t('map') });
+  const figures = el('section', { class: 'panel', id: 'figures', 'aria-label': t('assets') });
+  const below = el('section', { class: 'panel', id: 'below' }, el('h2', {}, t(`children.${node.kind}`)));
+  const alarms = alarmPanel(id);
+  root.replaceChildren(
+    el('section', { class: 'panel' }, el('h2', {}, nameOf(node)), mapBox),
+    el('aside', { class: 'side' }, figures, below, alarms.panel));
+  const map = createMap(mapBox, (target) => { location.hash = target; });
+
+  renderFigures(figures, node);
+  const content = node.kind === 'district' ? districtAssets(below, node, map, mode) : await regionChildren(below, node, map, mode);
+  await alarms.refresh();
+
+  const refreshAlarms = debounce(() => alarms.refresh(), 300);
+  watch(id, {
+    node: (view) => {
+      if (view.id === id) renderFigures(figures, view);
+      content.update(view);
+      refreshAlarms();
+    },
+    alarm: refreshAlarms,
+  });
+  return () => map.dispose();
+}
+
+function renderFigures(panel, node) {
+  const a = node.assets;
+  const urbanization = node.indicators.urbanizationRate;
+  const figure = (label, value, extra) => el('div', { class: 'figure' }, el('div', { class: 'label' }, label), el('div', { class: 'value' }, value), extra);
+  panel.replaceChildren(el('div', { class: 'figures' },
+    figure(t('assets'), number(a.total)),
+    figure(t('normal'), number(a.byStatus.normal), statusBadge('normal')),
+    figure(t('warning'), number(a.byStatus.warning), statusBadge('warning')),
+    figure(t('alarm'), number(a.byStatus.alarm), statusBadge('alarm')),
+    figure(t('offline'), number(a.byStatus.offline), statusBadge('offline')),
+    figure(t('activeAlarms'), el('span', { id: 'active-alarms', dataset: { warning: node.activeAlarms.warning, alarm: node.activeAlarms.alarm } },
+      `${node.activeAlarms.alarm} ■ · ${node.activeAlarms.warning} ▲`)),
+    figure(t('urbanization'), urbanization ? `${urbanization.value}%` : t('none'), urbanization ? el('div', { class: 'label' }, urbanization.period) : null),
+    figure(t('aqi'), aqiBadge(node.aqi))));
+}
+
+/** Province (cities grouped by cluster), cluster (cities) or city (districts): rows and the map. */
+async function regionChildren(panel, node, map, mode) {
+  const list = el('ul', { class: 'list', id: 'children' });
+  panel.append(list);
+  // What is listed: the cities (province, cluster) or districts (city), with the groups they sit in.
+  let groups;
+  if (node.kind === 'province') {
+    const clusters = await api.children(node.id);
+    groups = await Promise.all(clusters.map(async (c) => ({ group: c, items: await api.children(c.id) })));
+  } else {
+    groups = [{ group: null, items: await api.children(node.id) }];
+  }
+  const rows = new Map();
+
+  const draw = () => {
+    list.replaceChildren(...groups.flatMap(({ group, items }) => [
+      group ? el('li', { class: 'group', dataset: { nodeId: group.id } }, el('a', { href: `#/nodes/${group.id}` }, nameOf(group))) : null,
+      ...items.map((item) => {
+        const row = el('li', {}, el('a', { class: 'row', href: `#/nodes/${item.id}`, dataset: { nodeId: item.id } },
+          el('span', {}, nameOf(item)), statusBadge(item.status),
+          el('span', { class: 'alarms', title: t('activeAlarms') }, `${item.activeAlarms.total} ⚠`),
+          node.kind === 'city' ? aqiBadge(item.aqi) : el('span', {}, aqiBadge(item.aqi), ' ', el('span', { class: 'muted' }, number(item.indicators.population?.value)))));
+        rows.set(item.id, row);
+        return row;
+      }),
+    ].filter(Boolean)));
+    const all = groups.flatMap((g) => g.items);
+    if (node.kind === 'city') {
+      map.points(all.map((d) => ({ ...d, href: `#/nodes/${d.id}` })), mode, [node.location.lng, node.location.lat], zoomOf.city);
+    } else {
+      map.regions(all, mode, node.kind === 'cluster' ? new Set(all.map((c) => c.id)) : null);
+    }
+  };
+  draw();
+
+  // A stream on a province carries its clusters: when one changes, read its cities again.
+  const reload = debounce(async (groupId) => {
+    const group = groups.find((g) => g.group?.id === groupId);
+    if (group) group.items = await api.children(groupId);
+    draw();
+  }, 200);
+  return {
+    update(view) {
+      for (const g of groups) {
+        const index = g.items.findIndex((i) => i.id === view.id);
+        if (index >= 0) { g.items[index] = view; draw(); return; }
+        if (g.group?.id === view.id) { g.group = view; reload(view.id); return; }
+      }
+    },
+  };
+}
+
+/** A district: its assets, paged and filtered, and as markers. */
+function districtAssets(panel, node, map, mode) {
+  const kinds = ['gas-pipeline', 'water-main', 'drainage-pipe', 'waterlogging-point', 'heating-pipe', 'bridge', 'utility-tunnel', 'air-quality-station'];
+  const kind = el('select', { id: 'filter-kind', 'aria-label': t('kind') }, el('option', { value: '' }, t('all')), kinds.map((k) => el('option', { value: k }, k)));
+  const status = el('select', { id: 'filter-status', 'aria-label': t('status') }, el('option', { value: '' }, t('all')),
+    ['normal', 'warning', 'alarm', 'offline'].map((s) => el('option', { value: s }, t(s))));
+  const body = el('tbody', {});
+  const next = el('button', { type: 'button', id: 'next-page' }, t('next'));
+  const first = el('button', { type: 'button', id: 'first-page' }, t('first'));
+  panel.append(el('div', { class: 'filters' }, kind, status, first, next),
+    el('table', { id: 'assets' }, el('thead', {}, el('tr', {}, el('th', {}, t('assets')), el('th', {}, t('kind')), el('th', {}, t('status')), el('th', {}, '⚠'))), body));
+  let cursor = null;
+  let nextCursor = null;
+
+  async function load() {
+    const page = await api.assets(node.id, { kind: kind.value, status: status.value, cursor, limit: 25 });
+    nextCursor = page.nextCursor;
+    next.disabled = !nextCursor;
+    first.disabled = !cursor;
+    body.replaceChildren(...page.items.map((a) => el('tr', { dataset: { assetId: a.id } },
+      el('td', {}, el('a', { href: `#/assets/${a.id}` }, a.name)), el('td', { class: 'muted' }, a.kind), el('td', {}, statusBadge(a.status)),
+      el('td', {}, a.activeAlarms))));
+    map.points(page.items.map((a) => ({ ...a, href: `#/assets/${a.id}` })), mode, [node.location.lng, node.location.lat], zoomOf.district);
+  }
+  kind.onchange = status.onchange = () => { cursor = null; load(); };
+  next.onclick = () => { cursor = nextCursor; load(); };
+  first.onclick = () => { cursor = null; load(); };
+  load();
+  const reload = debounce(load, 300);
+  return { update: (view) => view.id === node.id && reload() };
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace UrbanTwin.Dashboard.Tests;
+
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardTests(DashboardFixture dashboard, ITestOutputHelper output)
+{
+    private static readonly string[] Cities = ["taiyuan", "jinzhong", "xinzhou", "lvliang", "yangquan", "datong", "shuozhou", "changzhi", "jincheng", "linfen", "yuncheng"];
+
+    [Fact]
+    public async Task The_province_view_shows_the_map_and_the_11_cities_by_cluster_without_errors_or_other_hosts()
+    {
+        var (page, errors) = await dashboard.NewPageAsync();
+        await page.GotoAsync(dashboard.BaseUrl + "/");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/nodes/shanxi$"));
+        await Expect(page.Locator("#children a.row[data-node-id]")).ToHaveCountAsync(11);
+        foreach (var city in Cities)
+        {
+            await Expect(page.Locator($"#children a.row[data-node-id='{city}']")).ToBeVisibleAsync();
+        }
+        await Expect(page.Locator("#children li.group[data-node-id]")).ToHaveCountAsync(4);
+        await Expect(page.Locator("#map canvas")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#live")).ToHaveAttributeAsync("data-state", "open");
+        // Status is a word and a shape, not a colour alone.
+        await Expect(page.Locator("#children a.row[data-node-id='taiyuan'] .status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[●▲■○] (Normal|Warning|Alarm|Offline)$"));
+        await Screenshot(page, "province");
+
+        Assert.Empty(errors);
+        Assert.All(dashboard.RequestedUrls, url => Assert.True(url.StartsWith(dashboard.BaseUrl, StringComparison.Ordinal) || url.StartsWith("data:", StringComparison.Ordinal),
+            $"{url} is not on this host"));
+    }
+
+    [Fact]
+    public async Task A_posted_alarm_appears_in_the_list_and_the_city_count_without_a_reload_and_can_be_acknowledged()
+    {
+        var (page, errors) = await dashboard.NewPageAsync();
+        await page.GotoAsync(dashboard.BaseUrl + "/#/nodes/shanxi");
+        var cityRow = page.Locator("#children a.row[data-node-id='jincheng'] .alarms");
+        await Expect(cityRow).ToBeVisibleAsync();
+        var before = int.Parse((await cityRow.TextContentAsync())!.Split(' ')[0]);
+        var navigations = 0;
+        page.FrameNavigated += (_, frame) => navigations += frame == page.MainFrame ? 1 : 0;
+
+        await PostAsync("jincheng-zezhou-gas-002", 66);
+        var alarm = page.Locator("#alarm-list li[data-alarm-id^='jincheng-zezhou-gas-002:']").First;
+        await Expect(alarm).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Expect(cityRow).ToHaveTextAsync($"{before + 1} ⚠", new() { Timeout = 15_000 });
+        Assert.Equal(0, navigations); // updated in place
+
+        await alarm.Locator("button[data-ack]").ClickAsync();
+        await Expect(page.Locator("#alarm-list li[data-alarm-id^='jincheng-zezhou-gas-002:'][data-state='acknowledged']").First).ToBeVisibleAsync();
+        var id = await page.Locator("#alarm-list li[data-alarm-id^='jincheng-zezhou-gas-002:']").First.GetAttributeAsync("data-alarm-id");
+        var listed = await dashboard.Http.GetStringAsync("/api/v1/alarms?node=jincheng&state=acknowledged");
+        Assert.Contains(id!, listed);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Drill_down_from_the_province_to_an_asset_and_its_history_then_back()
+    {
+        await PostAsync("linfen-yaodu-gas-003", 12);
+        var (page, errors) = await dashboard.NewPageAsync();
+        await page.GotoAsync(dashboard.BaseUrl + "/");
+        await page.Locator("#children a.row[data-node-id='linfen']").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/nodes/linfen$"));
+        await Expect(page.Locator("#children a.row[data-node-id='linfen-yaodu']")).ToBeVisibleAsync();
+        await Screenshot(page, "city");
+
+        await page.Locator("#children a.row[data-node-id='linfen-yaodu']").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/nodes/linfen-yaodu$"));
+        await Expect(page.Locator("#assets tr[data-asset-id='linfen-yaodu-gas-003']")).ToBeVisibleAsync();
+        await page.SelectOptionAsync("#filter-kind", "gas-pipeline");
+        await Expect(page.Locator("#assets tbody tr")).Not.ToHaveCountAsync(0);
+        Assert.All(await page.Locator("#assets tbody tr td:nth-child(2)").AllTextContentsAsync(), kind => Assert.Equal("gas-pipeline", kind));
+        await Screenshot(page, "district");
+
+        await page.Locator("#assets tr[data-asset-id='linfen-yaodu-gas-003'] a").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/assets/linfen-yaodu-gas-003$"));
+        await Expect(page.Locator("#asset tr[data-metric='gasLel']")).ToContainTextAsync("12");
+        await Expect(page.Locator("#history-chart canvas")).ToHaveCountAsync(1);
+        await Screenshot(page, "asset");
+
+        await page.GoBackAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/nodes/linfen-yaodu$"));
+        await Expect(page.Locator("#assets")).ToBeVisibleAsync();
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Names_switch_to_Chinese()
+    {
+        var (page, errors) = await dashboard.NewPageAsync();
+        await page.GotoAsync(dashboard.BaseUrl + "/");
+        await Expect(page.Locator("#children a.row[data-node-id='taiyuan']")).ToContainTextAsync("Taiyuan");
+        await page.Locator("#language").ClickAsync();
+        await Expect(page.Locator("#children a.row[data-node-id='taiyuan']")).ToContainTextAsync("太原市");
+        await Expect(page.Locator("#children a.row[data-node-id='taiyuan'] .status")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("正常|预警|告警|离线"));
+        await Screenshot(page, "province-zh");
+        Assert.Empty(errors);
+    }
+
+    private async Task PostAsync(string assetId, double lel)
+    {
+        var ts = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+        var response = await dashboard.Http.PostAsync("/api/v1/telemetry",
+            new StringContent($$$"""[{"assetId":"{{{assetId}}}","ts":"{{{ts}}}","metrics":{"gasLel":{{{lel}}}}}]""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task Screenshot(IPage page, string name)
+    {
+        await Expect(page.Locator("#view")).ToHaveAttributeAsync("data-ready", new System.Text.RegularExpressions.Regex("^#/"));
+        var path = Path.Combine(dashboard.Artifacts, $"{name}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        output.WriteLine($"screenshot: {path}");
+    }
+}
