@@ -50,6 +50,19 @@ app.MapOpenApi();
 app.MapScalarApiReference("/docs", o => o.WithTitle("UrbanTwin API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapDefaultEndpoints();
 
+// Until the reference data is in place the API answers 503 (not 404s for nodes that are about to exist).
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.Use(async (context, next) =>
+{
+    if (context.RequestServices.GetRequiredService<SeedingState>() is { IsDone: false } seeding)
+    {
+        context.Response.Headers.RetryAfter = "2";
+        await TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Starting",
+            detail: $"The gateway is not ready yet: {seeding.Status}.").ExecuteAsync(context);
+        return;
+    }
+    await next(context);
+}));
+
 var api = app.MapGroup("/api/v1");
 api.MapNodesApi();
 api.MapIndicatorsApi();

@@ -13,6 +13,7 @@ public class DashboardFixture : IAsyncLifetime
     public const string Chromium = "/usr/bin/chromium";
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "urbantwin-dashboard-" + Guid.NewGuid().ToString("N")[..8]);
     private ServiceProcess? _gateway;
+    private Dictionary<string, string> _settings = [];
     private IPlaywright? _playwright;
 
     public string BaseUrl { get; private set; } = "";
@@ -43,8 +44,30 @@ public class DashboardFixture : IAsyncLifetime
             ["Live__AlarmPollInterval"] = "00:00:00.500",
         };
         Configure(settings);
-        _gateway = ServiceProcess.Start("gateway", "dotnet", [Binaries.Gateway], settings, Path.Combine(_directory, "gateway.log"));
+        _settings = settings;
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        await StartGatewayAsync();
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu"],
+        });
+    }
+
+    /// <summary>Kills the gateway and starts it again on the same address (a crashed or redeployed gateway).</summary>
+    public async Task RestartGatewayAsync()
+    {
+        _gateway!.Kill();
+        await _gateway.DisposeAsync();
+        await StartGatewayAsync();
+    }
+
+    private async Task StartGatewayAsync()
+    {
+        _gateway = ServiceProcess.Start("gateway", "dotnet", [Binaries.Gateway], _settings, Path.Combine(_directory, "gateway.log"));
         await Eventually.Until(async () =>
         {
             try
@@ -60,14 +83,6 @@ public class DashboardFixture : IAsyncLifetime
         {
             throw new InvalidOperationException("The gateway exited: " + _gateway.LogTail());
         }
-
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu"],
-        });
     }
 
     /// <summary>Gateway settings (environment variables) a derived fixture changes.</summary>

@@ -17,6 +17,6 @@ public sealed class LiveFeedTests(FeedDashboardFixture dashboard) : IClassFixtur
         await page.WaitForFunctionAsync(
             "first => { const items = [...document.querySelectorAll('#alarm-list li[data-alarm-id]')]; return items.length > 1 || items[0]?.dataset.alarmId !== first || items[0]?.dataset.state !== 'active'; }",
             first, new() { Timeout = 90_000 });
-        Assert.Empty(errors);
+        Assert.True(errors.Count == 0, "console errors: " + string.Join(" | ", errors));
     }
 }

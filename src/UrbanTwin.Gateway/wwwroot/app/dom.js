@@ -14,11 +14,17 @@ export function el(tag, attributes = {}, ...children) {
   return element;
 }
 
-/** Runs fn at most once per delay, after the last call (coalesces bursts of live events). */
+/**
+ * Runs fn at most once per delay, after the last call (coalesces bursts of live events). A refresh that fails
+ * (the gateway restarting, say) keeps the view as it was: the live indicator already says the stream is down,
+ * and the next event after it reconnects refreshes again.
+ */
 export function debounce(fn, delay) {
   let timer = null;
   return (...args) => {
     clearTimeout(timer);
-    timer = setTimeout(() => fn(...args), delay);
+    timer = setTimeout(() => Promise.resolve()
+      .then(() => fn(...args))
+      .catch((error) => console.warn(`refresh failed, keeping the last view: ${error.message}`)), delay);
   };
 }

@@ -64,4 +64,5 @@ document.getElementById('color-mode').addEventListener('click', () => {
   route();
 });
 window.addEventListener('hashchange', route);
+document.addEventListener('ut:reconnected', route);
 route();

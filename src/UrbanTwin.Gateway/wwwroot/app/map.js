@@ -19,7 +19,8 @@ export function createMap(element, onSelect) {
   // No animation: a wall display updates in place every few seconds, and a screenshot shows what is there.
   chart.setOption({ animation: false });
   chart.on('click', (params) => params.data?.target && onSelect(params.data.target));
-  new ResizeObserver(() => chart.resize()).observe(element);
+  // Resize on the next frame: resizing inside the observer callback can raise "ResizeObserver loop" errors.
+  new ResizeObserver(() => requestAnimationFrame(() => chart.isDisposed() || chart.resize())).observe(element);
 
   const valueOf = (item, mode) => (mode === 'aqi' ? item.aqi?.value ?? null : statusValue[item.status] ?? 3);
   const visualMap = (mode, dimension) => ({

@@ -23,7 +23,12 @@ export function alarmPanel(nodeId) {
     const action = alarm.state === 'active'
       ? el('button', { type: 'button', dataset: { ack: alarm.id }, onclick: async (e) => {
           e.target.disabled = true;
-          await api.acknowledge(alarm.id, by.value || 'duty officer');
+          try {
+            await api.acknowledge(alarm.id, by.value || 'duty officer');
+          } catch (error) {
+            e.target.disabled = false;
+            e.target.title = error.message; // e.g. 409: cleared meanwhile; the refresh below shows its state
+          }
           await refresh();
         } }, t('acknowledge'))
       : el('span', { class: 'muted', dataset: { state: alarm.state } }, t(alarm.state));

@@ -20,7 +20,7 @@ export async function renderAsset(root, id) {
       el('table', {}, el('thead', {}, el('tr', {}, ...['metric', 'value', 'level', 'thresholds'].map((k) => el('th', {}, t(k))))), table)),
     el('section', { class: 'panel' }, el('h2', {}, t('history'), ' ', select), chartBox));
   const chart = echarts.init(chartBox);
-  new ResizeObserver(() => chart.resize()).observe(chartBox);
+  new ResizeObserver(() => requestAnimationFrame(() => chart.isDisposed() || chart.resize())).observe(chartBox);
 
   const draw = () => {
     header.replaceChildren(el('h2', {}, asset.name), el('p', {}, statusBadge(asset.status), ' ', el('span', { class: 'muted' }, asset.kind),

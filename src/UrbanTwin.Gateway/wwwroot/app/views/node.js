@@ -127,10 +127,11 @@ function districtAssets(panel, node, map, mode) {
       el('td', {}, a.activeAlarms))));
     map.points(page.items.map((a) => ({ ...a, href: `#/assets/${a.id}` })), mode, [node.location.lng, node.location.lat], zoomOf.district);
   }
-  kind.onchange = status.onchange = () => { cursor = null; load(); };
-  next.onclick = () => { cursor = nextCursor; load(); };
-  first.onclick = () => { cursor = null; load(); };
-  load();
+  const show = () => load().catch((error) => console.warn(`asset page not loaded: ${error.message}`));
+  kind.onchange = status.onchange = () => { cursor = null; show(); };
+  next.onclick = () => { cursor = nextCursor; show(); };
+  first.onclick = () => { cursor = null; show(); };
+  show();
   const reload = debounce(load, 300);
   return { update: (view) => view.id === node.id && reload() };
 }
