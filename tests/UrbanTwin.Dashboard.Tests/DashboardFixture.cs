@@ -95,6 +95,9 @@ public class DashboardFixture : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 }, Locale = "en-GB" });
         await context.AddInitScriptAsync($"localStorage.setItem('ut.language', '{language}');");
+        // Uncaught errors with their stack, so a failure says where it came from.
+        await context.AddInitScriptAsync("window.addEventListener('error', e => console.error('uncaught: ' + (e.error?.stack ?? e.message)));" +
+            "window.addEventListener('unhandledrejection', e => console.error('unhandled rejection: ' + (e.reason?.stack ?? e.reason)));");
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, message) =>

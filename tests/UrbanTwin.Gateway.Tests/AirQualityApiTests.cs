@@ -36,37 +36,23 @@ public class AirQualityApiTests(GatewayFixture gateway)
         Assert.Equal(["pm25"], second["primary"]!.AsArray().Select(p => (string?)p));
         Assert.Null((await Json(await _http.GetAsync($"/api/v1/assets/{district.Id}-gas-001")))["aqi"]);
 
-        var districtAqi = await Until(async () => (await Json(await _http.GetAsync($"/api/v1/nodes/{district.Id}")))["aqi"]?["value"] is { } v ? (int)v : 0,
-            v => v == 107, $"{district.Id} AQI");
+        var districtAqi = await Eventually.Until(async () => (await Json(await _http.GetAsync($"/api/v1/nodes/{district.Id}")))["aqi"]?["value"] is { } v ? (int)v : 0,
+            v => v == 107, TimeSpan.FromSeconds(30), $"{district.Id} AQI");
         Assert.Equal(107, districtAqi);
 
         // The city ranks first by AQI among the 11 (no other city has station readings in these tests).
         var city = district.ParentId!;
-        await Until(async () => (await Json(await _http.GetAsync($"/api/v1/nodes/{city}")))["aqi"]?["value"] is { } v ? (int)v : 0,
-            v => v == 107, $"{city} AQI");
+        await Eventually.Until(async () => (await Json(await _http.GetAsync($"/api/v1/nodes/{city}")))["aqi"]?["value"] is { } v ? (int)v : 0,
+            v => v == 107, TimeSpan.FromSeconds(30), $"{city} AQI");
         // Rankings read the summaries the cities pushed to their clusters: wait for the push too.
         System.Text.Json.Nodes.JsonArray items = [];
-        await Until(async () =>
+        await Eventually.Until(async () =>
         {
             items = (await Json(await _http.GetAsync("/api/v1/rankings?level=city&metric=aqi")))["items"]!.AsArray();
             return items[0]!["value"] is { } v ? (int)(double)v : 0;
-        }, v => v == 107, "the top of the city AQI ranking");
+        }, v => v == 107, TimeSpan.FromSeconds(30), "the top of the city AQI ranking");
         Assert.Equal(11, items.Count);
         Assert.Equal((city, 107.0), ((string?)items[0]!["id"], (double)items[0]!["value"]!));
     }
 
-    private static async Task<int> Until(Func<Task<int>> probe, Func<int, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = await probe();
-            if (done(value) || DateTime.UtcNow > deadline)
-            {
-                Assert.True(done(value), $"{what}: last seen {value}");
-                return value;
-            }
-            await Task.Delay(50);
-        }
-    }
 }

@@ -42,7 +42,7 @@ public class AlarmsApiTests(GatewayFixture gateway)
     {
         await Send(30);
         await Send(60);
-        var mine = await Eventually(() => List("node=changzhi&state=active"), items => items.Count(i => (string?)i!["assetId"] == Asset) == 1);
+        var mine = await Eventually.Until(() => List("node=changzhi&state=active"), items => items.Count(i => (string?)i!["assetId"] == Asset) == 1, TimeSpan.FromSeconds(30), "the alarm list");
         var alarm = mine.Single(i => (string?)i!["assetId"] == Asset)!;
         var id = (string)alarm["id"]!;
         Assert.Equal(("alarm", "active", 60.0), ((string?)alarm["level"], (string?)alarm["state"], (double)alarm["value"]!));
@@ -58,10 +58,10 @@ public class AlarmsApiTests(GatewayFixture gateway)
         var again = await Ack(id, """{"by":"someone else"}""");
         Assert.Equal(HttpStatusCode.OK, again.StatusCode); // idempotent: the first acknowledgement stands
         Assert.Equal("duty officer Li", (string?)(await Json(again))["acknowledgedBy"]);
-        await Eventually(() => List("node=changzhi-luzhou&state=acknowledged"), items => items.Any(i => (string?)i!["id"] == id));
+        await Eventually.Until(() => List("node=changzhi-luzhou&state=acknowledged"), items => items.Any(i => (string?)i!["id"] == id), TimeSpan.FromSeconds(30), "the alarm list");
 
         await Send(5);
-        await Eventually(() => List("node=changzhi&state=cleared"), items => items.Any(i => (string?)i!["id"] == id && i["clearedAt"] is not null));
+        await Eventually.Until(() => List("node=changzhi&state=cleared"), items => items.Any(i => (string?)i!["id"] == id && i["clearedAt"] is not null), TimeSpan.FromSeconds(30), "the alarm list");
         var late = await Ack(id, """{"by":"duty officer Li"}""");
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
         Assert.Equal("application/problem+json", late.Content.Headers.ContentType?.MediaType);
@@ -105,7 +105,8 @@ public class AlarmsApiTests(GatewayFixture gateway)
     public async Task A_bad_acknowledgement_is_a_400_naming_the_field_and_changes_nothing(string body, string fieldPrefix)
     {
         await Send(70);
-        var alarm = (await Eventually(() => List("node=changzhi-luzhou&state=active"), items => items.Any(i => (string?)i!["assetId"] == Asset)))
+        var alarm = (await Eventually.Until(() => List("node=changzhi-luzhou&state=active"), items => items.Any(i => (string?)i!["assetId"] == Asset),
+                TimeSpan.FromSeconds(30), "the alarm list"))
             .First(i => (string?)i!["assetId"] == Asset)!;
         var response = await Ack((string)alarm["id"]!, body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -131,18 +132,4 @@ public class AlarmsApiTests(GatewayFixture gateway)
         Assert.Equal(paged.Count, paged.Distinct().Count());
     }
 
-    private static async Task<JsonArray> Eventually(Func<Task<JsonArray>> probe, Func<JsonArray, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var items = await probe();
-            if (done(items))
-            {
-                return items;
-            }
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 30 s; last: " + items.ToJsonString());
-            await Task.Delay(50);
-        }
-    }
 }

@@ -30,8 +30,8 @@ public class IndicatorsApiTests(GatewayFixture gateway)
 
         var own = await Json(await _http.GetAsync("/api/v1/nodes/lvliang-lishi"));
         Assert.Equal(90.0, (double)own["indicators"]!["hotline.resolutionRate"]!["value"]!);
-        var rate = await Until(async () => (await Json(await _http.GetAsync("/api/v1/nodes/lvliang")))["indicators"]?["hotline.resolutionRate"],
-            r => r is not null && (double)r["value"]! == 83.33);
+        var rate = (await Eventually.Until(async () => (await Json(await _http.GetAsync("/api/v1/nodes/lvliang")))["indicators"]?["hotline.resolutionRate"],
+            r => r is not null && (double)r["value"]! == 83.33, TimeSpan.FromSeconds(30), "the city's resolution rate"))!;
         Assert.Equal(("2026-10", "rollup"), ((string?)rate["period"], (string?)rate["origin"]));
         Assert.Equal(2, (int)rate["coverage"]!["reported"]!);
         Assert.Equal(13, (int)rate["coverage"]!["total"]!);
@@ -77,18 +77,4 @@ public class IndicatorsApiTests(GatewayFixture gateway)
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/v1/nodes/atlantis/indicators")).StatusCode);
     }
 
-    private static async Task<JsonNode> Until(Func<Task<JsonNode?>> probe, Func<JsonNode?, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = await probe();
-            if (done(value))
-            {
-                return value!;
-            }
-            Assert.True(DateTime.UtcNow < deadline, "not reached within 30 s; last: " + value?.ToJsonString());
-            await Task.Delay(50);
-        }
-    }
 }

@@ -63,7 +63,7 @@ public class LiveStreamTests(GatewayFixture gateway, ITestOutputHelper output)
                 await stream.DisposeAsync();
             }
         }
-        await Until(() => hub.Clients == 0, "every client gone once the streams closed");
+        await Eventually.Until(() => Task.FromResult(hub.Clients), n => n == 0, Deadline, "every client gone once the streams closed");
     }
 
     [Fact]
@@ -139,15 +139,6 @@ public class LiveStreamTests(GatewayFixture gateway, ITestOutputHelper output)
         }
     }
 
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, what);
-            await Task.Delay(50);
-        }
-    }
 
     private static NodeView NodeOf(string id) => new(id, Contracts.Topology.NodeKind.District, id, null, null, null, 0, null, "normal", [], [], [],
         new AssetCountsView(0, new StatusCountsView(0, 0, 0, 0), []), new AlarmCountsView(0, 0, 0), [], null, DateTimeOffset.UnixEpoch);

@@ -94,20 +94,16 @@ public static class AlarmsApi
     private static async Task<Results<Ok<AlarmView>, ProblemHttpResult, ValidationProblem>> Acknowledge(
         string id, HttpRequest request, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
     {
-        var body = await RequestBody.ReadAsync(request, MaxAckBodyBytes, ct);
-        if (body is null)
+        var read = await RequestBody.ReadJsonAsync<AcknowledgeRequest>(request, MaxAckBodyBytes, ApiJson.Strict, ct);
+        if (read.TooLarge is { } tooLarge)
         {
-            return Problems.TooLarge($"the body is larger than {MaxAckBodyBytes} bytes");
+            return tooLarge;
         }
-        AcknowledgeRequest? ack;
-        try
+        if (read.Malformed is { } malformed)
         {
-            ack = JsonSerializer.Deserialize<AcknowledgeRequest>(body, ApiJson.Strict);
+            return malformed;
         }
-        catch (JsonException ex)
-        {
-            return Problems.Malformed(ex);
-        }
+        var ack = read.Value;
         if (ack?.By is not { } by || string.IsNullOrWhiteSpace(by) || by.Length > MaxByLength || by.Any(char.IsControl))
         {
             return Problems.Invalid("by", $"who acknowledges: 1 to {MaxByLength} characters, no control characters");

@@ -101,20 +101,16 @@ public static class AssetsApi
         HttpRequest request, NodeDirectory directory, IGrainFactory grains, IOptions<IngestOptions> options, CancellationToken ct)
     {
         var limits = options.Value;
-        var body = await RequestBody.ReadAsync(request, limits.MaxBodyBytes, ct);
-        if (body is null)
+        var read = await RequestBody.ReadJsonAsync<List<AssetDocument?>>(request, limits.MaxBodyBytes, ApiJson.Strict, ct);
+        if (read.TooLarge is { } tooLarge)
         {
-            return Problems.TooLarge($"the body is larger than {limits.MaxBodyBytes} bytes");
+            return tooLarge;
         }
-        List<AssetDocument?>? documents;
-        try
+        if (read.Malformed is { } malformed)
         {
-            documents = JsonSerializer.Deserialize<List<AssetDocument?>>(body, ApiJson.Strict);
+            return malformed;
         }
-        catch (JsonException ex)
-        {
-            return Problems.Malformed(ex);
-        }
+        var documents = read.Value;
         if (documents is null or { Count: 0 })
         {
             return Problems.Invalid("body", "must be a non-empty JSON array of assets");

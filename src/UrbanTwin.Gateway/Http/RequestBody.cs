@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace UrbanTwin.Gateway.Http;
 
@@ -32,4 +34,29 @@ public static class RequestBody
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>
+    /// The body as JSON of type <typeparamref name="T"/>: the value (null for a JSON null), or the problem to answer,
+    /// 413 when too long or 400 naming where the JSON is malformed or of the wrong type.
+    /// </summary>
+    public static async Task<JsonBody<T>> ReadJsonAsync<T>(HttpRequest request, long maxBytes, JsonSerializerOptions options,
+        CancellationToken cancellationToken)
+    {
+        var body = await ReadAsync(request, maxBytes, cancellationToken);
+        if (body is null)
+        {
+            return new JsonBody<T>(default, Problems.TooLarge($"the body is larger than {maxBytes} bytes"), null);
+        }
+        try
+        {
+            return new JsonBody<T>(JsonSerializer.Deserialize<T>(body, options), null, null);
+        }
+        catch (JsonException ex)
+        {
+            return new JsonBody<T>(default, null, Problems.Malformed(ex));
+        }
+    }
 }
+
+/// <summary>A JSON request body: <see cref="Value"/>, or one of the two problems to answer instead.</summary>
+public sealed record JsonBody<T>(T? Value, ProblemHttpResult? TooLarge, ValidationProblem? Malformed);

@@ -51,20 +51,16 @@ public static partial class IndicatorsApi
         {
             return Problems.Invalid("id", $"indicators are imported per city or district; '{id}' is a {node.Kind.ToString().ToLowerInvariant()} (its figures are rolled up)");
         }
-        var body = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
-        if (body is null)
+        var read = await RequestBody.ReadJsonAsync<IndicatorImportDocument>(request, MaxBodyBytes, ApiJson.Strict, ct);
+        if (read.TooLarge is { } tooLarge)
         {
-            return Problems.TooLarge($"the body is larger than {MaxBodyBytes} bytes");
+            return tooLarge;
         }
-        IndicatorImportDocument? document;
-        try
+        if (read.Malformed is { } malformed)
         {
-            document = JsonSerializer.Deserialize<IndicatorImportDocument>(body, ApiJson.Strict);
+            return malformed;
         }
-        catch (JsonException ex)
-        {
-            return Problems.Malformed(ex);
-        }
+        var document = read.Value;
         if (document?.Indicators is not { } items || items.Length == 0)
         {
             return Problems.Invalid("indicators", "a non-empty array of {name, period, value, source}");

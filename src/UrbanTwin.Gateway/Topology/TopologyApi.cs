@@ -26,20 +26,16 @@ public static class TopologyApi
     private static async Task<Results<Ok<TopologyImportResponse>, ValidationProblem, ProblemHttpResult>> Put(
         HttpRequest request, IGrainFactory grains, NodeDirectory directory, IOptions<IngestOptions> options, CancellationToken ct)
     {
-        var body = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, ct);
-        if (body is null)
+        var read = await RequestBody.ReadJsonAsync<TopologyDocument>(request, options.Value.MaxBodyBytes, TopologyDocument.JsonOptions, ct);
+        if (read.TooLarge is { } tooLarge)
         {
-            return Problems.TooLarge($"the body is larger than {options.Value.MaxBodyBytes} bytes");
+            return tooLarge;
         }
-        TopologyDocument? document;
-        try
+        if (read.Malformed is { } malformed)
         {
-            document = JsonSerializer.Deserialize<TopologyDocument>(body, TopologyDocument.JsonOptions);
+            return malformed;
         }
-        catch (JsonException ex)
-        {
-            return Problems.Malformed(ex);
-        }
+        var document = read.Value;
         if (document is null)
         {
             return Problems.Invalid("body", "must be a topology document: {\"nodes\": [...]}");

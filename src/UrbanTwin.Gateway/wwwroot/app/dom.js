@@ -28,3 +28,18 @@ export function debounce(fn, delay) {
       .catch((error) => console.warn(`refresh failed, keeping the last view: ${error.message}`)), delay);
   };
 }
+
+/**
+ * Keeps an ECharts instance sized to its element: on the next frame (resizing inside the observer callback raises
+ * "ResizeObserver loop" errors), never for a disposed chart or an element without a size (detached, hidden).
+ */
+export function keepSized(chart, element) {
+  new ResizeObserver(() => requestAnimationFrame(() => {
+    if (chart.isDisposed() || element.clientWidth === 0 || element.clientHeight === 0) return;
+    try {
+      chart.resize();
+    } catch (error) {
+      console.warn(`chart resize skipped: ${error.message}`); // a layout mid-update; the next resize catches up
+    }
+  })).observe(element);
+}

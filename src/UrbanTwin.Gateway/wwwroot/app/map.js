@@ -1,3 +1,4 @@
+import { keepSized } from './dom.js';
 import { t, nameOf, lang } from './i18n.js';
 
 // ECharts over the vendored Shanxi boundaries (map '山西', features named 太原市…). Regions or markers are coloured
@@ -19,8 +20,7 @@ export function createMap(element, onSelect) {
   // No animation: a wall display updates in place every few seconds, and a screenshot shows what is there.
   chart.setOption({ animation: false });
   chart.on('click', (params) => params.data?.target && onSelect(params.data.target));
-  // Resize on the next frame: resizing inside the observer callback can raise "ResizeObserver loop" errors.
-  new ResizeObserver(() => requestAnimationFrame(() => chart.isDisposed() || chart.resize())).observe(element);
+  keepSized(chart, element);
 
   const valueOf = (item, mode) => (mode === 'aqi' ? item.aqi?.value ?? null : statusValue[item.status] ?? 3);
   const visualMap = (mode, dimension) => ({
@@ -31,9 +31,10 @@ export function createMap(element, onSelect) {
   return {
     /** The 11 city polygons, coloured; ids outside <highlight> are dimmed (a cluster's view). */
     regions(cities, mode, highlight) {
+      if (chart.isDisposed()) return; // a late refresh of a view that has been left
       chart.setOption({
         visualMap: visualMap(mode),
-        geo: null,
+        geo: [], // with replaceMerge, an empty array removes the markers view's geo component
         series: [{
           type: 'map', map: '山西', roam: false, selectedMode: false, layoutCenter: ['50%', '50%'], layoutSize: '95%',
           label: { show: true, color: '#111', fontSize: 13, formatter: (p) => (lang() === 'zh' ? p.name : p.data?.label ?? p.name) },
@@ -48,6 +49,7 @@ export function createMap(element, onSelect) {
     },
     /** Markers (districts at their seats, or assets) over the province's outline, centred on the scope. */
     points(items, mode, center, zoom) {
+      if (chart.isDisposed()) return;
       chart.setOption({
         visualMap: [],
         geo: {

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { el, debounce } from '../dom.js';
+import { el, debounce, keepSized } from '../dom.js';
 import { t, statusBadge, aqiBadge, time } from '../i18n.js';
 import { watch } from '../live.js';
 
@@ -20,7 +20,7 @@ export async function renderAsset(root, id) {
       el('table', {}, el('thead', {}, el('tr', {}, ...['metric', 'value', 'level', 'thresholds'].map((k) => el('th', {}, t(k))))), table)),
     el('section', { class: 'panel' }, el('h2', {}, t('history'), ' ', select), chartBox));
   const chart = echarts.init(chartBox);
-  new ResizeObserver(() => requestAnimationFrame(() => chart.isDisposed() || chart.resize())).observe(chartBox);
+  keepSized(chart, chartBox);
 
   const draw = () => {
     header.replaceChildren(el('h2', {}, asset.name), el('p', {}, statusBadge(asset.status), ' ', el('span', { class: 'muted' }, asset.kind),
@@ -31,6 +31,7 @@ export async function renderAsset(root, id) {
   };
   const plot = async () => {
     const points = await api.assetHistory(id, select.value);
+    if (chart.isDisposed()) return; // the view was left meanwhile
     chart.setOption({
       animation: false,
       grid: { left: 50, right: 20, top: 20, bottom: 40 },
