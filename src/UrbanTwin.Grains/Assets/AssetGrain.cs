@@ -62,6 +62,7 @@ public sealed class AssetGrain(
         }
 
         State.Definition = definition;
+        var version = Versions.Next(State.Version, clock);
         if (previous is null)
         {
             State.LastHeardAt = clock.GetUtcNow();
@@ -75,12 +76,12 @@ public sealed class AssetGrain(
             {
                 var rules = kind.Metric(name) is { } m ? AssetCatalog.EffectiveRules(definition, m) : [];
                 metric.Level = ThresholdEvaluator.Evaluate(rules, metric.Value, AlarmLevel.None);
-                RecordLevel(definition, name, metric, now);
+                RecordLevel(definition, name, metric, now, version);
             }
             // Open alarms follow the asset when it moves to another district.
             State.Alarms = [.. State.Alarms.Select(a => a.IsOpen ? a with { NodeId = definition.NodeId } : a)];
         }
-        State.Version = Versions.Next(State.Version, clock);
+        State.Version = version;
         await store.WriteStateAsync(); // registrations and thresholds are always durable
 
         if (previous is not null && previous.NodeId != definition.NodeId)
@@ -104,6 +105,7 @@ public sealed class AssetGrain(
         var kind = AssetCatalog.Get(definition.Kind);
         var accepted = 0;
         var alarmsChanged = false;
+        var version = Versions.Next(State.Version, clock); // one version for everything this call changes
         for (var i = 0; i < readings.Length; i++)
         {
             if (IsRedelivery(readings[i]))
@@ -114,7 +116,7 @@ public sealed class AssetGrain(
             outcomes[i] = Check(kind, readings[i]);
             if (outcomes[i].IsAccepted)
             {
-                alarmsChanged |= Accept(definition, kind, readings[i]);
+                alarmsChanged |= Accept(definition, kind, readings[i], version);
                 accepted++;
             }
         }
@@ -122,7 +124,7 @@ public sealed class AssetGrain(
         if (accepted > 0)
         {
             State.LastHeardAt = clock.GetUtcNow();
-            State.Version = Versions.Next(State.Version, clock);
+            State.Version = version;
             _write.Request();
         }
         // Alarm state is always durable: a reading that opened, escalated or cleared an alarm is stored before the answer.
@@ -247,7 +249,7 @@ public sealed class AssetGrain(
     }
 
     /// <summary>Applies one checked reading; true when an alarm was opened, changed level or cleared.</summary>
-    private bool Accept(AssetDefinition definition, AssetKindDefinition kind, Reading reading)
+    private bool Accept(AssetDefinition definition, AssetKindDefinition kind, Reading reading, long version)
     {
         var alarmsChanged = false;
         foreach (var sample in reading.Metrics)
@@ -260,7 +262,7 @@ public sealed class AssetGrain(
             m.Level = ThresholdEvaluator.Evaluate(AssetCatalog.EffectiveRules(definition, metric), sample.Value, m.Level);
             m.Value = sample.Value;
             m.Ts = reading.Ts;
-            alarmsChanged |= RecordLevel(definition, sample.Metric, m, reading.Ts);
+            alarmsChanged |= RecordLevel(definition, sample.Metric, m, reading.Ts, version);
             if (!_history.TryGetValue(sample.Metric, out var ring))
             {
                 _history[sample.Metric] = ring = new ReadingRing(history.Value.ReadingsPerMetric);
@@ -272,11 +274,10 @@ public sealed class AssetGrain(
         return alarmsChanged;
     }
 
-    private bool RecordLevel(AssetDefinition definition, string name, MetricState metric, DateTimeOffset at)
+    private bool RecordLevel(AssetDefinition definition, string name, MetricState metric, DateTimeOffset at, long version)
     {
         var number = State.AlarmNumber;
-        var changed = AlarmBook.OnLevel(State.Alarms, ref number, definition.Id, definition.NodeId, name, metric.Level, metric.Value, at,
-            State.Version = Versions.Next(State.Version, clock));
+        var changed = AlarmBook.OnLevel(State.Alarms, ref number, definition.Id, definition.NodeId, name, metric.Level, metric.Value, at, version);
         State.AlarmNumber = number;
         return changed;
     }
