@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using Scalar.AspNetCore;
 using UrbanTwin.Gateway.Alarms;
 using UrbanTwin.Gateway.Assets;
@@ -10,6 +11,7 @@ using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Rankings;
 using UrbanTwin.Gateway.Simulation;
 using UrbanTwin.Gateway.Topology;
+using UrbanTwin.Grains.Hosting;
 using UrbanTwin.Grains.Seeding;
 using UrbanTwin.ServiceDefaults;
 
@@ -49,6 +51,11 @@ app.UseStaticFiles();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", o => o.WithTitle("UrbanTwin API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapDefaultEndpoints();
+if (OrleansDashboardSettings.Enabled(app.Configuration))
+{
+    // For operators only: it has no authentication of its own (see docs/operations.md).
+    app.MapOrleansDashboard(OrleansDashboardSettings.Path);
+}
 
 // Until the reference data is in place the API answers 503 (not 404s for nodes that are about to exist).
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.Use(async (context, next) =>

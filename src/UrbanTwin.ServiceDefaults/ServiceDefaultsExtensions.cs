@@ -6,16 +6,20 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Configuration;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 namespace UrbanTwin.ServiceDefaults;
 
-/// <summary>What every UrbanTwin process shares: telemetry about itself and health endpoints.</summary>
+/// <summary>
+/// What every UrbanTwin process shares: traces, metrics and logs (OTLP when configured, Prometheus at
+/// <c>/metrics</c>), health endpoints, and a shutdown that reports not ready before it stops anything.
+/// </summary>
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>The product's own meter and activity source.</summary>
+    /// <summary>The product's own meter (UrbanTwin.Grains.Observability.UrbanTwinMeter) and activity source.</summary>
     public const string InstrumentationName = "UrbanTwin";
 
     public const string LiveTag = "live";
@@ -35,12 +39,14 @@ public static class ServiceDefaultsExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("Microsoft.Orleans")
-                .AddMeter(InstrumentationName))
+                .AddMeter(InstrumentationName)
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(InstrumentationName)
                 .AddSource("Microsoft.Orleans.Runtime")
                 .AddSource("Microsoft.Orleans.Application")
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
+                .AddAspNetCoreInstrumentation(o => o.Filter = context =>
+                    !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"))
                 .AddHttpClientInstrumentation());
 
         // Exported only where an OTLP collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
@@ -49,18 +55,31 @@ public static class ServiceDefaultsExtensions
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 
-        builder.Services.AddHealthChecks().AddCheck("process", () => HealthCheckResult.Healthy("the process is running"), [LiveTag]);
+        builder.Services.AddHealthChecks()
+            .AddCheck("process", () => HealthCheckResult.Healthy("the process is running"), [LiveTag])
+            .AddCheck<ShutdownHealthCheck>("shutdown", tags: [ReadyTag]);
+
+        var shutdown = builder.Configuration.GetSection(ShutdownOptions.Section).Get<ShutdownOptions>() ?? new ShutdownOptions();
+        if (shutdown.DrainDelay < TimeSpan.Zero || shutdown.Timeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Shutdown:DrainDelay must not be negative and Shutdown:Timeout must be positive.");
+        }
+        builder.Services.AddOptions<ShutdownOptions>().Bind(builder.Configuration.GetSection(ShutdownOptions.Section));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown.DrainDelay + shutdown.Timeout);
+        builder.Services.AddSingleton<ShutdownState>();
+        builder.Services.AddHostedService<ShutdownDrain>();
         return builder;
     }
 
     /// <summary>
-    /// <c>/health/live</c> answers from the process alone (never a grain or Redis call, so a slow dependency cannot
+    /// <c>/metrics</c> is the Prometheus scrape endpoint (OpenTelemetry's exporter). <c>/health/live</c> answers from the process alone (never a grain or Redis call, so a slow dependency cannot
     /// get a healthy pod restarted); <c>/health/ready</c> runs the readiness checks and says why it is not ready.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(LiveTag), ResponseWriter = WriteAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        app.MapPrometheusScrapingEndpoint();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Orleans.Hosting;
 using UrbanTwin.Grains.Hosting;
 using UrbanTwin.Grains.Seeding;
 using UrbanTwin.ServiceDefaults;
@@ -12,7 +13,16 @@ if (ClusterSettings.RedisConnectionString(builder.Configuration) is not { } redi
 }
 
 builder.AddServiceDefaults();
-builder.UseOrleans(silo => silo.UseUrbanTwinRedis(builder.Configuration, redis).AddUrbanTwinGrains(builder.Configuration));
+builder.UseOrleans(silo =>
+{
+    silo.UseUrbanTwinRedis(builder.Configuration, redis).AddUrbanTwinGrains(builder.Configuration);
+    silo.AddOrleansDashboardIfEnabled(builder.Configuration);
+    if (ClusterSettings.InKubernetes(builder.Configuration))
+    {
+        // Silo name = pod name; a silo whose pod is gone is declared dead at once instead of after missed probes.
+        silo.UseKubernetesHosting();
+    }
+});
 builder.Services.AddSingleton<SeedingState>();
 builder.Services.AddHostedService<StartupSeeding>();
 builder.Services.AddHealthChecks().AddCheck<SeedingHealthCheck>("seeding", tags: [ServiceDefaultsExtensions.ReadyTag]);

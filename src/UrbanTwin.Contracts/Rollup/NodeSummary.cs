@@ -6,6 +6,7 @@ namespace UrbanTwin.Contracts.Rollup;
 /// <summary>
 /// What a node knows of everything below it. A parent keeps its children's latest summaries and derives its
 /// own from them, so a summary is always a pure function of the latest child states: nothing is a running total.
+/// <see cref="ChangedAt"/> is when the newest change below the node reached its district (for the roll-up lag).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ut.NodeSummary")]
 public sealed record NodeSummary(
@@ -22,7 +23,8 @@ public sealed record NodeSummary(
     [property: Id(10)] Dictionary<string, MetricStats> Metrics,
     [property: Id(11)] IndicatorPoint[] Indicators,
     [property: Id(12)] DateTimeOffset AsOf,
-    [property: Id(13)] long Version);
+    [property: Id(13)] long Version,
+    [property: Id(14)] DateTimeOffset ChangedAt = default);
 
 /// <summary>Assets below a node by effective status (offline included) and by kind.</summary>
 [GenerateSerializer, Immutable, Alias("ut.AssetCounts")]

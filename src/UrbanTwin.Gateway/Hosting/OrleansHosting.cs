@@ -1,4 +1,5 @@
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using StackExchange.Redis;
 using UrbanTwin.Grains.Hosting;
 using UrbanTwin.Grains.Seeding;
@@ -23,6 +24,10 @@ public static class OrleansHosting
             {
                 client.Configure<ClusterOptions>(o => ClusterSettings.Apply(o, configuration));
                 client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+                if (OrleansDashboardSettings.Enabled(configuration))
+                {
+                    client.AddDashboard();
+                }
                 // A request in flight to a silo that crashes gets no answer; the default 30 s wait would hold an
                 // operator's read that long. Grain calls here are small: fail (503) sooner and let the client retry.
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(10)));
@@ -39,7 +44,8 @@ public static class OrleansHosting
 
         var siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
         var gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
-        builder.UseOrleans(silo => silo.UseUrbanTwinInMemory(siloPort, gatewayPort).AddUrbanTwinGrains(configuration));
+        builder.UseOrleans(silo => silo.UseUrbanTwinInMemory(siloPort, gatewayPort).AddUrbanTwinGrains(configuration)
+            .AddOrleansDashboardIfEnabled(configuration));
         builder.Services.AddHostedService<StartupSeeding>();
         return "embedded";
     }

@@ -1,5 +1,6 @@
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Ingest;
+using UrbanTwin.Grains.Observability;
 
 namespace UrbanTwin.Gateway.Ingest;
 
@@ -64,6 +65,17 @@ public sealed class TelemetryIngestor(IGrainFactory grains, ILogger<TelemetryIng
                 rejected.Add(new IngestRejection(items[i].Index, items[i].AssetId, outcomes[i].Reason!, outcomes[i].Detail!));
             }
         }
+        Count(items.Count, rejected);
         return new IngestResponse(items.Count - rejected.Count, [.. rejected]);
+    }
+
+    private static void Count(int items, List<IngestRejection> rejected)
+    {
+        UrbanTwinMeter.IngestBatchSize.Record(items);
+        UrbanTwinMeter.CountTelemetry(items - rejected.Count, "accepted");
+        foreach (var byReason in rejected.GroupBy(r => r.Reason))
+        {
+            UrbanTwinMeter.CountTelemetry(byReason.Count(), "rejected", byReason.Key);
+        }
     }
 }

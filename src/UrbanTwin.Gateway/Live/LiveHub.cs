@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Grains.Observability;
 
 namespace UrbanTwin.Gateway.Live;
 
@@ -33,8 +34,10 @@ public sealed class LiveHub(IGrainFactory grains, NodeDirectory directory, IOpti
             }
             watcher.Add(client);
         }
+        UrbanTwinMeter.LiveClients.Add(1);
         client.OnDispose(() =>
         {
+            UrbanTwinMeter.LiveClients.Add(-1);
             lock (_gate)
             {
                 if (_watchers.TryGetValue(node.Id, out var watcher) && watcher.Remove(client))

@@ -7,6 +7,7 @@ using UrbanTwin.Contracts.Ingest;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Grains.Alarms;
 using UrbanTwin.Grains.History;
+using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Rollup;
 using UrbanTwin.Grains.Rules;
 using UrbanTwin.Grains.Storage;
@@ -35,6 +36,7 @@ public sealed class AssetGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        GrainActivations.Activated(this);
         _write = new DeferredWrite(this, storage.Value.FlushInterval, FlushAsync);
         _report = this.RegisterGrainTimer(() => { Notify(); return Task.CompletedTask; },
             new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
@@ -50,6 +52,7 @@ public sealed class AssetGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        GrainActivations.Deactivated(this);
         await _write.FlushAsync(); // graceful shutdown, rebalancing and idle collection lose nothing
     }
 

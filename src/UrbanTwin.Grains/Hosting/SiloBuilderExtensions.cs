@@ -49,15 +49,14 @@ public static class SiloBuilderExtensions
     /// <summary>
     /// Cluster mode: membership, grain storage and reminders in Redis; the strongly consistent distributed grain directory. Topology and roll-ups use the Orleans Redis
     /// provider; assets use <see cref="RedisGroupCommitStorage"/> (same layout, batched writes). Endpoints come from
-    /// <c>Orleans:SiloPort</c>, <c>Orleans:GatewayPort</c> and <c>Orleans:AdvertisedIP</c>; failure detection can
+    /// <c>Orleans:SiloPort</c>, <c>Orleans:GatewayPort</c> and <c>Orleans:AdvertisedIP</c> (or <c>POD_IP</c>); failure detection can
     /// be tuned under <c>Orleans:Membership</c> (ClusterMembershipOptions).
     /// </summary>
     public static ISiloBuilder UseUrbanTwinRedis(this ISiloBuilder silo, IConfiguration configuration, string redis)
     {
         silo.Configure<ClusterOptions>(o => ClusterSettings.Apply(o, configuration));
         silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
-        var advertised = configuration["Orleans:AdvertisedIP"] is { Length: > 0 } ip ? IPAddress.Parse(ip) : IPAddress.Loopback;
-        silo.ConfigureEndpoints(advertised, configuration.GetValue("Orleans:SiloPort", 11111), configuration.GetValue("Orleans:GatewayPort", 30000),
+        silo.ConfigureEndpoints(ClusterSettings.AdvertisedAddress(configuration), configuration.GetValue("Orleans:SiloPort", 11111), configuration.GetValue("Orleans:GatewayPort", 30000),
             listenOnAnyHostAddress: true);
 
         silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));

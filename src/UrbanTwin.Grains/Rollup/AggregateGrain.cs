@@ -4,6 +4,7 @@ using UrbanTwin.Contracts.History;
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Grains.History;
+using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Storage;
 
 namespace UrbanTwin.Grains.Rollup;
@@ -37,6 +38,7 @@ public abstract class AggregateGrain<TState>(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        GrainActivations.Activated(this);
         _write = new DeferredWrite(this, storage.Value.FlushInterval, () => store.WriteStateAsync());
         if (State.Definition is not null)
         {
@@ -50,6 +52,8 @@ public abstract class AggregateGrain<TState>(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        GrainActivations.Deactivated(this);
+        OnDeactivating();
         await _write.FlushAsync();
     }
 
@@ -90,6 +94,11 @@ public abstract class AggregateGrain<TState>(
 
     /// <summary>Writes the node's state now: for changes that must not wait for the flush window.</summary>
     protected Task WriteNowAsync() => _write.WriteNowAsync();
+
+    /// <summary>The activation is leaving this process (metrics it reports stop with it).</summary>
+    protected virtual void OnDeactivating()
+    {
+    }
 
     /// <summary>Whether time alone changed the summary (an asset went silent), without any update.</summary>
     protected virtual bool ExpiredSince(DateTimeOffset computedAt, DateTimeOffset now) => false;

@@ -30,6 +30,7 @@ public sealed class DistrictGrain(
     public const int MaxClearedAlarms = 1000;
 
     private string[]? _sortedIds;
+    private DateTimeOffset _changedAt;
     private int _clearedCount = -1;
 
     public async Task Report(AssetContribution contribution)
@@ -40,6 +41,7 @@ public sealed class DistrictGrain(
         }
         State.Assets[contribution.AssetId] = contribution;
         KeepAlarms(contribution.Alarms);
+        _changedAt = Clock.GetUtcNow();
         MarkDirty();
         if (held is null)
         {
@@ -155,7 +157,7 @@ public sealed class DistrictGrain(
     }
 
     protected override NodeSummary Compute(NodeDefinition definition, DateTimeOffset now, long version) =>
-        SummaryBuilder.ForDistrict(definition, State.Assets.Values, now, version);
+        SummaryBuilder.ForDistrict(definition, State.Assets.Values, now, version, _changedAt);
 
     /// <summary>True when an asset counted as live at <paramref name="computedAt"/> has gone silent by <paramref name="now"/>.</summary>
     protected override bool ExpiredSince(DateTimeOffset computedAt, DateTimeOffset now)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Storage;
 
 namespace UrbanTwin.Grains.Rollup;
@@ -31,7 +32,13 @@ public abstract class RegionGrain(
         }
         State.Children[child.Id] = child;
         MarkDirty();
+        OnChildReported(child, held);
         return Task.CompletedTask;
+    }
+
+    /// <summary>A child's newer summary was taken in.</summary>
+    protected virtual void OnChildReported(NodeSummary child, NodeSummary? previous)
+    {
     }
 
     public override async Task<NodeSummary[]> GetChildren()
@@ -94,7 +101,31 @@ public sealed class ClusterGrain(
     TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, ILogger<ClusterGrain> logger)
     : RegionGrain(store, clock, options, storage, logger), IClusterGrain;
 
+/// <summary>The root; it also reports the province-wide metrics (alarms by level, roll-up lag) from its process.</summary>
 public sealed class ProvinceGrain(
     [PersistentState("province", StorageNames.Default)] IPersistentState<RegionState> store,
     TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, ILogger<ProvinceGrain> logger)
-    : RegionGrain(store, clock, options, storage, logger), IProvinceGrain;
+    : RegionGrain(store, clock, options, storage, logger), IProvinceGrain
+{
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        ReportAlarms();
+    }
+
+    protected override void OnChildReported(NodeSummary child, NodeSummary? previous)
+    {
+        // Lag of the newest change below this child: from its district taking it in to here (clocks of different
+        // silos, kept in step by the hosts' time sync).
+        if (child.ChangedAt != default && child.ChangedAt > (previous?.ChangedAt ?? default))
+        {
+            UrbanTwinMeter.RollupLag.Record(Math.Max(0, (Clock.GetUtcNow() - child.ChangedAt).TotalSeconds));
+        }
+        ReportAlarms();
+    }
+
+    protected override void OnDeactivating() => UrbanTwinMeter.SetProvinceAlarms(null);
+
+    private void ReportAlarms() => UrbanTwinMeter.SetProvinceAlarms(new AlarmCounts(
+        State.Children.Values.Sum(c => c.ActiveAlarms.Warning), State.Children.Values.Sum(c => c.ActiveAlarms.Alarm)));
+}

@@ -11,7 +11,8 @@ public static class SummaryBuilder
     public static AssetStatus EffectiveStatus(AssetContribution asset, DateTimeOffset now) =>
         asset.SilentAfter <= now ? AssetStatus.Offline : asset.Status;
 
-    public static NodeSummary ForDistrict(NodeDefinition definition, IEnumerable<AssetContribution> assets, DateTimeOffset now, long version)
+    public static NodeSummary ForDistrict(NodeDefinition definition, IEnumerable<AssetContribution> assets, DateTimeOffset now, long version,
+        DateTimeOffset changedAt = default)
     {
         int normal = 0, warning = 0, alarm = 0, offline = 0, warningAlarms = 0, alarmAlarms = 0;
         var byKind = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -42,7 +43,7 @@ public static class SummaryBuilder
         }
 
         return Create(definition, 0, new AssetCounts(normal, warning, alarm, offline, byKind), new AlarmCounts(warningAlarms, alarmAlarms),
-            metrics, IndicatorRollup.Compute(definition.Indicators, [], 0), now, version);
+            metrics, IndicatorRollup.Compute(definition.Indicators, [], 0), now, version, changedAt);
     }
 
     public static NodeSummary ForRegion(NodeDefinition definition, string[] childIds, IReadOnlyDictionary<string, NodeSummary> children, DateTimeOffset now, long version)
@@ -51,6 +52,7 @@ public static class SummaryBuilder
         var byKind = new Dictionary<string, int>(StringComparer.Ordinal);
         var metrics = new Dictionary<string, MetricStats>(StringComparer.Ordinal);
         var present = new List<NodeSummary>(childIds.Length);
+        var changedAt = default(DateTimeOffset);
         foreach (var childId in childIds)
         {
             if (!children.TryGetValue(childId, out var child))
@@ -58,6 +60,7 @@ public static class SummaryBuilder
                 continue;
             }
             present.Add(child);
+            changedAt = child.ChangedAt > changedAt ? child.ChangedAt : changedAt;
             normal += child.Assets.Normal;
             warning += child.Assets.Warning;
             alarm += child.Assets.Alarm;
@@ -77,12 +80,12 @@ public static class SummaryBuilder
         }
 
         return Create(definition, childIds.Length, new AssetCounts(normal, warning, alarm, offline, byKind), new AlarmCounts(warningAlarms, alarmAlarms),
-            metrics, IndicatorRollup.Compute(definition.Indicators, present, childIds.Length), now, version);
+            metrics, IndicatorRollup.Compute(definition.Indicators, present, childIds.Length), now, version, changedAt);
     }
 
     private static NodeSummary Create(NodeDefinition d, int childCount, AssetCounts assets, AlarmCounts alarms,
-        Dictionary<string, MetricStats> metrics, IndicatorPoint[] indicators, DateTimeOffset now, long version) =>
-        new(d.Id, d.Kind, d.Name, d.NameZh, d.Code, d.ParentId, childCount, d.Location, assets, alarms, metrics, indicators, now, version);
+        Dictionary<string, MetricStats> metrics, IndicatorPoint[] indicators, DateTimeOffset now, long version, DateTimeOffset changedAt) =>
+        new(d.Id, d.Kind, d.Name, d.NameZh, d.Code, d.ParentId, childCount, d.Location, assets, alarms, metrics, indicators, now, version, changedAt);
 
     /// <summary>True when two summaries say the same thing, whatever their version and time: then there is nothing to push.</summary>
     public static bool SameContent(NodeSummary? a, NodeSummary? b)

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Orleans.Storage;
+using UrbanTwin.Grains.Observability;
 
 namespace UrbanTwin.Grains.Storage;
 
@@ -21,7 +23,7 @@ internal sealed class DeferredWrite
         _grain = grain;
         _delay = delay;
         _write = write;
-        _timer = grain.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        _timer = grain.RegisterGrainTimer(() => WriteAsync(BehindMode), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
     }
 
     public bool Pending => _armed;
@@ -48,15 +50,20 @@ internal sealed class DeferredWrite
     public Task WriteNowAsync()
     {
         _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        return OnTimerAsync();
+        return WriteAsync(DurableMode);
     }
 
-    private async Task OnTimerAsync()
+    private static readonly KeyValuePair<string, object?> DurableMode = new("mode", "durable");
+    private static readonly KeyValuePair<string, object?> BehindMode = new("mode", "behind");
+
+    private async Task WriteAsync(KeyValuePair<string, object?> mode)
     {
         _armed = false;
         try
         {
+            var started = Stopwatch.GetTimestamp();
             await _write();
+            UrbanTwinMeter.StorageFlushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, mode);
         }
         catch (InconsistentStateException)
         {

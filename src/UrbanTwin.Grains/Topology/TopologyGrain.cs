@@ -1,4 +1,5 @@
 using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Storage;
 
 namespace UrbanTwin.Grains.Topology;
@@ -24,7 +25,14 @@ public sealed class TopologyGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        GrainActivations.Activated(this);
         _byId = store.State.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        GrainActivations.Deactivated(this);
         return Task.CompletedTask;
     }
 
