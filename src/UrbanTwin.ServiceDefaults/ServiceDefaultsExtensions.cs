@@ -22,37 +22,42 @@ public static class ServiceDefaultsExtensions
     /// <summary>The product's own meter (UrbanTwin.Grains.Observability.UrbanTwinMeter) and activity source.</summary>
     public const string InstrumentationName = "UrbanTwin";
 
+    /// <summary>Orleans' activity sources (Orleans.Diagnostics.ActivitySources): runtime messaging and application grain calls.</summary>
+    public const string OrleansRuntimeSource = "Microsoft.Orleans.Runtime";
+    public const string OrleansApplicationSource = "Microsoft.Orleans.Application";
+
     public const string LiveTag = "live";
     public const string ReadyTag = "ready";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Logging.AddOpenTelemetry(logging =>
-        {
-            logging.IncludeFormattedMessage = true;
-            logging.IncludeScopes = true;
-        });
-
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("Microsoft.Orleans")
                 .AddMeter(InstrumentationName)
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddSource(InstrumentationName)
-                .AddSource("Microsoft.Orleans.Runtime")
-                .AddSource("Microsoft.Orleans.Application")
-                .AddAspNetCoreInstrumentation(o => o.Filter = context =>
-                    !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"))
-                .AddHttpClientInstrumentation());
+                .AddPrometheusExporter());
 
-        // Exported only where an OTLP collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
+        // Traces and logs go only where an OTLP collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT): spans nobody
+        // collects would still cost an activity per grain call on the ingest path.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+            builder.Logging.AddOpenTelemetry(logging =>
+            {
+                logging.IncludeFormattedMessage = true;
+                logging.IncludeScopes = true;
+            });
+            telemetry
+                .WithTracing(tracing => tracing
+                    .AddSource(InstrumentationName)
+                    .AddSource(OrleansRuntimeSource)
+                    .AddSource(OrleansApplicationSource)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context =>
+                        !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"))
+                    .AddHttpClientInstrumentation())
+                .UseOtlpExporter();
         }
 
         builder.Services.AddHealthChecks()

@@ -25,7 +25,9 @@ builder.UseOrleans(silo =>
 });
 builder.Services.AddSingleton<SeedingState>();
 builder.Services.AddHostedService<StartupSeeding>();
-builder.Services.AddHealthChecks().AddCheck<SeedingHealthCheck>("seeding", tags: [ServiceDefaultsExtensions.ReadyTag]);
+builder.Services.AddHealthChecks()
+    .AddCheck<SiloStatusHealthCheck>("membership", tags: [ServiceDefaultsExtensions.ReadyTag])
+    .AddCheck<SeedingHealthCheck>("seeding", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -48,29 +48,6 @@ public sealed class FailoverTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_silo_stopped_gracefully_during_accepted_ingest_loses_nothing()
-    {
-        await using var cluster = await LocalCluster.StartAsync(output);
-        var writer = new TelemetryWriter(cluster.Http, ReferenceAssets[..3000], "accepted");
-        using var stop = new CancellationTokenSource();
-        var ingest = writer.RunAsync(250, stop.Token);
-
-        await Eventually.Until(() => Task.FromResult(writer.AcknowledgedItems), n => n >= 3000, TimeSpan.FromSeconds(60), "3000 acknowledged items");
-        var exitCode = await cluster.StopSiloAsync(2); // SIGTERM while the writer keeps going
-        var atStop = writer.AcknowledgedItems;
-        await Eventually.Until(() => Task.FromResult(writer.AcknowledgedItems), n => n >= atStop + 3000, TimeSpan.FromSeconds(60),
-            "3000 more acknowledged items after the stop");
-        await stop.CancelAsync();
-        await ingest;
-        await writer.DrainAsync(TimeSpan.FromSeconds(60));
-
-        output.WriteLine($"accepted: {writer.AcknowledgedItems} items in {writer.Requests} requests; {writer.RetryableRefusals} retryable refusals; silo 2 exited with {exitCode}");
-        Assert.Equal(0, exitCode);
-        Assert.Empty(writer.Failures);
-        Assert.Empty(await TelemetryWriter.ReadBackMismatchesAsync(cluster.Http, writer.Acknowledged.Values, ReadBackDeadline));
-    }
-
-    [Fact]
     public async Task After_every_silo_is_killed_a_restart_restores_state_and_the_rollups_heal_without_help()
     {
         await using var cluster = await LocalCluster.StartAsync(output);

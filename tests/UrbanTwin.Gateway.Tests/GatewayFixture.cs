@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
@@ -21,8 +19,8 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Topology:Seed", "shanxi");
         builder.UseSetting("Ingest:MaxItemsPerBatch", MaxItemsPerBatch.ToString());
         builder.UseSetting("Ingest:MaxBodyBytes", (1024 * 1024).ToString());
-        builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
-        builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
+        builder.UseSetting("Orleans:SiloPort", Ports.Free().ToString());
+        builder.UseSetting("Orleans:GatewayPort", Ports.Free().ToString());
     }
 
     public async Task InitializeAsync()
@@ -31,13 +29,6 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifet
     }
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public static async Task<JsonNode> Json(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new JsonException("empty body");

@@ -24,6 +24,7 @@ public static class OrleansHosting
             {
                 client.Configure<ClusterOptions>(o => ClusterSettings.Apply(o, configuration));
                 client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+                client.AddActivityPropagation();
                 if (OrleansDashboardSettings.Enabled(configuration))
                 {
                     client.AddDashboard();

@@ -33,6 +33,8 @@ public static class SiloBuilderExtensions
         // Grain state in Orleans' own version-tolerant binary format: every state type is [GenerateSerializer].
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.Services.TryAddSingleton<ReferenceSeeder>();
+        // Trace context flows with grain calls, so a request's trace continues through the grains it calls.
+        silo.AddActivityPropagation();
         return silo;
     }
 

@@ -64,7 +64,7 @@ public sealed class LocalCluster : IAsyncDisposable
         settings["Urls"] = $"http://127.0.0.1:{httpPort}";
         settings["Topology__Seed"] = seed ? "shanxi" : "none";
         Silos[index] = ServiceProcess.Start($"silo-{index}", "dotnet", [Binaries.Silo], settings, Path.Combine(Directory, $"silo-{index}.log"));
-        await WaitReadyAsync(Silos[index]!, $"http://127.0.0.1:{httpPort}/health/ready");
+        await WaitReadyAsync(Silos[index]!, $"http://127.0.0.1:{httpPort}/health/ready", _output);
     }
 
     public async Task StartGatewayAsync()
@@ -73,7 +73,7 @@ public sealed class LocalCluster : IAsyncDisposable
         settings["Urls"] = $"http://127.0.0.1:{_gatewayHttpPort}";
         settings["Simulation__Enabled"] = "false";
         Gateway = ServiceProcess.Start("gateway", "dotnet", [Binaries.Gateway], settings, Path.Combine(Directory, "gateway.log"));
-        await WaitReadyAsync(Gateway, $"http://127.0.0.1:{_gatewayHttpPort}/health/ready");
+        await WaitReadyAsync(Gateway, $"http://127.0.0.1:{_gatewayHttpPort}/health/ready", _output);
     }
 
     /// <summary>Another gateway on the same cluster (gateways are stateless clients; run as many as needed).</summary>
@@ -87,11 +87,14 @@ public sealed class LocalCluster : IAsyncDisposable
             Path.Combine(Directory, $"gateway-{_extraGateways.Count + 2}.log"));
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
         _extraGateways.Add((process, http));
-        await WaitReadyAsync(process, $"http://127.0.0.1:{port}/health/ready");
+        await WaitReadyAsync(process, $"http://127.0.0.1:{port}/health/ready", _output);
         return http;
     }
 
     public void KillSilo(int index) => Silos[index]!.Kill();
+
+    /// <summary>Silo <paramref name="index"/>'s own web endpoint (health and /metrics).</summary>
+    public Uri SiloHttp(int index) => new($"http://127.0.0.1:{_siloPorts[index].Http}");
 
     public Task<int> StopSiloAsync(int index) => Silos[index]!.StopAsync(TimeSpan.FromSeconds(90));
 
@@ -144,7 +147,8 @@ public sealed class LocalCluster : IAsyncDisposable
         return settings;
     }
 
-    private async Task WaitReadyAsync(ServiceProcess process, string url)
+    /// <summary>Polls <paramref name="url"/> until it answers 2xx; fails with the process's log tail if it exits or the deadline passes.</summary>
+    public static async Task WaitReadyAsync(ServiceProcess process, string url, ITestOutputHelper output)
     {
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var started = DateTime.UtcNow;
@@ -159,7 +163,7 @@ public sealed class LocalCluster : IAsyncDisposable
                 using var response = await probe.GetAsync(url);
                 if (response.IsSuccessStatusCode)
                 {
-                    _output.WriteLine($"{process.Name} ready in {(DateTime.UtcNow - started).TotalSeconds:F1} s (pid {process.Pid})");
+                    output.WriteLine($"{process.Name} ready in {(DateTime.UtcNow - started).TotalSeconds:F1} s (pid {process.Pid})");
                     return;
                 }
             }
