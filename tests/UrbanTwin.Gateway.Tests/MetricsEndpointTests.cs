@@ -53,7 +53,7 @@ public partial class MetricsEndpointTests(GatewayFixture gateway)
                 && s.Sum("urbantwin_alarms_active", "level=\"alarm\"") >= 1,
             Deadline, "the province to take in the alarm and record its roll-up lag");
         Assert.Equal(1, after.Sum("urbantwin_grains_active", "kind=\"province\""));
-        Assert.Equal(117, after.Sum("urbantwin_grains_active", "kind=\"district\""));
+        Assert.True(after.Sum("urbantwin_grains_active", "kind=\"district\"") >= 117); // other tests import more
         Assert.True(after.Sum("urbantwin_grains_active", "kind=\"asset\"") > 4000);
         // The other meters every host exports: Orleans, ASP.NET Core and the .NET runtime.
         Assert.True(after.Has("orleans_catalog_activations"), "the Microsoft.Orleans meter is missing");
