@@ -1,4 +1,5 @@
 using UrbanTwin.Simulator;
+using UrbanTwin.Simulator.Bench;
 using UrbanTwin.Simulator.Checks;
 
 // Usage:
@@ -6,11 +7,17 @@ using UrbanTwin.Simulator.Checks;
 //         Posts readings for the reference Shanxi assets as real HTTP batches at a fixed rate; reports what was accepted.
 //   check write  --ledger FILE [--count 2000] [--url URL]   durable updates, each retried until acknowledged; saves them
 //   check verify --ledger FILE [--seconds 120] [--url URL]  reads every one back; exit 0 only if all are unchanged
+//   bench [--quick | --full | --smoke] [--out FILE]          the benchmark (docs/benchmarks.md); run it with -c Release
 const string Usage = """
     usage: UrbanTwin.Simulator feed [--url URL] [--rate READINGS_PER_SECOND] [--seconds N] [--batch N]
            UrbanTwin.Simulator check write --ledger FILE [--count N] [--url URL]
            UrbanTwin.Simulator check verify --ledger FILE [--seconds N] [--url URL]
+           UrbanTwin.Simulator bench [--quick | --full | --smoke] [--out FILE]
     """;
+if (args.FirstOrDefault() == "bench")
+{
+    return await RunBenchAsync(args);
+}
 var options = CommandLine.Parse(args);
 if (options.Command is not ("feed" or "check"))
 {
@@ -23,6 +30,28 @@ if (options.Error is not null)
     return 2;
 }
 return options.Command == "feed" ? await Feed.RunAsync(options) : await DurabilityCheck.RunAsync(options);
+
+// The targets are stated in the report, never turned into the exit code: a slow shared machine is not a failure.
+async Task<int> RunBenchAsync(string[] arguments)
+{
+    var profiles = new[] { BenchProfile.Quick, BenchProfile.Full, BenchProfile.Smoke };
+    var chosen = profiles.Where(p => arguments.Contains("--" + p.Name)).ToArray();
+    var outIndex = Array.IndexOf(arguments, "--out");
+    var known = arguments.Skip(1).Where(a => a == "--out" || profiles.Any(p => a == "--" + p.Name)).Count() + (outIndex > 0 ? 1 : 0);
+    if (chosen.Length > 1 || (outIndex > 0 && outIndex + 1 >= arguments.Length) || known != arguments.Length - 1)
+    {
+        Console.Error.WriteLine($"bench takes one of --quick, --full, --smoke and an optional --out FILE\n{Usage}");
+        return 2;
+    }
+    var report = await BenchCommand.RunAsync(chosen.FirstOrDefault() ?? BenchProfile.Quick, Console.Out);
+    Console.WriteLine(report.ToTable());
+    if (outIndex > 0)
+    {
+        await File.WriteAllTextAsync(arguments[outIndex + 1], report.ToJson());
+        Console.WriteLine($"written to {arguments[outIndex + 1]}");
+    }
+    return 0;
+}
 
 internal sealed record CommandLine(string Command, string? Action, string Url, int Rate, int Seconds, int Batch, int Count, string? Ledger, string? Error)
 {

@@ -38,12 +38,14 @@ public static class SiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>Embedded mode: one process, localhost clustering, state in memory.</summary>
+    /// <summary>Embedded mode: one process, localhost clustering, state in this process's memory (<see cref="InProcessGrainStorage"/>).</summary>
     public static ISiloBuilder UseUrbanTwinInMemory(this ISiloBuilder silo, int siloPort, int gatewayPort)
     {
         silo.UseLocalhostClustering(siloPort, gatewayPort);
-        silo.AddMemoryGrainStorage(StorageNames.Default);
-        silo.AddMemoryGrainStorage(StorageNames.Live);
+        foreach (var name in new[] { StorageNames.Default, StorageNames.Live })
+        {
+            silo.Services.AddGrainStorage(name, (services, _) => ActivatorUtilities.CreateInstance<InProcessGrainStorage>(services));
+        }
         silo.UseInMemoryReminderService();
         return silo;
     }

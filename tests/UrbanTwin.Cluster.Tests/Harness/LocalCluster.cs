@@ -147,35 +147,10 @@ public sealed class LocalCluster : IAsyncDisposable
         return settings;
     }
 
-    /// <summary>Polls <paramref name="url"/> until it answers 2xx; fails with the process's log tail if it exits or the deadline passes.</summary>
+    /// <summary>Waits for the process's readiness endpoint and says how long it took.</summary>
     public static async Task WaitReadyAsync(ServiceProcess process, string url, ITestOutputHelper output)
     {
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var started = DateTime.UtcNow;
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"{process.Name} exited during start-up. Log tail:\n{process.LogTail()}");
-            }
-            try
-            {
-                using var response = await probe.GetAsync(url);
-                if (response.IsSuccessStatusCode)
-                {
-                    output.WriteLine($"{process.Name} ready in {(DateTime.UtcNow - started).TotalSeconds:F1} s (pid {process.Pid})");
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                // not listening yet
-            }
-            if (DateTime.UtcNow - started > StartDeadline)
-            {
-                throw new TimeoutException($"{process.Name} not ready within {StartDeadline.TotalSeconds} s at {url}. Log tail:\n{process.LogTail()}");
-            }
-            await Task.Delay(200);
-        }
+        var took = await Readiness.WaitAsync(process, url, StartDeadline);
+        output.WriteLine($"{process.Name} ready in {took.TotalSeconds:F1} s (pid {process.Pid})");
     }
 }

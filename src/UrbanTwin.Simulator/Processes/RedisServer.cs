@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace UrbanTwin.Cluster.Tests.Harness;
+namespace UrbanTwin.Simulator.Processes;
 
 /// <summary>A real redis-server on a free port with AOF in a temporary directory; it can be stopped and started again on the same data.</summary>
 public sealed class RedisServer : IAsyncDisposable
@@ -34,7 +34,15 @@ public sealed class RedisServer : IAsyncDisposable
             ["--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", Path.Combine(Directory, "redis"),
              "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""],
             new Dictionary<string, string>(), Path.Combine(Directory, "redis.log"));
-        await Eventually.Until(PingAsync, ok => ok, TimeSpan.FromSeconds(20), $"redis-server answering on port {Port} (log: {_process.LogPath})");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await PingAsync())
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"redis-server is not answering on port {Port}. Log tail:\n{_process.LogTail()}");
+            }
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>SIGTERM: Redis writes and syncs its AOF and exits, as on a planned restart.</summary>

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace UrbanTwin.Cluster.Tests.Harness;
+namespace UrbanTwin.Simulator.Processes;
 
 public static class Ports
 {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace UrbanTwin.Cluster.Tests.Harness;
+namespace UrbanTwin.Simulator.Processes;
 
 /// <summary>
 /// A real child process (redis-server, a silo, a gateway) with its output appended to a log file. It can be
@@ -69,6 +69,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             await kill.WaitForExitAsync();
         }
+        return await WaitForExitAsync(timeout);
+    }
+
+    /// <summary>Waits for the process to end by itself; killed (and a TimeoutException) if it has not within <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
         using var cts = new CancellationTokenSource(timeout);
         try
         {
@@ -77,7 +83,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             Kill();
-            throw new TimeoutException($"{Name} did not exit within {timeout.TotalSeconds} s of SIGTERM; killed. Log: {LogPath}");
+            throw new TimeoutException($"{Name} did not exit within {timeout.TotalSeconds} s; killed. Log: {LogPath}");
         }
         return _process.ExitCode;
     }

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Grains.Rules;
+using UrbanTwin.Grains.Simulation;
+using UrbanTwin.Grains.Topology;
+using UrbanTwin.Simulator.Processes;
+
+namespace UrbanTwin.Simulator.Bench;
+
+/// <summary>How long and how big each phase of a run is.</summary>
+public sealed record BenchProfile(string Name, TimeSpan Baseline, TimeSpan WarmUp, TimeSpan Phase, int MemoryAssets, int Connections, int Batch, double QueryIngestRate)
+{
+    public static readonly BenchProfile Smoke = new("smoke", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 2_000, 2, 100, 2_000);
+    public static readonly BenchProfile Quick = new("quick", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(10), 20_000, 8, 500, 50_000);
+    public static readonly BenchProfile Full = new("full", TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), 1_000_000, 8, 500, 50_000);
+}
+
+/// <summary>
+/// <c>bench</c>: the baselines in this process, then the product in processes of its own driven over HTTP by this
+/// one: ingest (embedded, <c>ack=accepted</c>), reads and freshness under a fixed ingest rate, durable ingest
+/// against a Redis-backed silo, and the memory per asset last (in this process again, after the HTTP phases).
+/// </summary>
+public static class BenchCommand
+{
+    public static async Task<BenchReport> RunAsync(BenchProfile profile, TextWriter log)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var directory = Directory.CreateTempSubdirectory("urbantwin-bench-").FullName;
+        log.WriteLine($"bench --{profile.Name}: logs and Redis data in {directory}");
+
+        await using var redis = await RedisAsync(directory, log);
+        var redisConnection = redis?.ConnectionString ?? Environment.GetEnvironmentVariable("ConnectionStrings__Redis")!;
+
+        BaselineFigures baseline;
+        await using (var silo = await BenchSilo.StartAsync(redisConnection))
+        {
+            var calls = await Baselines.GrainCallsPerSecondAsync(silo.Grains, profile.Baseline);
+            log.WriteLine($"baseline: {calls:N0} grain calls/s");
+            var writes = await Baselines.RedisWritesPerSecondAsync(silo.Grains, profile.Baseline);
+            log.WriteLine($"baseline: {writes:N0} Redis state writes/s");
+            baseline = new BaselineFigures(calls, writes);
+        }
+
+        var nodes = ReferenceTopology.Load();
+        var assets = AssetPlan.For(nodes).ToArray();
+        var probes = assets.Where(a => a.Kind == AssetCatalog.GasPipeline).Take(16).ToArray();
+        var load = assets.Except(probes).ToArray();
+        var readable = nodes.Where(n => n.Kind is NodeKind.City or NodeKind.District).Select(n => n.Id).ToArray();
+
+        IngestFigures ingest;
+        QueryFigures query;
+        FreshnessFigures freshness;
+        await using (var embedded = await Deployment.EmbeddedAsync(directory))
+        {
+            var result = await new TelemetryLoad(embedded.Gateway, load, profile.Connections, profile.Batch, "accepted").RunAsync(profile.WarmUp, profile.Phase, null);
+            ingest = new IngestFigures(result.AcceptedPerSecond, result.AcceptedPerSecond / baseline.GrainCallsPerSecond,
+                result.Rejected, result.FailedRequests, profile.Connections, profile.Batch);
+            log.WriteLine($"ingest (accepted, embedded): {ingest.UpdatesPerSecond:N0} updates/s, {result.Rejected} rejected, {result.FailedRequests} failed requests");
+
+            var background = new TelemetryLoad(embedded.Gateway, load, profile.Connections, profile.Batch, "accepted")
+                .RunAsync(TimeSpan.FromSeconds(1), profile.Phase + TimeSpan.FromSeconds(2), profile.QueryIngestRate);
+            await Task.Delay(TimeSpan.FromSeconds(1)); // the writers' warm-up
+            var reads = QueryProbe.RunAsync(embedded.Gateway, readable, profile.Phase);
+            var fresh = FreshnessProbe.RunAsync(embedded.Gateway, probes, profile.Phase);
+            var (q, f, b) = (await reads, await fresh, await background);
+            query = new QueryFigures(q.P50Ms, q.P99Ms, q.MaxMs, q.Samples, profile.QueryIngestRate, b.AcceptedPerSecond);
+            freshness = new FreshnessFigures(f.P50Ms, f.P99Ms, f.MaxMs, f.Samples);
+            log.WriteLine($"query under {b.AcceptedPerSecond:N0} updates/s: p50 {q.P50Ms:F1} ms, p99 {q.P99Ms:F1} ms ({q.Samples} reads)");
+            log.WriteLine($"freshness: p50 {f.P50Ms:F0} ms, p99 {f.P99Ms:F0} ms ({f.Samples} transitions)");
+        }
+
+        IngestFigures durable;
+        await using (var cluster = await Deployment.ClusterAsync(directory, redisConnection, silos: 1))
+        {
+            var result = await new TelemetryLoad(cluster.Gateway, load, profile.Connections, profile.Batch, "durable").RunAsync(profile.WarmUp, profile.Phase, null);
+            durable = new IngestFigures(result.AcceptedPerSecond, result.AcceptedPerSecond / baseline.RedisWritesPerSecond,
+                result.Rejected, result.FailedRequests, profile.Connections, profile.Batch);
+            log.WriteLine($"durable (1 silo + gateway, Redis): {durable.UpdatesPerSecond:N0} updates/s, {result.Rejected} rejected, {result.FailedRequests} failed requests");
+        }
+
+        MemoryFigures memory;
+        await using (var silo = await BenchSilo.StartAsync(redis: null))
+        {
+            var result = await MemoryProbe.RunAsync(silo.Grains, profile.MemoryAssets);
+            memory = new MemoryFigures(result.Assets, result.BytesPerAsset, result.HeapBytesBefore, result.HeapBytesAfter);
+            log.WriteLine($"memory: {memory.BytesPerAsset:N0} bytes per asset over {memory.Assets:N0} assets " +
+                $"(heap {result.HeapBytesBefore / 1048576.0:N0} → {result.HeapBytesAfter / 1048576.0:N0} MiB)");
+        }
+
+        return new BenchReport(profile.Name, started, clock.Elapsed.TotalSeconds, MachineInfo.Current(), baseline, ingest, durable, query, freshness, memory);
+    }
+
+    /// <summary>The Redis of <c>ConnectionStrings__Redis</c> when set; otherwise a redis-server of the run's own, stopped afterwards.</summary>
+    private static async Task<RedisServer?> RedisAsync(string directory, TextWriter log)
+    {
+        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("ConnectionStrings__Redis")))
+        {
+            log.WriteLine("Redis: ConnectionStrings__Redis");
+            return null;
+        }
+        var redis = await RedisServer.StartAsync(directory);
+        log.WriteLine($"Redis: a redis-server of this run on port {redis.Port} (AOF, fsync every second)");
+        return redis;
+    }
+}

@@ -1,0 +1,100 @@
+using UrbanTwin.Simulator.Processes;
+
+namespace UrbanTwin.Simulator.Bench;
+
+/// <summary>
+/// The product as the benchmark's HTTP client sees it, in processes of their own: an embedded gateway (co-hosted
+/// silo, state in memory), or a Redis-backed cluster of silos and one gateway. Built in the benchmark's own
+/// configuration (run it with <c>-c Release</c>). Logs go to the run's directory.
+/// </summary>
+public sealed class Deployment : IAsyncDisposable
+{
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(180);
+    private readonly List<ServiceProcess> _processes = [];
+
+    private Deployment(Uri gateway) => Gateway = gateway;
+
+    public Uri Gateway { get; }
+    public IReadOnlyList<ServiceProcess> Processes => _processes;
+
+    public static async Task<Deployment> EmbeddedAsync(string directory)
+    {
+        var port = Ports.Free();
+        var deployment = new Deployment(new Uri($"http://127.0.0.1:{port}"));
+        var settings = Common();
+        settings["Urls"] = deployment.Gateway.ToString();
+        settings["Orleans__SiloPort"] = Ports.Free().ToString();
+        settings["Orleans__GatewayPort"] = Ports.Free().ToString();
+        await deployment.StartAsync("gateway", Binaries.Gateway, settings, directory);
+        return deployment;
+    }
+
+    public static async Task<Deployment> ClusterAsync(string directory, string redis, int silos)
+    {
+        var port = Ports.Free();
+        var deployment = new Deployment(new Uri($"http://127.0.0.1:{port}"));
+        var clusterId = "bench-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, silos).Select(i =>
+            {
+                var settings = Common();
+                settings["ConnectionStrings__Redis"] = redis;
+                settings["Orleans__ClusterId"] = settings["Orleans__ServiceId"] = clusterId;
+                settings["Orleans__SiloPort"] = Ports.Free().ToString();
+                settings["Orleans__GatewayPort"] = Ports.Free().ToString();
+                settings["Urls"] = $"http://127.0.0.1:{Ports.Free()}";
+                settings["Topology__Seed"] = i == 0 ? "shanxi" : "none";
+                return deployment.StartAsync($"silo-{i}", Binaries.Silo, settings, directory);
+            }));
+            var gateway = Common();
+            gateway["ConnectionStrings__Redis"] = redis;
+            gateway["Orleans__ClusterId"] = gateway["Orleans__ServiceId"] = clusterId;
+            gateway["Urls"] = deployment.Gateway.ToString();
+            await deployment.StartAsync("gateway", Binaries.Gateway, gateway, directory);
+        }
+        catch
+        {
+            await deployment.DisposeAsync();
+            throw;
+        }
+        return deployment;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in Enumerable.Reverse(_processes))
+        {
+            try
+            {
+                await process.StopAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (TimeoutException)
+            {
+                // killed; the figures are already taken
+            }
+            await process.DisposeAsync();
+        }
+    }
+
+    private async Task StartAsync(string name, string dll, Dictionary<string, string> settings, string directory)
+    {
+        var process = ServiceProcess.Start(name, "dotnet", [dll], settings, Path.Combine(directory, name + ".log"));
+        lock (_processes)
+        {
+            _processes.Add(process);
+        }
+        await Readiness.WaitAsync(process, settings["Urls"].TrimEnd('/') + "/health/ready", StartDeadline);
+    }
+
+    private static Dictionary<string, string> Common() => new()
+    {
+        ["DOTNET_ENVIRONMENT"] = "Production",
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Simulation__Enabled"] = "false",
+        ["Topology__Seed"] = "shanxi",
+        // Nothing goes offline while the benchmark's writers leave some assets alone for a while.
+        ["Rollup__OfflineAfterIntervals"] = "100000",
+    };
+}

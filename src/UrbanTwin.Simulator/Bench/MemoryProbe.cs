@@ -1,0 +1,55 @@
+using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Contracts.Ingest;
+using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Grains.History;
+using UrbanTwin.Grains.Simulation;
+using UrbanTwin.Grains.Topology;
+
+namespace UrbanTwin.Simulator.Bench;
+
+/// <summary>
+/// Managed heap per asset: in the benchmark's own silo, <c>count</c> assets are registered (copies of the
+/// reference assets, spread over the 117 districts) and given a full history (<see cref="HistoryOptions.ReadingsPerMetric"/>
+/// readings of every metric); the heap after a full collection, less the heap before, divided by the count. It
+/// includes everything an asset costs: its grain, state, history ring, its district's contribution and alarms index.
+/// </summary>
+public static class MemoryProbe
+{
+    public sealed record Result(int Assets, long HeapBytesBefore, long HeapBytesAfter, double BytesPerAsset);
+
+    public static async Task<Result> RunAsync(IGrainFactory grains, int count)
+    {
+        var nodes = ReferenceTopology.Load();
+        var import = await grains.GetGrain<ITopologyGrain>(ITopologyGrain.Key).Import(nodes);
+        if (!import.Succeeded)
+        {
+            throw new InvalidOperationException("the reference topology did not import");
+        }
+        var templates = AssetPlan.For(nodes).ToArray();
+        var before = Heap();
+
+        var readingsPerMetric = new HistoryOptions().ReadingsPerMetric;
+        var start = DateTimeOffset.UtcNow.AddSeconds(-readingsPerMetric);
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 128 }, async (i, _) =>
+        {
+            var template = templates[i % templates.Length];
+            var asset = template with { Id = i < templates.Length ? template.Id : $"{template.Id}-m{i / templates.Length}" };
+            var grain = grains.GetGrain<IAssetGrain>(asset.Id);
+            await grain.Register(asset);
+            var random = new Random(i);
+            var readings = Enumerable.Range(0, readingsPerMetric)
+                .Select(k => new Reading(start.AddSeconds(k), null, ReadingGenerator.Generate(asset.Kind, random))).ToArray();
+            await grain.Apply(readings);
+        });
+
+        var after = Heap();
+        return new Result(count, before, after, (after - before) / (double)count);
+    }
+
+    private static long Heap()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}
