@@ -28,9 +28,9 @@ public sealed class AssetGrain(
     ILogger<AssetGrain> logger) : Grain, IAssetGrain
 {
     private DeferredWrite _write = null!;
-    private IGrainTimer _report = null!;
+    private bool _reportScheduled;
     private bool _contributionPending;
-    private readonly Dictionary<string, ReadingRing> _history = new(StringComparer.Ordinal);
+    private AssetHistory? _history;
 
     private AssetState State => store.State;
 
@@ -38,8 +38,6 @@ public sealed class AssetGrain(
     {
         GrainActivations.Activated(this);
         _write = new DeferredWrite(this, storage.Value.FlushInterval, FlushAsync);
-        _report = this.RegisterGrainTimer(() => { Notify(); return Task.CompletedTask; },
-            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         if (State.Definition is not null)
         {
             // Coming back after a crash or a move: the district may hold a contribution this silo never persisted
@@ -171,7 +169,7 @@ public sealed class AssetGrain(
     }
 
     public Task<HistoryPoint[]> GetHistory(string metric, DateTimeOffset from, DateTimeOffset to) =>
-        Task.FromResult(_history.TryGetValue(metric, out var ring) ? ring.Between(from, to) : []);
+        Task.FromResult(_history?.Between(metric, from, to) ?? []);
 
     public Task Refresh()
     {
@@ -266,12 +264,8 @@ public sealed class AssetGrain(
             m.Value = sample.Value;
             m.Ts = reading.Ts;
             alarmsChanged |= RecordLevel(definition, sample.Metric, m, reading.Ts, version);
-            if (!_history.TryGetValue(sample.Metric, out var ring))
-            {
-                _history[sample.Metric] = ring = new ReadingRing(history.Value.ReadingsPerMetric);
-            }
-            ring.Add(reading.Ts, sample.Value);
         }
+        (_history ??= new AssetHistory(history.Value.ReadingsPerMetric)).Add(reading.Ts, reading.Metrics);
         State.LastReadingAt = reading.Ts;
         State.LastSeq = reading.Seq ?? State.LastSeq;
         return alarmsChanged;
@@ -304,7 +298,23 @@ public sealed class AssetGrain(
     }
 
     /// <summary>Reports on a turn of its own, so a caller (a district healing itself) never waits on a call back to it.</summary>
-    private void ReportSoon() => _report.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    /// <summary>Reports to the district on a turn of its own (not inside activation); the one-shot timer goes once it fired.</summary>
+    private void ReportSoon()
+    {
+        if (_reportScheduled)
+        {
+            return;
+        }
+        _reportScheduled = true;
+        IGrainTimer? timer = null;
+        timer = this.RegisterGrainTimer(() =>
+        {
+            timer!.Dispose();
+            _reportScheduled = false;
+            Notify();
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+    }
 
     private async Task<bool> TryWriteNowAsync()
     {

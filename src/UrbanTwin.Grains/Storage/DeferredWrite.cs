@@ -8,12 +8,13 @@ namespace UrbanTwin.Grains.Storage;
 /// Write-behind for a grain's live state: <see cref="Request"/> arms a one-shot grain timer that runs the write
 /// after the flush window, so a burst of updates costs one storage write. The timer runs on the grain's own
 /// scheduler, never concurrently with a grain call. Failed writes re-arm, so nothing pending is dropped, except
-/// on an ETag conflict: then the grain is a stale duplicate and deactivates instead.
+/// on an ETag conflict: then the grain is a stale duplicate and deactivates instead. The timer exists only while a
+/// write is pending (a grain timer costs about half a kilobyte, and most assets sit idle between readings).
 /// </summary>
 internal sealed class DeferredWrite
 {
     private readonly IGrainBase _grain;
-    private readonly IGrainTimer _timer;
+    private IGrainTimer? _timer;
     private readonly TimeSpan _delay;
     private readonly Func<Task> _write;
     private bool _armed;
@@ -23,7 +24,6 @@ internal sealed class DeferredWrite
         _grain = grain;
         _delay = delay;
         _write = write;
-        _timer = grain.RegisterGrainTimer(() => WriteAsync(BehindMode), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
     }
 
     public bool Pending => _armed;
@@ -33,7 +33,7 @@ internal sealed class DeferredWrite
         if (!_armed)
         {
             _armed = true;
-            _timer.Change(_delay, Timeout.InfiniteTimeSpan);
+            _timer = _grain.RegisterGrainTimer(() => WriteAsync(BehindMode), new GrainTimerCreationOptions(_delay, Timeout.InfiniteTimeSpan));
         }
     }
 
@@ -49,7 +49,6 @@ internal sealed class DeferredWrite
     /// <summary>Writes now, pending or not (a durable acknowledgement); a failure leaves the write pending and throws.</summary>
     public Task WriteNowAsync()
     {
-        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         return WriteAsync(DurableMode);
     }
 
@@ -59,6 +58,8 @@ internal sealed class DeferredWrite
     private async Task WriteAsync(KeyValuePair<string, object?> mode)
     {
         _armed = false;
+        _timer?.Dispose();
+        _timer = null;
         try
         {
             var started = Stopwatch.GetTimestamp();

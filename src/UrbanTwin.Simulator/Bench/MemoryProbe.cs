@@ -11,13 +11,14 @@ namespace UrbanTwin.Simulator.Bench;
 /// Managed heap per asset: in the benchmark's own silo, <c>count</c> assets are registered (copies of the
 /// reference assets, spread over the 117 districts) and given a full history (<see cref="HistoryOptions.ReadingsPerMetric"/>
 /// readings of every metric); the heap after a full collection, less the heap before, divided by the count. It
-/// includes everything an asset costs: its grain, state, history ring, its district's contribution and alarms index.
+/// includes everything an asset costs in a silo: its activation, state, history, its district's contribution. It
+/// is taken once the write-behind window has passed, as for assets between two readings.
 /// </summary>
 public static class MemoryProbe
 {
     public sealed record Result(int Assets, long HeapBytesBefore, long HeapBytesAfter, double BytesPerAsset);
 
-    public static async Task<Result> RunAsync(IGrainFactory grains, int count)
+    public static async Task<Result> RunAsync(IGrainFactory grains, int count, TimeSpan flushWindow)
     {
         var nodes = ReferenceTopology.Load();
         var import = await grains.GetGrain<ITopologyGrain>(ITopologyGrain.Key).Import(nodes);
@@ -42,6 +43,7 @@ public static class MemoryProbe
             await grain.Apply(readings);
         });
 
+        await Task.Delay(flushWindow + TimeSpan.FromSeconds(1));
         var after = Heap();
         return new Result(count, before, after, (after - before) / (double)count);
     }
