@@ -11,8 +11,8 @@ namespace UrbanTwin.Simulator.Bench;
 public sealed record BenchProfile(string Name, TimeSpan Baseline, TimeSpan WarmUp, TimeSpan Phase, int MemoryAssets, int Connections, int Batch, double QueryIngestRate)
 {
     public static readonly BenchProfile Smoke = new("smoke", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 2_000, 2, 100, 2_000);
-    public static readonly BenchProfile Quick = new("quick", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(10), 20_000, 8, 500, 50_000);
-    public static readonly BenchProfile Full = new("full", TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), 1_000_000, 8, 500, 50_000);
+    public static readonly BenchProfile Quick = new("quick", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), 20_000, 8, 500, 50_000);
+    public static readonly BenchProfile Full = new("full", TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), 1_000_000, 8, 500, 50_000);
 }
 
 /// <summary>
@@ -53,10 +53,8 @@ public static class BenchCommand
         FreshnessFigures freshness;
         await using (var embedded = await Deployment.EmbeddedAsync(directory))
         {
-            var result = await new TelemetryLoad(embedded.Gateway, load, profile.Connections, profile.Batch, "accepted").RunAsync(profile.WarmUp, profile.Phase, null);
-            ingest = new IngestFigures(result.AcceptedPerSecond, result.AcceptedPerSecond / baseline.GrainCallsPerSecond,
-                result.Rejected, result.FailedRequests, profile.Connections, profile.Batch);
-            log.WriteLine($"ingest (accepted, embedded): {ingest.UpdatesPerSecond:N0} updates/s, {result.Rejected} rejected, {result.FailedRequests} failed requests");
+            // Not counted: until the gateway's hot paths are compiled to their optimized tier it runs at half speed.
+            await new TelemetryLoad(embedded.Gateway, load, profile.Connections, profile.Batch, "accepted").RunAsync(TimeSpan.Zero, profile.WarmUp, null);
 
             var background = new TelemetryLoad(embedded.Gateway, load, profile.Connections, profile.Batch, "accepted")
                 .RunAsync(TimeSpan.FromSeconds(1), profile.Phase + TimeSpan.FromSeconds(2), profile.QueryIngestRate);
@@ -68,6 +66,12 @@ public static class BenchCommand
             freshness = new FreshnessFigures(f.P50Ms, f.P99Ms, f.MaxMs, f.Samples);
             log.WriteLine($"query under {b.AcceptedPerSecond:N0} updates/s: p50 {q.P50Ms:F1} ms, p99 {q.P99Ms:F1} ms ({q.Samples} reads)");
             log.WriteLine($"freshness: p50 {f.P50Ms:F0} ms, p99 {f.P99Ms:F0} ms ({f.Samples} transitions)");
+
+            // Unbounded ingest last, so that the fixed-rate phase above has not inherited a backlog from it.
+            var result = await new TelemetryLoad(embedded.Gateway, load, profile.Connections, profile.Batch, "accepted").RunAsync(profile.WarmUp, profile.Phase, null);
+            ingest = new IngestFigures(result.AcceptedPerSecond, result.AcceptedPerSecond / baseline.GrainCallsPerSecond,
+                result.Rejected, result.FailedRequests, profile.Connections, profile.Batch);
+            log.WriteLine($"ingest (accepted, embedded): {ingest.UpdatesPerSecond:N0} updates/s, {result.Rejected} rejected, {result.FailedRequests} failed requests");
         }
 
         IngestFigures durable;

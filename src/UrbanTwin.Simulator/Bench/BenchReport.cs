@@ -40,6 +40,7 @@ public sealed record BenchReport(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web)
     {
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // ">= 100,000" stays readable
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
