@@ -143,7 +143,16 @@ public sealed class AssetGrain(
         }
         if (accepted > 0)
         {
-            Notify();
+            if (alarmsChanged)
+            {
+                Notify(); // a status or alarm change goes up at once
+            }
+            else
+            {
+                // Values only: told at most once per publish interval, so an asset read many times a second costs
+                // its district one call per interval, not one per reading (the district publishes no faster anyway).
+                ScheduleReport(options.Value.PublishInterval);
+            }
         }
         return outcomes;
     }
@@ -298,8 +307,11 @@ public sealed class AssetGrain(
     }
 
     /// <summary>Reports on a turn of its own, so a caller (a district healing itself) never waits on a call back to it.</summary>
-    /// <summary>Reports to the district on a turn of its own (not inside activation); the one-shot timer goes once it fired.</summary>
-    private void ReportSoon()
+    /// <summary>Reports to the district on a turn of its own (not inside activation).</summary>
+    private void ReportSoon() => ScheduleReport(TimeSpan.Zero);
+
+    /// <summary>Reports the then-latest state to the district after <paramref name="delay"/>, once however often asked meanwhile; the one-shot timer goes once it fired.</summary>
+    private void ScheduleReport(TimeSpan delay)
     {
         if (_reportScheduled)
         {
@@ -313,7 +325,7 @@ public sealed class AssetGrain(
             _reportScheduled = false;
             Notify();
             return Task.CompletedTask;
-        }, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        }, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan));
     }
 
     private async Task<bool> TryWriteNowAsync()
