@@ -8,13 +8,34 @@ namespace UrbanTwin.Simulator.Processes;
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
+    private static readonly List<ServiceProcess> Running = [];
     private readonly Process _process;
+
+    static ServiceProcess()
+    {
+        // Whatever way this process ends (Environment.Exit, an unhandled exception, the end of a test run), the
+        // servers it started must not live on and load the machine for whatever runs next.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            lock (Running)
+            {
+                foreach (var process in Running)
+                {
+                    process.Kill();
+                }
+            }
+        };
+    }
 
     private ServiceProcess(string name, Process process, string logPath)
     {
         Name = name;
         _process = process;
         LogPath = logPath;
+        lock (Running)
+        {
+            Running.Add(this);
+        }
     }
 
     public string Name { get; }
@@ -93,6 +114,10 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        lock (Running)
+        {
+            Running.Remove(this);
+        }
         Kill();
         _process.Dispose();
         return ValueTask.CompletedTask;
