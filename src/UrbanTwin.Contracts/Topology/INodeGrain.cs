@@ -63,8 +63,11 @@ public interface ICityGrain : IRegionGrain;
 [Alias("ut.IDistrictGrain")]
 public interface IDistrictGrain : INodeGrain
 {
-    /// <summary>Replaces the asset's entry when the contribution is newer than the one held; never adds to a total.</summary>
-    [Alias("Report")]
+    /// <summary>
+    /// Replaces the asset's entry when the contribution is newer than the one held; never adds to a total. It
+    /// interleaves: registrations waiting for the district's write-through share one write instead of queueing one each.
+    /// </summary>
+    [Alias("Report"), AlwaysInterleave]
     Task Report(Assets.AssetContribution contribution);
 
     /// <summary>

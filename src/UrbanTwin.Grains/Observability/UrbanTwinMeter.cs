@@ -25,7 +25,7 @@ public static class UrbanTwinMeter
         "urbantwin.ingest.batch.size", "{item}", "Items per telemetry request.",
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000] });
 
-    /// <summary>How long a grain's state write took until storage confirmed it, by mode (durable or write-behind).</summary>
+    /// <summary>How long a grain's state write took until storage confirmed it, by mode (durable or write-behind) and grain kind.</summary>
     public static readonly Histogram<double> StorageFlushDuration = Meter.CreateHistogram<double>(
         "urbantwin.storage.flush.duration", "s", "Time from a grain state write to its confirmation by storage.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });

@@ -65,7 +65,7 @@ public abstract class AggregateGrain<TState>(
         }
         State.Definition = definition;
         OnDefined(childIds);
-        await store.WriteStateAsync(); // topology is always durable
+        await WriteNowAsync(); // topology is always durable
         MarkDirty();
         StartPublishing();
     }

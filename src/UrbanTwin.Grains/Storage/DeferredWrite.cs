@@ -10,6 +10,9 @@ namespace UrbanTwin.Grains.Storage;
 /// scheduler, never concurrently with a grain call. Failed writes re-arm, so nothing pending is dropped, except
 /// on an ETag conflict: then the grain is a stale duplicate and deactivates instead. The timer exists only while a
 /// write is pending (a grain timer costs about half a kilobyte, and most assets sit idle between readings).
+/// Writes never overlap (two at once would race on the ETag): a write asked for while one is in flight waits for it,
+/// and everyone who asks meanwhile shares that next write. So a grain whose calls interleave (a district taking many
+/// registrations at once) writes once per round trip, not once per call.
 /// </summary>
 internal sealed class DeferredWrite
 {
@@ -18,13 +21,18 @@ internal sealed class DeferredWrite
     private readonly TimeSpan _delay;
     private readonly Func<Task> _write;
     private bool _armed;
+    private Task? _inFlight;
+    private Task? _queued;
 
     public DeferredWrite(IGrainBase grain, TimeSpan delay, Func<Task> write)
     {
         _grain = grain;
         _delay = delay;
         _write = write;
+        _kind = new KeyValuePair<string, object?>("kind", grain.GrainContext?.GrainId.Type.ToString() ?? "unknown");
     }
+
+    private readonly KeyValuePair<string, object?> _kind;
 
     public bool Pending => _armed;
 
@@ -33,7 +41,7 @@ internal sealed class DeferredWrite
         if (!_armed)
         {
             _armed = true;
-            _timer = _grain.RegisterGrainTimer(() => WriteAsync(BehindMode), new GrainTimerCreationOptions(_delay, Timeout.InfiniteTimeSpan));
+            _timer = _grain.RegisterGrainTimer(() => Schedule(BehindMode), new GrainTimerCreationOptions(_delay, Timeout.InfiniteTimeSpan));
         }
     }
 
@@ -47,9 +55,42 @@ internal sealed class DeferredWrite
     }
 
     /// <summary>Writes now, pending or not (a durable acknowledgement); a failure leaves the write pending and throws.</summary>
-    public Task WriteNowAsync()
+    public Task WriteNowAsync() => Schedule(DurableMode);
+
+    /// <summary>Starts a write now, or queues one behind the write in flight (shared by every caller until it starts).</summary>
+    private Task Schedule(KeyValuePair<string, object?> mode)
     {
-        return WriteAsync(DurableMode);
+        if (_inFlight is null)
+        {
+            return _inFlight = WriteOnceAsync(mode);
+        }
+        return _queued ??= WriteAfterAsync(_inFlight, mode);
+    }
+
+    private async Task WriteOnceAsync(KeyValuePair<string, object?> mode)
+    {
+        try
+        {
+            await WriteAsync(mode);
+        }
+        finally
+        {
+            _inFlight = null;
+        }
+    }
+
+    private async Task WriteAfterAsync(Task current, KeyValuePair<string, object?> mode)
+    {
+        try
+        {
+            await current;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // that write's own callers get its failure; this one writes again with the changes made since
+        }
+        _queued = null;
+        await Schedule(mode);
     }
 
     private static readonly KeyValuePair<string, object?> DurableMode = new("mode", "durable");
@@ -64,7 +105,7 @@ internal sealed class DeferredWrite
         {
             var started = Stopwatch.GetTimestamp();
             await _write();
-            UrbanTwinMeter.StorageFlushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, mode);
+            UrbanTwinMeter.StorageFlushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, mode, _kind);
         }
         catch (InconsistentStateException)
         {
