@@ -35,20 +35,29 @@ return options.Command == "feed" ? await Feed.RunAsync(options) : await Durabili
 async Task<int> RunBenchAsync(string[] arguments)
 {
     var profiles = new[] { BenchProfile.Quick, BenchProfile.Full, BenchProfile.Smoke };
-    var chosen = profiles.Where(p => arguments.Contains("--" + p.Name)).ToArray();
-    var outIndex = Array.IndexOf(arguments, "--out");
-    var known = arguments.Skip(1).Where(a => a == "--out" || profiles.Any(p => a == "--" + p.Name)).Count() + (outIndex > 0 ? 1 : 0);
-    if (chosen.Length > 1 || (outIndex > 0 && outIndex + 1 >= arguments.Length) || known != arguments.Length - 1)
+    BenchProfile? profile = null;
+    string? output = null;
+    for (var i = 1; i < arguments.Length; i++)
     {
-        Console.Error.WriteLine($"bench takes one of --quick, --full, --smoke and an optional --out FILE\n{Usage}");
-        return 2;
+        if (arguments[i] == "--out" && i + 1 < arguments.Length && output is null)
+        {
+            output = arguments[++i];
+            continue;
+        }
+        var named = profiles.FirstOrDefault(p => arguments[i] == "--" + p.Name);
+        if (named is null || profile is not null)
+        {
+            Console.Error.WriteLine($"bench takes one of --quick, --full, --smoke and an optional --out FILE, not '{arguments[i]}'\n{Usage}");
+            return 2;
+        }
+        profile = named;
     }
-    var report = await BenchCommand.RunAsync(chosen.FirstOrDefault() ?? BenchProfile.Quick, Console.Out);
+    var report = await BenchCommand.RunAsync(profile ?? BenchProfile.Quick, Console.Out);
     Console.WriteLine(report.ToTable());
-    if (outIndex > 0)
+    if (output is not null)
     {
-        await File.WriteAllTextAsync(arguments[outIndex + 1], report.ToJson());
-        Console.WriteLine($"written to {arguments[outIndex + 1]}");
+        await File.WriteAllTextAsync(output, report.ToJson());
+        Console.WriteLine($"written to {output}");
     }
     return 0;
 }

@@ -46,4 +46,20 @@ public sealed class DeferredWriteTests
         Assert.Equal(2, writes);
         Assert.Equal(0, overlapped);
     }
+
+    [Fact]
+    public async Task A_storage_that_answers_at_once_is_written_on_every_call()
+    {
+        var writes = 0;
+        var deferred = new DeferredWrite(new NoGrain(), TimeSpan.FromSeconds(1), () =>
+        {
+            writes++;
+            return Task.CompletedTask;
+        });
+        for (var i = 0; i < 3; i++)
+        {
+            await deferred.WriteNowAsync();
+        }
+        Assert.Equal(3, writes);
+    }
 }

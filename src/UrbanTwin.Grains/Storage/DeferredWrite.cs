@@ -62,7 +62,12 @@ internal sealed class DeferredWrite
     {
         if (_inFlight is null)
         {
-            return _inFlight = WriteOnceAsync(mode);
+            var write = WriteOnceAsync(mode);
+            if (!write.IsCompleted)
+            {
+                _inFlight = write; // (a storage that answers at once never leaves a write in flight)
+            }
+            return write;
         }
         return _queued ??= WriteAfterAsync(_inFlight, mode);
     }

@@ -21,6 +21,10 @@ public sealed class BenchSilo : IAsyncDisposable
     private IHost _host = null!;
     private volatile bool _stopping;
 
+    private BenchSilo()
+    {
+    }
+
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
     public static async Task<BenchSilo> StartAsync(string redis)
