@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
 using StackExchange.Redis;
 using UrbanTwin.Grains.Hosting;
 using UrbanTwin.Simulator.Processes;
@@ -46,6 +47,9 @@ public sealed class BenchSilo : IAsyncDisposable
         {
             orleans.UseUrbanTwinRedis(configuration, redis).AddUrbanTwinGrains(configuration);
             orleans.AddRedisGrainStorage(RedisStorage, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+            // The memory phase measures N active assets: none may be collected as idle while the others register
+            // (a million registrations take longer than the default collection age).
+            orleans.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromHours(6));
         });
         silo._host = builder.Build();
         await silo._host.StartAsync();

@@ -45,6 +45,14 @@ public static class MemoryProbe
 
         await Task.Delay(flushWindow + TimeSpan.FromSeconds(1));
         var after = Heap();
+
+        // A figure per asset means nothing unless every asset is still active.
+        var statistics = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        var active = statistics.Where(s => s.GrainType.Contains("AssetGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+        if (active < count)
+        {
+            throw new InvalidOperationException($"only {active:N0} of {count:N0} assets were active when the heap was measured");
+        }
         return new Result(count, before, after, (after - before) / (double)count);
     }
 
