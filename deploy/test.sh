@@ -33,9 +33,13 @@ results=$(mktemp -d)
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
   echo "== $name"
-  # The counts come from the trx file below; the console shows only the summary and any failure details.
+  # The counts come from the trx file below; the console shows the summary line and, for each failed test, the
+  # first 80 lines of its message, stack trace and output (the full console output is long and mostly startup logs).
   dotnet test "$project" -c Release --no-build --nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" 2>&1 \
-    | grep -E "^(Passed|Failed|Skipped)!|^\s+Failed |Error Message|Assert|Expected|Actual" || true
+    | awk '/^(Passed|Failed|Skipped)!/ { print; next }
+           /^  Failed / { print; failure = 1; lines = 0; next }
+           /^  (Passed|Skipped) / { failure = 0; next }
+           failure && ++lines <= 80 { print }' || true
   trx="$results/$name.trx"
   if [ ! -f "$trx" ]; then
     echo "no results for $name" >&2

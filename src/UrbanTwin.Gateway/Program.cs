@@ -9,6 +9,7 @@ using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Gateway.Live;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Rankings;
+using UrbanTwin.Gateway.Security;
 using UrbanTwin.Gateway.Simulation;
 using UrbanTwin.Gateway.Topology;
 using UrbanTwin.Grains.Hosting;
@@ -19,6 +20,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddOrleans();
+builder.AddApiKeyAuth();
+builder.AddPerKeyRateLimit();
 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
@@ -30,7 +33,7 @@ builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSecti
 builder.Services.AddOptions<SimulationOptions>().Bind(builder.Configuration.GetSection(SimulationOptions.Section));
 builder.Services.AddSingleton<NodeDirectory>();
 builder.Services.AddOptions<LiveOptions>().Bind(builder.Configuration.GetSection(LiveOptions.Section))
-    .Validate(o => o.PollInterval > TimeSpan.Zero && o.AlarmPollInterval > TimeSpan.Zero && o.Heartbeat > TimeSpan.Zero && o.MaxPendingAlarms > 0,
+    .Validate(o => o.PollInterval > TimeSpan.Zero && o.AlarmPollInterval > TimeSpan.Zero && o.Heartbeat > TimeSpan.Zero && o.MaxPendingAlarms > 0 && o.MaxStreamsPerKey > 0,
         "Live settings must be positive");
 builder.Services.AddSingleton<LiveHub>();
 builder.Services.AddSingleton<TelemetryIngestor>();
@@ -40,6 +43,10 @@ builder.Services.AddHealthChecks()
     .AddCheck<GrainsHealthCheck>("grains", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
 var app = builder.Build();
+if (!AuthSetup.CheckAtStartup(app))
+{
+    return 1;
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -70,7 +77,12 @@ app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch =
     await next(context);
 }));
 
-var api = app.MapGroup("/api/v1");
+app.UseAuthentication();
+app.UseRateLimiter(); // after authentication: the bucket is the caller's key
+app.UseAuthorization();
+
+var api = app.MapGroup("/api/v1").Requires(Permission.Read);
+api.MapAuthApi();
 api.MapNodesApi();
 api.MapIndicatorsApi();
 api.MapAssetsApi();
@@ -82,6 +94,7 @@ api.MapHistoryApi();
 api.MapStreamApi();
 
 app.Run();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

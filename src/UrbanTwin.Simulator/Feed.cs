@@ -12,7 +12,7 @@ internal static class Feed
     public static async Task<int> RunAsync(CommandLine options)
     {
         var assets = AssetPlan.For(ReferenceTopology.Load()).ToArray();
-        using var http = new HttpClient { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromSeconds(30) };
+        using var http = GatewayClient.Create(options.Url, TimeSpan.FromSeconds(30));
         var random = new Random(1);
         var batchesPerSecond = options.Rate / (double)options.Batch;
         var interval = TimeSpan.FromSeconds(1 / batchesPerSecond);

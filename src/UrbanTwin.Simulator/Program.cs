@@ -8,11 +8,13 @@ using UrbanTwin.Simulator.Checks;
 //   check write  --ledger FILE [--count 2000] [--url URL]   durable updates, each retried until acknowledged; saves them
 //   check verify --ledger FILE [--seconds 120] [--url URL]  reads every one back; exit 0 only if all are unchanged
 //   bench [--quick | --full | --smoke] [--out FILE]          the benchmark (docs/benchmarks.md); run it with -c Release
+// feed and check send the API key in URBANTWIN_API_KEY when it is set (a cluster gateway needs one).
 const string Usage = """
     usage: UrbanTwin.Simulator feed [--url URL] [--rate READINGS_PER_SECOND] [--seconds N] [--batch N]
            UrbanTwin.Simulator check write --ledger FILE [--count N] [--url URL]
            UrbanTwin.Simulator check verify --ledger FILE [--seconds N] [--url URL]
            UrbanTwin.Simulator bench [--quick | --full | --smoke] [--out FILE]
+    feed and check send the API key in URBANTWIN_API_KEY when it is set.
     """;
 if (args.FirstOrDefault() == "bench")
 {

@@ -8,7 +8,7 @@ using UrbanTwin.Grains.Seeding;
 namespace UrbanTwin.Gateway.Tests;
 
 /// <summary>One embedded gateway (co-hosted silo, Shanxi seeded, built-in feed off) shared by the API tests.</summary>
-public sealed class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifetime
+public class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const int MaxItemsPerBatch = 500;
 

@@ -62,6 +62,8 @@ public enum AcknowledgeOutcome
     AlreadyAcknowledged = 1,
     NotFound = 2,
     Cleared = 3,
+    /// <summary>Refused: the alarm's asset is outside the caller's scope.</summary>
+    OutOfScope = 4,
 }
 
 [GenerateSerializer, Immutable, Alias("ut.AcknowledgeResult")]

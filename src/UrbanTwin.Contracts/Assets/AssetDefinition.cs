@@ -32,4 +32,6 @@ public enum RegistrationOutcome
     Created = 0,
     Updated = 1,
     Unchanged = 2,
+    /// <summary>Refused: the asset is registered in a district outside the caller's scope (it may not be moved from there).</summary>
+    OutOfScope = 3,
 }

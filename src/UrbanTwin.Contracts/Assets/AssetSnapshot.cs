@@ -27,17 +27,21 @@ public sealed record AssetSnapshot(
 [Alias("ut.IAssetGrain")]
 public interface IAssetGrain : IGrainWithStringKey
 {
-    /// <summary>Registers or updates the asset, durably. Re-registering the same definition is a no-op.</summary>
+    /// <summary>
+    /// Registers or updates the asset, durably. Re-registering the same definition is a no-op. With a
+    /// <paramref name="scope"/>, an asset registered in a district outside it is left alone (<see cref="RegistrationOutcome.OutOfScope"/>).
+    /// </summary>
     [Alias("Register")]
-    Task<RegistrationOutcome> Register(AssetDefinition definition);
+    Task<RegistrationOutcome> Register(AssetDefinition definition, Access.WriteScope? scope = null);
 
     /// <summary>
     /// Applies readings in order; one outcome per reading. A rejected reading changes nothing. With
     /// <see cref="Ingest.Ack.Durable"/> the accepted ones are in storage before the answer; if storage fails they
     /// come back as <c>unavailable</c> (retry them: a redelivered latest reading is accepted again, not refused).
+    /// With a <paramref name="scope"/> that does not include the asset's district, every reading is refused as out of scope.
     /// </summary>
     [Alias("Apply")]
-    Task<Ingest.ReadingOutcome[]> Apply(Ingest.Reading[] readings, Ingest.Ack ack = Ingest.Ack.Accepted);
+    Task<Ingest.ReadingOutcome[]> Apply(Ingest.Reading[] readings, Ingest.Ack ack = Ingest.Ack.Accepted, Access.WriteScope? scope = null);
 
     /// <summary>
     /// Tells the district this asset's contribution again (used to heal roll-ups after a restart). One-way: the
@@ -48,7 +52,7 @@ public interface IAssetGrain : IGrainWithStringKey
 
     /// <summary>Acknowledges one of this asset's alarms; durable before the answer. Idempotent.</summary>
     [Alias("Acknowledge")]
-    Task<Alarms.AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment);
+    Task<Alarms.AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment, Access.WriteScope? scope = null);
 
     /// <summary>The recent readings of one metric between two times, oldest first (kept in memory, up to History:ReadingsPerMetric).</summary>
     [Alias("GetHistory")]

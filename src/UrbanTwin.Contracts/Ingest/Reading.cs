@@ -35,6 +35,8 @@ public static class RejectionReasons
     public const string StaleTimestamp = "stale-timestamp";
     public const string DuplicateSeq = "duplicate-seq";
     public const string InvalidSeq = "invalid-seq";
+    /// <summary>The asset is outside the districts the caller's API key may change.</summary>
+    public const string OutOfScope = "out-of-scope";
     /// <summary>Not acknowledged: the asset or storage could not be reached. Safe to retry.</summary>
     public const string Unavailable = "unavailable";
 }

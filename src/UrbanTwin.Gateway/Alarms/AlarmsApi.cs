@@ -8,6 +8,7 @@ using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Gateway.Security;
 using UrbanTwin.Grains.Rules;
 
 namespace UrbanTwin.Gateway.Alarms;
@@ -24,14 +25,14 @@ public static class AlarmsApi
     {
         var alarms = api.MapGroup("/alarms").WithTags("Alarms");
         alarms.MapGet("/", List).WithSummary("Alarms under a node (default: everywhere), newest first, by state and level, paged with nextCursor.");
-        alarms.MapPost("/{id}/ack", Acknowledge).WithSummary("Acknowledges an alarm ({by, comment}): durable before the answer, idempotent; 409 once cleared.")
+        alarms.MapPost("/{id}/ack", Acknowledge).Requires(Permission.Acknowledge).WithSummary("Acknowledges an alarm ({by, comment}): durable before the answer, idempotent; 409 once cleared.")
             .Accepts<AcknowledgeRequest>("application/json");
         return api;
     }
 
     private static async Task<Results<Ok<AlarmPageView>, ProblemHttpResult, ValidationProblem>> List(
         string? node, string? state, string? level, string? limit, string? cursor,
-        NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+        Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
         AlarmState? wantedState = null;
@@ -69,15 +70,15 @@ public static class AlarmsApi
         List<string> districts;
         if (node is null)
         {
-            districts = [.. tree.Nodes.Where(n => n.Kind == NodeKind.District).Select(n => n.Id)];
+            districts = caller.Districts(tree);
         }
-        else if (tree.Find(node) is { } scope)
+        else if (caller.TryFind(tree, node, out var scope, out var problem))
         {
             districts = tree.DistrictsUnder(scope);
         }
         else
         {
-            return Problems.NotFound("node", node);
+            return problem;
         }
 
         // Each district answers its own newest matches; merging them and keeping the newest pageSize is the page.
@@ -92,7 +93,7 @@ public static class AlarmsApi
     }
 
     private static async Task<Results<Ok<AlarmView>, ProblemHttpResult, ValidationProblem>> Acknowledge(
-        string id, HttpRequest request, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+        string id, HttpRequest request, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
     {
         var read = await RequestBody.ReadJsonAsync<AcknowledgeRequest>(request, MaxAckBodyBytes, ApiJson.Strict, ct);
         if (read.TooLarge is { } tooLarge)
@@ -116,13 +117,14 @@ public static class AlarmsApi
         {
             return Problems.NotFound("alarm", id);
         }
-        var result = await grains.GetGrain<IAssetGrain>(assetId).Acknowledge(id, by.Trim(), ack.Comment);
         var tree = await directory.GetAsync(ct);
+        var result = await grains.GetGrain<IAssetGrain>(assetId).Acknowledge(id, by.Trim(), ack.Comment, caller.WriteScope(tree));
         return result.Outcome switch
         {
             AcknowledgeOutcome.Acknowledged or AcknowledgeOutcome.AlreadyAcknowledged => TypedResults.Ok(AlarmView.From(result.Alarm!, tree)),
             AcknowledgeOutcome.Cleared => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Alarm cleared",
                 detail: $"Alarm '{id}' cleared at {result.Alarm!.ClearedAt:O}; a cleared alarm cannot be acknowledged."),
+            AcknowledgeOutcome.OutOfScope => Problems.OutOfScope(caller, $"alarm '{id}'"),
             _ => Problems.NotFound("alarm", id),
         };
     }

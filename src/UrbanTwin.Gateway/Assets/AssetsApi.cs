@@ -2,10 +2,12 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Contracts.Ingest;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Gateway.Security;
 using UrbanTwin.Grains.Rules;
 
 namespace UrbanTwin.Gateway.Assets;
@@ -20,23 +22,37 @@ public static class AssetsApi
         var assets = api.MapGroup("/assets").WithTags("Assets");
         assets.MapGet("/{id}", GetAsset).WithSummary("One asset: readings, thresholds, status.");
         assets.MapGet("/", Search).WithSummary("A paged search of assets under any node, by kind and status.");
-        assets.MapPost("/", Register).WithSummary("Registers or updates assets in bulk (a JSON array); idempotent; per-item answers.")
+        assets.MapPost("/", Register).Requires(Permission.Write).WithSummary("Registers or updates assets in bulk (a JSON array); idempotent; per-item answers.")
             .Accepts<AssetDocument[]>("application/json");
         return api;
     }
 
-    private static async Task<Results<Ok<AssetView>, ProblemHttpResult>> GetAsset(string id, IGrainFactory grains)
+    private static async Task<Results<Ok<AssetView>, ProblemHttpResult>> GetAsset(string id, Caller caller, NodeDirectory directory, IGrainFactory grains,
+        CancellationToken ct)
     {
-        if (!Identifiers.IsValidAssetId(id) || await grains.GetGrain<IAssetGrain>(id).Get() is not { } snapshot)
+        if (await FindAsync(id, caller, directory, grains, ct) is not { } found)
         {
             return Problems.NotFound("asset", id);
         }
-        return TypedResults.Ok(AssetView.From(snapshot));
+        return found.Problem is { } problem ? problem : TypedResults.Ok(AssetView.From(found.Snapshot));
+    }
+
+    /// <summary>The asset, or null when there is none; with a 403 to answer instead when it is outside the caller's scope.</summary>
+    internal static async Task<(AssetSnapshot Snapshot, ProblemHttpResult? Problem)?> FindAsync(string id, Caller caller, NodeDirectory directory,
+        IGrainFactory grains, CancellationToken ct)
+    {
+        if (!Identifiers.IsValidAssetId(id) || await grains.GetGrain<IAssetGrain>(id).Get() is not { } snapshot)
+        {
+            return null;
+        }
+        return caller.Sees(await directory.GetAsync(ct), snapshot.Definition.NodeId)
+            ? (snapshot, null)
+            : (snapshot, Problems.OutOfScope(caller, $"asset '{id}' (in '{snapshot.Definition.NodeId}')"));
     }
 
     private static async Task<Results<Ok<AssetPageView>, ProblemHttpResult, ValidationProblem>> Search(
         string? node, string? kind, string? status, string? limit, string? cursor,
-        NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+        Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
         if (kind is not null && AssetCatalog.Find(kind) is null)
@@ -61,15 +77,15 @@ public static class AssetsApi
         List<string> districts;
         if (node is null)
         {
-            districts = [.. tree.Nodes.Where(n => n.Kind == NodeKind.District).Select(n => n.Id).Order(StringComparer.Ordinal)];
+            districts = caller.Districts(tree);
         }
-        else if (tree.Find(node) is { } scope)
+        else if (caller.TryFind(tree, node, out var scope, out var problem))
         {
             districts = tree.DistrictsUnder(scope);
         }
         else
         {
-            return Problems.NotFound("node", node);
+            return problem;
         }
 
         var start = 0;
@@ -98,7 +114,7 @@ public static class AssetsApi
     }
 
     private static async Task<Results<Ok<RegistrationResponse>, JsonHttpResult<RegistrationResponse>, ValidationProblem, ProblemHttpResult>> Register(
-        HttpRequest request, NodeDirectory directory, IGrainFactory grains, IOptions<IngestOptions> options, CancellationToken ct)
+        HttpRequest request, Caller caller, NodeDirectory directory, IGrainFactory grains, IOptions<IngestOptions> options, CancellationToken ct)
     {
         var limits = options.Value;
         var read = await RequestBody.ReadJsonAsync<List<AssetDocument?>>(request, limits.MaxBodyBytes, ApiJson.Strict, ct);
@@ -137,6 +153,11 @@ public static class AssetsApi
             {
                 rejected.AddRange(errors.Select(e => new RegistrationRejection(i, document.Id, "invalid", $"[{i}].{e.Field}", e.Message)));
             }
+            else if (!caller.Sees(tree, definition.NodeId))
+            {
+                rejected.Add(new RegistrationRejection(i, document.Id, RejectionReasons.OutOfScope, $"[{i}].nodeId",
+                    $"'{definition.NodeId}' is outside the scope of key '{caller.Name}' ({caller.DescribeScope()})"));
+            }
             else if (!ids.Add(definition.Id))
             {
                 rejected.Add(new RegistrationRejection(i, document.Id, "duplicate-id", $"[{i}].id", $"'{definition.Id}' appears earlier in this request"));
@@ -148,8 +169,19 @@ public static class AssetsApi
         }
 
         var outcomes = new RegistrationOutcome[valid.Count];
+        var scope = caller.WriteScope(tree);
         await Parallel.ForEachAsync(Enumerable.Range(0, valid.Count), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = ct },
-            async (k, _) => outcomes[k] = await grains.GetGrain<IAssetGrain>(valid[k].Definition.Id).Register(valid[k].Definition));
+            async (k, _) => outcomes[k] = await grains.GetGrain<IAssetGrain>(valid[k].Definition.Id).Register(valid[k].Definition, scope));
+        // An asset already registered in a district outside the key's scope stays where it is.
+        for (var k = 0; k < valid.Count; k++)
+        {
+            if (outcomes[k] == RegistrationOutcome.OutOfScope)
+            {
+                var (index, definition) = valid[k];
+                rejected.Add(new RegistrationRejection(index, definition.Id, RejectionReasons.OutOfScope, $"[{index}].id",
+                    $"'{definition.Id}' is registered outside the scope of key '{caller.Name}' and cannot be changed or moved with it"));
+            }
+        }
 
         var response = new RegistrationResponse(
             outcomes.Count(o => o == RegistrationOutcome.Created), outcomes.Count(o => o == RegistrationOutcome.Updated),

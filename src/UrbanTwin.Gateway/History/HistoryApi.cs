@@ -5,6 +5,7 @@ using UrbanTwin.Contracts.History;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Gateway.Security;
 using UrbanTwin.Grains.History;
 using UrbanTwin.Grains.Rules;
 
@@ -26,12 +27,18 @@ public static class HistoryApi
     }
 
     private static async Task<Results<Ok<HistoryView>, ProblemHttpResult, ValidationProblem>> AssetHistory(
-        string id, string? metric, string? from, string? to, IGrainFactory grains, TimeProvider clock)
+        string id, string? metric, string? from, string? to, Caller caller, NodeDirectory directory, IGrainFactory grains, TimeProvider clock,
+        CancellationToken ct)
     {
-        if (!Identifiers.IsValidAssetId(id) || await grains.GetGrain<IAssetGrain>(id).Get() is not { } asset)
+        if (await Assets.AssetsApi.FindAsync(id, caller, directory, grains, ct) is not { } found)
         {
             return Problems.NotFound("asset", id);
         }
+        if (found.Problem is { } outOfScope)
+        {
+            return outOfScope;
+        }
+        var asset = found.Snapshot;
         var kind = AssetCatalog.Get(asset.Definition.Kind);
         if (metric is null || kind.Metric(metric) is null)
         {
@@ -46,13 +53,13 @@ public static class HistoryApi
     }
 
     private static async Task<Results<Ok<HistoryView>, ProblemHttpResult, ValidationProblem>> NodeHistory(
-        string id, string? metric, string? from, string? to, string? step, NodeDirectory directory, IGrainFactory grains, TimeProvider clock,
+        string id, string? metric, string? from, string? to, string? step, Caller caller, NodeDirectory directory, IGrainFactory grains, TimeProvider clock,
         CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
-        if (tree.Find(id) is not { } node)
+        if (!caller.TryFind(tree, id, out var node, out var problem))
         {
-            return Problems.NotFound("node", id);
+            return problem;
         }
         if (metric is null || !NodeSeries.Names.Contains(metric))
         {

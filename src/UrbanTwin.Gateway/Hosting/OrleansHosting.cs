@@ -11,14 +11,16 @@ public static class OrleansHosting
     /// <summary>
     /// Cluster mode when <c>ConnectionStrings:Redis</c> is set: the gateway is an Orleans client of the silos found in
     /// Redis (the silos seed the reference data). Otherwise embedded mode: a silo co-hosted in this process with
-    /// state in memory, seeded here. Returns the mode's name for logs and health details.
+    /// state in memory, seeded here. The mode is registered as a <see cref="RunMode"/>.
     /// </summary>
-    public static string AddOrleans(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddOrleans(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
         var seeding = new SeedingState();
         builder.Services.AddSingleton(seeding);
-        if (ClusterSettings.RedisConnectionString(configuration) is { } redis)
+        var redisConnection = ClusterSettings.RedisConnectionString(configuration);
+        builder.Services.AddSingleton(new RunMode(IsCluster: redisConnection is not null));
+        if (redisConnection is { } redis)
         {
             builder.UseOrleansClient(client =>
             {
@@ -40,7 +42,7 @@ public static class OrleansHosting
                 });
             });
             seeding.Complete("cluster mode: the silos seed the reference data");
-            return "cluster";
+            return builder;
         }
 
         var siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
@@ -48,6 +50,6 @@ public static class OrleansHosting
         builder.UseOrleans(silo => silo.UseUrbanTwinInMemory(siloPort, gatewayPort).AddUrbanTwinGrains(configuration)
             .AddOrleansDashboardIfEnabled(configuration));
         builder.Services.AddHostedService<StartupSeeding>();
-        return "embedded";
+        return builder;
     }
 }

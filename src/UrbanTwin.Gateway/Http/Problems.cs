@@ -10,6 +10,11 @@ public static class Problems
     public static ProblemHttpResult NotFound(string what, string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"Unknown {what}", detail: $"There is no {what} '{id}'.");
 
+    /// <summary>403: the caller's key is confined to a scope that does not include <paramref name="what"/>.</summary>
+    public static ProblemHttpResult OutOfScope(Security.Caller caller, string what) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Outside the key's scope",
+            detail: $"Key '{caller.Name}' is scoped to {caller.DescribeScope()}; {what} is outside it.");
+
     public static ProblemHttpResult TooLarge(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: detail);
 

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts.Ingest;
 using UrbanTwin.Gateway.Http;
+using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Gateway.Security;
 
 namespace UrbanTwin.Gateway.Ingest;
 
@@ -12,7 +14,7 @@ public static class TelemetryApi
 
     public static RouteGroupBuilder MapTelemetryApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/telemetry", Post).WithTags("Telemetry")
+        api.MapPost("/telemetry", Post).WithTags("Telemetry").Requires(Permission.Write)
             .WithSummary("A batch of readings (JSON array or NDJSON). 200 when all were accepted, 207 with per-item reasons otherwise.")
             .WithDescription("ack=accepted (default): applied to live state, persisted within Storage:FlushInterval. " +
                 "ack=durable: answered only once every accepted item is in Redis; 503 with Retry-After when storage did not confirm.")
@@ -26,7 +28,8 @@ public static class TelemetryApi
     }
 
     private static async Task<IResult> Post(
-        HttpRequest request, TelemetryIngestor ingestor, IOptions<IngestOptions> options, TimeProvider clock, CancellationToken ct, string? ack = null)
+        HttpRequest request, Caller caller, NodeDirectory directory, TelemetryIngestor ingestor, IOptions<IngestOptions> options, TimeProvider clock,
+        CancellationToken ct, string? ack = null)
     {
         if (ParseAck(ack) is not { } mode)
         {
@@ -45,7 +48,8 @@ public static class TelemetryApi
         {
             return error.StatusCode == StatusCodes.Status413PayloadTooLarge ? Problems.TooLarge(error.Message) : Problems.Invalid(error.Field, error.Message);
         }
-        var response = await ingestor.IngestAsync(items, mode);
+        var scope = caller.Unscoped ? null : caller.WriteScope(await directory.GetAsync(ct));
+        var response = await ingestor.IngestAsync(items, mode, scope);
         if (mode == Ack.Durable && response.Unavailable > 0)
         {
             // Never a false acknowledgement: the whole batch is answered as not done. Retrying all of it is safe

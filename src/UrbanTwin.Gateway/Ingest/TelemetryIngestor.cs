@@ -1,3 +1,4 @@
+using UrbanTwin.Contracts.Access;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Ingest;
 using UrbanTwin.Grains.Observability;
@@ -18,7 +19,7 @@ public sealed record IngestResponse(int Accepted, IngestRejection[] Rejected)
 /// </summary>
 public sealed class TelemetryIngestor(IGrainFactory grains, ILogger<TelemetryIngestor> logger)
 {
-    public async Task<IngestResponse> IngestAsync(IReadOnlyList<ParsedItem> items, Ack ack = Ack.Accepted)
+    public async Task<IngestResponse> IngestAsync(IReadOnlyList<ParsedItem> items, Ack ack = Ack.Accepted, WriteScope? scope = null)
     {
         var outcomes = new ReadingOutcome[items.Count];
         var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -40,7 +41,7 @@ public sealed class TelemetryIngestor(IGrainFactory grains, ILogger<TelemetryIng
             var readings = group.Value.Select(i => items[i].Reading!).ToArray();
             try
             {
-                var results = await grains.GetGrain<IAssetGrain>(group.Key).Apply(readings, ack);
+                var results = await grains.GetGrain<IAssetGrain>(group.Key).Apply(readings, ack, scope);
                 for (var k = 0; k < results.Length; k++)
                 {
                     outcomes[group.Value[k]] = results[k];

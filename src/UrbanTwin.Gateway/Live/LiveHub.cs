@@ -10,6 +10,7 @@ public sealed class LiveHub(IGrainFactory grains, NodeDirectory directory, IOpti
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, NodeWatcher> _watchers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _streamsPerKey = new(StringComparer.Ordinal);
 
     /// <summary>Clients streaming from this gateway now.</summary>
     public int Clients
@@ -23,11 +24,18 @@ public sealed class LiveHub(IGrainFactory grains, NodeDirectory directory, IOpti
         }
     }
 
-    public LiveSubscription Subscribe(NodeDefinition node)
+    /// <summary>A new client of <paramref name="node"/>'s stream, or null when <paramref name="keyName"/> already holds its maximum.</summary>
+    public LiveSubscription? Subscribe(NodeDefinition node, string keyName)
     {
         var client = new LiveSubscription(options.Value.MaxPendingAlarms);
         lock (_gate)
         {
+            var held = _streamsPerKey.GetValueOrDefault(keyName);
+            if (held >= options.Value.MaxStreamsPerKey)
+            {
+                return null;
+            }
+            _streamsPerKey[keyName] = held + 1;
             if (!_watchers.TryGetValue(node.Id, out var watcher))
             {
                 _watchers[node.Id] = watcher = new NodeWatcher(node, grains, directory, options.Value, logger);
@@ -40,6 +48,10 @@ public sealed class LiveHub(IGrainFactory grains, NodeDirectory directory, IOpti
             UrbanTwinMeter.LiveClients.Add(-1);
             lock (_gate)
             {
+                if (--_streamsPerKey[keyName] == 0)
+                {
+                    _streamsPerKey.Remove(keyName);
+                }
                 if (_watchers.TryGetValue(node.Id, out var watcher) && watcher.Remove(client))
                 {
                     _watchers.Remove(node.Id);

@@ -16,4 +16,7 @@ public sealed class LiveOptions
 
     /// <summary>Alarm events waiting for one client; beyond this the client is too far behind and is dropped.</summary>
     public int MaxPendingAlarms { get; set; } = 1000;
+
+    /// <summary>Streams one API key may hold open on one gateway; one more is answered 429 (a dashboard needs one per tab).</summary>
+    public int MaxStreamsPerKey { get; set; } = 20;
 }

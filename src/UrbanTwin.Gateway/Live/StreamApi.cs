@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Gateway.Security;
 
 namespace UrbanTwin.Gateway.Live;
 
@@ -21,18 +22,26 @@ public static class StreamApi
         return api;
     }
 
-    private static async Task Stream(string id, HttpContext context, NodeDirectory directory, IGrainFactory grains, LiveHub hub,
+    private static async Task Stream(string id, HttpContext context, Caller caller, NodeDirectory directory, IGrainFactory grains, LiveHub hub,
         IOptions<LiveOptions> options, IOptions<JsonOptions> json, CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
-        if (tree.Find(id) is not { } node)
+        if (!caller.TryFind(tree, id, out var node, out var problem))
         {
-            await Problems.NotFound("node", id).ExecuteAsync(context);
+            await problem.ExecuteAsync(context);
             return;
         }
 
         // Subscribe before reading the snapshot: a change in between arrives twice rather than never.
-        using var client = hub.Subscribe(node);
+        using var client = hub.Subscribe(node, caller.Name);
+        if (client is null)
+        {
+            context.Response.Headers.RetryAfter = "10";
+            await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many streams",
+                detail: $"Key '{caller.Name}' already holds {options.Value.MaxStreamsPerKey} live streams on this gateway (Live:MaxStreamsPerKey); close one first.")
+                .ExecuteAsync(context);
+            return;
+        }
         client.OnDropped(context.Abort);
         var grain = NodeGrains.Get(grains, node.Kind, id);
         var summary = await grain.GetSummary();

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
+using UrbanTwin.Gateway.Security;
 using UrbanTwin.Grains.Rollup;
 
 namespace UrbanTwin.Gateway.Nodes;
@@ -28,7 +29,7 @@ public static partial class IndicatorsApi
 
     public static RouteGroupBuilder MapIndicatorsApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/nodes/{id}/indicators", Import).WithTags("Nodes")
+        api.MapPut("/nodes/{id}/indicators", Import).WithTags("Nodes").Requires(Permission.Administer)
             .WithSummary("Imports a city's or district's figures (12345 hotline counts, urban renewal, …) per period; upsert, idempotent.")
             .Accepts<IndicatorImportDocument>("application/json");
         api.MapGet("/nodes/{id}/indicators", List).WithTags("Nodes")
@@ -40,12 +41,12 @@ public static partial class IndicatorsApi
     public static IEnumerable<string> Importable => IndicatorRollup.Additive.Order(StringComparer.Ordinal);
 
     private static async Task<Results<Ok<IndicatorImportResponse>, ValidationProblem, ProblemHttpResult>> Import(
-        string id, HttpRequest request, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+        string id, HttpRequest request, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
-        if (tree.Find(id) is not { } node)
+        if (!caller.TryFind(tree, id, out var node, out var problem))
         {
-            return Problems.NotFound("node", id);
+            return problem;
         }
         if (node.Kind is not (NodeKind.City or NodeKind.District))
         {
@@ -83,10 +84,14 @@ public static partial class IndicatorsApi
         return TypedResults.Ok(new IndicatorImportResponse(id, result.Created, result.Updated, result.Unchanged));
     }
 
-    private static async Task<Results<Ok<IndicatorListView>, ProblemHttpResult>> List(string id, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Ok<IndicatorListView>, ProblemHttpResult>> List(string id, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
-        if (tree.Find(id) is not { } node || await NodeGrains.Get(grains, node.Kind, id).GetSummary() is not { } summary)
+        if (!caller.TryFind(tree, id, out var node, out var problem))
+        {
+            return problem;
+        }
+        if (await NodeGrains.Get(grains, node.Kind, id).GetSummary() is not { } summary)
         {
             return Problems.NotFound("node", id);
         }

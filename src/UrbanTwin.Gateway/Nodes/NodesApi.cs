@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
+using UrbanTwin.Gateway.Security;
 
 namespace UrbanTwin.Gateway.Nodes;
 
@@ -14,23 +15,23 @@ public static class NodesApi
         return api;
     }
 
-    private static async Task<Results<Ok<NodeView>, ProblemHttpResult>> GetNode(string id, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Ok<NodeView>, ProblemHttpResult>> GetNode(string id, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
-        if (tree.Find(id) is not { } node)
+        if (!caller.TryFind(tree, id, out var node, out var problem))
         {
-            return Problems.NotFound("node", id);
+            return problem;
         }
         var summary = await NodeGrains.Get(grains, node.Kind, id).GetSummary();
         return summary is null ? Problems.NotFound("node", id) : TypedResults.Ok(NodeView.From(summary, node));
     }
 
-    private static async Task<Results<Ok<NodeListView>, ProblemHttpResult>> GetChildren(string id, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Ok<NodeListView>, ProblemHttpResult>> GetChildren(string id, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
-        if (tree.Find(id) is not { } node)
+        if (!caller.TryFind(tree, id, out var node, out var problem))
         {
-            return Problems.NotFound("node", id);
+            return problem;
         }
         var children = await NodeGrains.Get(grains, node.Kind, id).GetChildren();
         return TypedResults.Ok(new NodeListView([.. children.Select(c => NodeView.From(c, tree.Find(c.Id)))]));

@@ -3,6 +3,7 @@ using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Gateway.Security;
 using UrbanTwin.Grains.Rollup;
 using UrbanTwin.Grains.Rules;
 
@@ -36,7 +37,7 @@ public static class RankingsApi
     }
 
     private static async Task<Results<Ok<RankingView>, ValidationProblem, ProblemHttpResult>> Get(
-        string? level, string? metric, string? order, string? node, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+        string? level, string? metric, string? order, string? node, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
     {
         NodeKind? kind = level switch { "cluster" => NodeKind.Cluster, "city" => NodeKind.City, "district" => NodeKind.District, _ => null };
         if (kind is null)
@@ -55,10 +56,18 @@ public static class RankingsApi
         }
 
         var tree = await directory.GetAsync(ct);
-        var roots = node is null ? tree.Nodes.Where(n => n.Kind == NodeKind.Province).ToList() : tree.Find(node) is { } scope ? [scope] : null;
-        if (roots is null)
+        List<NodeDefinition> roots;
+        if (node is null)
         {
-            return Problems.NotFound("node", node!);
+            roots = caller.Roots(tree);
+        }
+        else if (caller.TryFind(tree, node, out var scope, out var problem))
+        {
+            roots = [scope];
+        }
+        else
+        {
+            return problem;
         }
 
         // One call per parent: the parent already holds its children's latest summaries.

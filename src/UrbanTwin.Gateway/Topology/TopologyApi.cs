@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
+using UrbanTwin.Gateway.Security;
 using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Grains.Topology;
@@ -16,16 +17,20 @@ public static class TopologyApi
     public static RouteGroupBuilder MapTopologyApi(this RouteGroupBuilder api)
     {
         var topology = api.MapGroup("/topology").WithTags("Topology");
-        topology.MapPut("/", Put)
+        topology.MapPut("/", Put).Requires(Permission.Administer)
             .WithSummary("Imports nodes (upsert by id; the document may reference nodes already known). Validated whole: a bad document changes nothing.")
             .Accepts<TopologyDocument>("application/json");
-        topology.MapGet("/", Get).WithSummary("The whole node tree in the import format.");
+        topology.MapGet("/", Get).WithSummary("The node tree in the import format (for a scoped key, the part of it in scope).");
         return api;
     }
 
     private static async Task<Results<Ok<TopologyImportResponse>, ValidationProblem, ProblemHttpResult>> Put(
-        HttpRequest request, IGrainFactory grains, NodeDirectory directory, IOptions<IngestOptions> options, CancellationToken ct)
+        HttpRequest request, Caller caller, IGrainFactory grains, NodeDirectory directory, IOptions<IngestOptions> options, CancellationToken ct)
     {
+        if (!caller.Unscoped)
+        {
+            return Problems.OutOfScope(caller, "the topology as a whole (changing it needs an unscoped admin key)");
+        }
         var read = await RequestBody.ReadJsonAsync<TopologyDocument>(request, options.Value.MaxBodyBytes, TopologyDocument.JsonOptions, ct);
         if (read.TooLarge is { } tooLarge)
         {
@@ -55,6 +60,14 @@ public static class TopologyApi
         return TypedResults.Ok(new TopologyImportResponse(result.Created, result.Updated, result.Unchanged, result.Version));
     }
 
-    private static async Task<Ok<TopologySnapshot>> Get(IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<ITopologyGrain>(ITopologyGrain.Key).GetSnapshot());
+    private static async Task<Ok<TopologySnapshot>> Get(Caller caller, IGrainFactory grains, NodeDirectory directory, CancellationToken ct)
+    {
+        var snapshot = await grains.GetGrain<ITopologyGrain>(ITopologyGrain.Key).GetSnapshot();
+        if (caller.Unscoped)
+        {
+            return TypedResults.Ok(snapshot);
+        }
+        var tree = new NodeDirectory.Tree(snapshot);
+        return TypedResults.Ok(snapshot with { Nodes = [.. snapshot.Nodes.Where(n => caller.Sees(tree, n.Id))] });
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts.Access;
 using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.History;
@@ -54,9 +55,13 @@ public sealed class AssetGrain(
         await _write.FlushAsync(); // graceful shutdown, rebalancing and idle collection lose nothing
     }
 
-    public async Task<RegistrationOutcome> Register(AssetDefinition definition)
+    public async Task<RegistrationOutcome> Register(AssetDefinition definition, WriteScope? scope = null)
     {
         var previous = State.Definition;
+        if (previous is not null && scope is not null && !scope.Allows(previous.NodeId))
+        {
+            return RegistrationOutcome.OutOfScope; // a scoped key may not take an asset from a district outside its scope
+        }
         if (previous is not null && AssetDefinitions.Same(previous, definition))
         {
             return RegistrationOutcome.Unchanged;
@@ -93,13 +98,19 @@ public sealed class AssetGrain(
         return previous is null ? RegistrationOutcome.Created : RegistrationOutcome.Updated;
     }
 
-    public async Task<ReadingOutcome[]> Apply(Reading[] readings, Ack ack = Ack.Accepted)
+    public async Task<ReadingOutcome[]> Apply(Reading[] readings, Ack ack = Ack.Accepted, WriteScope? scope = null)
     {
         var outcomes = new ReadingOutcome[readings.Length];
         var definition = State.Definition;
         if (definition is null)
         {
             Array.Fill(outcomes, ReadingOutcome.Reject(RejectionReasons.UnknownAsset, $"asset '{this.GetPrimaryKeyString()}' is not registered"));
+            return outcomes;
+        }
+        if (scope is not null && !scope.Allows(definition.NodeId))
+        {
+            Array.Fill(outcomes, ReadingOutcome.Reject(RejectionReasons.OutOfScope,
+                $"asset '{this.GetPrimaryKeyString()}' is in district '{definition.NodeId}', outside the scope of key '{scope.KeyName}'"));
             return outcomes;
         }
 
@@ -157,8 +168,12 @@ public sealed class AssetGrain(
         return outcomes;
     }
 
-    public async Task<AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment)
+    public async Task<AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment, WriteScope? scope = null)
     {
+        if (scope is not null && State.Definition is { } definition && !scope.Allows(definition.NodeId))
+        {
+            return new AcknowledgeResult(AcknowledgeOutcome.OutOfScope, null);
+        }
         var result = AlarmBook.Acknowledge(State.Alarms, alarmId, by, comment, clock.GetUtcNow(), Versions.Next(State.Version, clock));
         if (result.Outcome == AcknowledgeOutcome.Acknowledged)
         {

@@ -12,7 +12,7 @@ internal static class DurabilityCheck
 {
     public static async Task<int> RunAsync(CommandLine options)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromSeconds(60) };
+        using var http = GatewayClient.Create(options.Url, TimeSpan.FromSeconds(60));
         var ledgerPath = options.Ledger!;
         if (options.Action == "write")
         {

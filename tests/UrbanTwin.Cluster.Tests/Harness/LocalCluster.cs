@@ -25,8 +25,11 @@ public sealed class LocalCluster : IAsyncDisposable
         _extraSettings = extraSettings;
         _siloPorts = [.. Enumerable.Range(0, silos).Select(_ => (Ports.Free(), Ports.Free(), Ports.Free()))];
         Silos = new ServiceProcess?[silos];
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_gatewayHttpPort}"), Timeout = TimeSpan.FromSeconds(60) };
+        Http = AdminKey.Authorize(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_gatewayHttpPort}"), Timeout = TimeSpan.FromSeconds(60) });
     }
+
+    /// <summary>The admin key the gateways are configured with (cluster mode requires keys); <see cref="Http"/> sends it.</summary>
+    public LocalApiKey AdminKey { get; } = new("cluster-tests");
 
     public RedisServer Redis { get; }
     public string Directory { get; }
@@ -69,9 +72,8 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public async Task StartGatewayAsync()
     {
-        var settings = CommonSettings();
+        var settings = GatewaySettings();
         settings["Urls"] = $"http://127.0.0.1:{_gatewayHttpPort}";
-        settings["Simulation__Enabled"] = "false";
         Gateway = ServiceProcess.Start("gateway", "dotnet", [Binaries.Gateway], settings, Path.Combine(Directory, "gateway.log"));
         await WaitReadyAsync(Gateway, $"http://127.0.0.1:{_gatewayHttpPort}/health/ready", _output);
     }
@@ -80,12 +82,11 @@ public sealed class LocalCluster : IAsyncDisposable
     public async Task<HttpClient> StartExtraGatewayAsync()
     {
         var port = Ports.Free();
-        var settings = CommonSettings();
+        var settings = GatewaySettings();
         settings["Urls"] = $"http://127.0.0.1:{port}";
-        settings["Simulation__Enabled"] = "false";
         var process = ServiceProcess.Start($"gateway-{_extraGateways.Count + 2}", "dotnet", [Binaries.Gateway], settings,
             Path.Combine(Directory, $"gateway-{_extraGateways.Count + 2}.log"));
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        var http = AdminKey.Authorize(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) });
         _extraGateways.Add((process, http));
         await WaitReadyAsync(process, $"http://127.0.0.1:{port}/health/ready", _output);
         return http;
@@ -144,6 +145,15 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             settings[key] = value;
         }
+        return settings;
+    }
+
+    private Dictionary<string, string> GatewaySettings()
+    {
+        var settings = CommonSettings();
+        settings["Simulation__Enabled"] = "false";
+        AdminKey.AddTo(settings);
+        settings["RateLimit__RequestsPerSecond"] = "0"; // the tests drive their load with one key; limits have tests of their own
         return settings;
     }
 

@@ -22,6 +22,10 @@ public sealed class ReadProbe(HttpClient http, string[] paths)
         {
             var random = new Random(seed);
             using var timeout = new HttpClient(new SocketsHttpHandler(), disposeHandler: true) { BaseAddress = http.BaseAddress, Timeout = TimeSpan.FromSeconds(35) }; // longer than Orleans' 30 s response timeout: measure the system, not this client
+            foreach (var (name, values) in http.DefaultRequestHeaders)
+            {
+                timeout.DefaultRequestHeaders.Add(name, values); // the API key
+            }
             while (!stop.IsCancellationRequested)
             {
                 var started = _clock.Elapsed;
