@@ -8,6 +8,8 @@
 #   deploy/cluster.sh stop                                       graceful stop: gateway, silos (they flush), Redis
 #
 # Environment: CLUSTER_DIR (default .cluster), REDIS_PORT (6390), GATEWAY_PORT (8080).
+# A cluster gateway needs API keys: the first start makes a random admin key, kept in $CLUSTER_DIR/api-key
+# (send it as X-Api-Key); the gateway is given its SHA-256 only.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -64,8 +66,19 @@ start_silo() { # index
   echo "silo $i    pid $!  silo port $((11111 + i))  gateway port $((30000 + i))  health http://127.0.0.1:$((8181 + i))/health/ready"
 }
 
+api_key() { # the local admin key, made once
+  if [[ ! -s "$dir/api-key" ]]; then
+    (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/api-key")
+  fi
+  cat "$dir/api-key"
+}
+
 start_gateway() { # feed on/off
   common_env
+  local key; key="$(api_key)"
+  export Auth__Keys__0__Name=local-admin Auth__Keys__0__Role=admin
+  Auth__Keys__0__Hash="$(printf '%s' "$key" | sha256sum | cut -d' ' -f1)"
+  export Auth__Keys__0__Hash
   (cd "$(dirname "$gateway_dll")" && Simulation__Enabled="$1" Urls="http://localhost:$gateway_port" \
     exec nohup dotnet "$gateway_dll" >>"$dir/gateway.log" 2>&1) &
   echo $! >"$dir/gateway.pid"
@@ -105,7 +118,8 @@ case "$cmd" in
     wait_ready "http://127.0.0.1:8181/health/ready" 120
     start_gateway "$feed"
     wait_ready "http://localhost:$gateway_port/health/ready" 120
-    echo "ready: http://localhost:$gateway_port (logs in $dir)"
+    echo "ready: http://localhost:$gateway_port (logs in $dir); admin API key in $dir/api-key:"
+    echo "  curl -H \"X-Api-Key: \$(cat $dir/api-key)\" http://localhost:$gateway_port/api/v1/nodes/shanxi"
     ;;
   silo)
     [[ "${1:-}" =~ ^[0-9]+$ ]] || { echo "usage: $0 silo INDEX" >&2; exit 2; }

@@ -8,21 +8,26 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly string _program;
     private ServiceProcess? _process;
 
-    private RedisServer(string program, string directory, int port)
+    private RedisServer(string program, string directory, int port, string? password)
     {
         _program = program;
         Directory = directory;
         Port = port;
+        Password = password;
     }
 
     public string Directory { get; }
     public int Port { get; }
-    public string ConnectionString => $"127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartAsync(string directory)
+    /// <summary>When set, Redis requires it (<c>requirepass</c>) and <see cref="ConnectionString"/> carries it.</summary>
+    public string? Password { get; }
+
+    public string ConnectionString => Password is null ? $"127.0.0.1:{Port}" : $"127.0.0.1:{Port},password={Password}";
+
+    public static async Task<RedisServer> StartAsync(string directory, string? password = null)
     {
         var program = Binaries.Program("redis-server", "apt-get install -y redis-server; deploy/test.sh installs it");
-        var server = new RedisServer(program, directory, Ports.Free());
+        var server = new RedisServer(program, directory, Ports.Free(), password);
         await server.StartAsync();
         return server;
     }
@@ -32,7 +37,8 @@ public sealed class RedisServer : IAsyncDisposable
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "redis"));
         _process = ServiceProcess.Start("redis", _program,
             ["--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", Path.Combine(Directory, "redis"),
-             "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""],
+             "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+             .. (Password is null ? Array.Empty<string>() : ["--requirepass", Password])],
             new Dictionary<string, string>(), Path.Combine(Directory, "redis.log"));
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!await PingAsync())
@@ -52,7 +58,7 @@ public sealed class RedisServer : IAsyncDisposable
     public async Task<long> CommandCallsAsync(string command)
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",allowAdmin=true");
-        var info = await connection.GetServer(ConnectionString).InfoAsync("commandstats");
+        var info = await connection.GetServer($"127.0.0.1:{Port}").InfoAsync("commandstats");
         var stats = info.SelectMany(g => g).FirstOrDefault(kv => kv.Key == $"cmdstat_{command}").Value;
         if (stats is null)
         {
@@ -68,10 +74,10 @@ public sealed class RedisServer : IAsyncDisposable
     {
         try
         {
-            await using var connection = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-            {
-                EndPoints = { ConnectionString }, ConnectTimeout = 500, AbortOnConnectFail = true,
-            });
+            var options = ConfigurationOptions.Parse(ConnectionString);
+            options.ConnectTimeout = 500;
+            options.AbortOnConnectFail = true;
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
             await connection.GetDatabase().PingAsync();
             return true;
         }

@@ -38,12 +38,13 @@ public sealed class LocalCluster : IAsyncDisposable
     public HttpClient Http { get; }
     private readonly List<(ServiceProcess Process, HttpClient Http)> _extraGateways = [];
 
-    public static async Task<LocalCluster> StartAsync(ITestOutputHelper output, int silos = 3, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<LocalCluster> StartAsync(ITestOutputHelper output, int silos = 3, IReadOnlyDictionary<string, string>? settings = null,
+        string? redisPassword = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "urbantwin-cluster-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(directory);
         output.WriteLine($"cluster directory (logs, Redis data): {directory}");
-        var redis = await RedisServer.StartAsync(directory);
+        var redis = await RedisServer.StartAsync(directory, redisPassword);
         var cluster = new LocalCluster(output, redis, directory, silos, settings ?? new Dictionary<string, string>());
         try
         {

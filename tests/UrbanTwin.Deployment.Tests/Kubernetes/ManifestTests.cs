@@ -15,6 +15,9 @@ public sealed class ManifestTests
     /// <summary>Created by the operator in production (docs/operations.md), generated with a dev-only password in dev.</summary>
     private const string RedisSecret = "urbantwin-redis";
 
+    /// <summary>The gateways' API keys (hashes), likewise created by the operator in production.</summary>
+    private const string ApiKeysSecret = "urbantwin-api-keys";
+
     public static TheoryData<string> Overlays => [.. Manifests.Overlays];
 
     [Theory, MemberData(nameof(Overlays))]
@@ -30,7 +33,15 @@ public sealed class ManifestTests
             var container = Assert.Single(pod.Spec.Containers);
             foreach (var from in container.EnvFrom ?? [])
             {
-                Assert.Contains(m.All<V1ConfigMap>(), c => c.Metadata.Name == from.ConfigMapRef.Name);
+                if (from.ConfigMapRef is { } configMap)
+                {
+                    Assert.Contains(m.All<V1ConfigMap>(), c => c.Metadata.Name == configMap.Name);
+                }
+                if (from.SecretRef is { } secret)
+                {
+                    Assert.True(m.All<V1Secret>().Any(s => s.Metadata.Name == secret.Name) || secret.Name == ApiKeysSecret,
+                        $"{owner} takes its environment from secret {secret.Name}, which is neither rendered nor the documented operator-created one");
+                }
             }
             foreach (var secret in (container.Env ?? []).Select(e => e.ValueFrom?.SecretKeyRef).OfType<V1SecretKeySelector>())
             {
@@ -174,7 +185,7 @@ public sealed class ManifestTests
             var redis = Env(container, "ConnectionStrings__Redis");
             Assert.Null(redis.Value);
             Assert.StartsWith(RedisSecret, redis.ValueFrom.SecretKeyRef.Name, StringComparison.Ordinal);
-            Assert.Equal(config.Metadata.Name, Assert.Single(container.EnvFrom).ConfigMapRef.Name);
+            Assert.Equal(config.Metadata.Name, Assert.Single(container.EnvFrom, e => e.ConfigMapRef is not null).ConfigMapRef.Name);
         }
     }
 
@@ -200,6 +211,25 @@ public sealed class ManifestTests
                 Assert.True(Selects(monitor.Spec.Selector, service.Metadata.Labels), $"the ServiceMonitor does not select {name}");
                 Assert.Contains(service.Spec.Ports, p => p.Name == endpoint.Port);
             }
+        }
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void Gateways_take_API_keys_from_a_Secret_that_holds_hashes_only_and_never_run_open(string overlay)
+    {
+        var m = Manifests.Load(overlay);
+        var container = Assert.Single(m.Single<V1Deployment>(Gateway).Spec.Template.Spec.Containers);
+        var keysFrom = Assert.Single(container.EnvFrom, e => e.SecretRef is not null).SecretRef.Name;
+        Assert.StartsWith(ApiKeysSecret, keysFrom);
+        var settings = m.All<V1ConfigMap>().SelectMany(c => c.Data ?? new Dictionary<string, string>())
+            .Concat((container.Env ?? []).Where(e => e.Value is not null).Select(e => KeyValuePair.Create(e.Name, e.Value)));
+        Assert.DoesNotContain(settings, s => s.Key == "Auth__Mode" && s.Value.Equals("open", StringComparison.OrdinalIgnoreCase));
+        foreach (var secret in m.All<V1Secret>().Where(s => s.Metadata.Name == keysFrom))
+        {
+            var entries = (secret.Data ?? new Dictionary<string, byte[]>()).ToDictionary(d => d.Key, d => System.Text.Encoding.UTF8.GetString(d.Value));
+            Assert.NotEmpty(entries);
+            Assert.All(entries.Where(e => e.Key.EndsWith("__Hash", StringComparison.Ordinal)), e => Assert.Matches("^[0-9a-f]{64}$", e.Value));
+            Assert.All(entries.Keys, k => Assert.Matches(@"^Auth__Keys__\d+__(Name|Hash|Role|Scopes__\d+|RequestsPerSecond|Burst)$", k));
         }
     }
 
@@ -235,7 +265,7 @@ public sealed class ManifestTests
 
     private static IDictionary<string, string> ConfigOf(Manifests m, V1Container container)
     {
-        var name = Assert.Single(container.EnvFrom).ConfigMapRef.Name;
+        var name = Assert.Single(container.EnvFrom, e => e.ConfigMapRef is not null).ConfigMapRef.Name;
         return m.Single<V1ConfigMap>(name).Data;
     }
 
