@@ -103,9 +103,12 @@ public class TelemetryApiTests(GatewayFixture gateway)
             ($$$"""{"assetId":"ТAIYUAN-gas","ts":"{{{Now()}}}","metrics":{"gasLel":1}}""", "invalid-asset-id"),
         };
         var response = await Post("[" + string.Join(",", items.Select(i => i.Json)) + "]");
-        Assert.Equal(HttpStatusCode.MultiStatus, response.StatusCode);
+        // Nothing accepted: 422 problem details, with the same per-item answers a 207 has.
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var result = await Json(response);
         Assert.Equal(0, (int)result["accepted"]!);
+        Assert.StartsWith($"None of the {items.Length} items was accepted; [0] (no-such-asset): unknown-asset", (string?)result["detail"]);
         var rejected = result["rejected"]!.AsArray();
         Assert.Equal(items.Length, rejected.Count);
         for (var i = 0; i < items.Length; i++)

@@ -183,6 +183,11 @@ public static class AssetsApi
             }
         }
 
+        if (valid.Count == 0 || outcomes.All(o => o == RegistrationOutcome.OutOfScope))
+        {
+            var first = rejected.OrderBy(r => r.Index).First();
+            return Problems.NoneAccepted(documents.Count, first.Field, first.Reason, first.Detail, [.. rejected.OrderBy(r => r.Index)]);
+        }
         var response = new RegistrationResponse(
             outcomes.Count(o => o == RegistrationOutcome.Created), outcomes.Count(o => o == RegistrationOutcome.Updated),
             outcomes.Count(o => o == RegistrationOutcome.Unchanged), [.. rejected.OrderBy(r => r.Index)]);

@@ -13,7 +13,10 @@ public static class ApiJson
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
     }
 
-    /// <summary>For request bodies: strict about duplicate properties and depth, lenient about nothing else.</summary>
+    /// <summary>
+    /// For request bodies: strict about duplicate and unknown properties (a misspelt "thresholds" must not be dropped
+    /// silently), depth and number types.
+    /// </summary>
     public static readonly JsonSerializerOptions Strict = CreateStrict();
 
     private static JsonSerializerOptions CreateStrict()
@@ -21,6 +24,7 @@ public static class ApiJson
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             AllowDuplicateProperties = false,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
             MaxDepth = 16,
             // A number is a JSON number: "12" and "NaN" as strings are wrong types, not numbers.
             NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,

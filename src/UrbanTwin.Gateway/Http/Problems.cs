@@ -15,6 +15,15 @@ public static class Problems
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Outside the key's scope",
             detail: $"Key '{caller.Name}' is scoped to {caller.DescribeScope()}; {what} is outside it.");
 
+    /// <summary>
+    /// 422: a batch was read but every item was refused, so nothing changed. The per-item answers are in
+    /// <c>rejected</c>, as in a 207, so a client handles both the same way.
+    /// </summary>
+    public static ProblemHttpResult NoneAccepted<T>(int items, string firstItem, string firstReason, string firstDetail, T[] rejected) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "No item accepted",
+            detail: $"None of the {items} items was accepted; {firstItem}: {firstReason}: {firstDetail}",
+            extensions: new Dictionary<string, object?> { ["accepted"] = 0, ["rejected"] = rejected });
+
     public static ProblemHttpResult TooLarge(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: detail);
 

@@ -15,13 +15,14 @@ public static class TelemetryApi
     public static RouteGroupBuilder MapTelemetryApi(this RouteGroupBuilder api)
     {
         api.MapPost("/telemetry", Post).WithTags("Telemetry").Requires(Permission.Write)
-            .WithSummary("A batch of readings (JSON array or NDJSON). 200 when all were accepted, 207 with per-item reasons otherwise.")
+            .WithSummary("A batch of readings (JSON array or NDJSON). 200 when all were accepted, 207 with per-item reasons when some were, 422 when none was.")
             .WithDescription("ack=accepted (default): applied to live state, persisted within Storage:FlushInterval. " +
                 "ack=durable: answered only once every accepted item is in Redis; 503 with Retry-After when storage did not confirm.")
             .Accepts<TelemetryItemDocument[]>("application/json", "application/x-ndjson")
             .Produces<IngestResponse>(StatusCodes.Status200OK)
             .Produces<IngestResponse>(StatusCodes.Status207MultiStatus)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
@@ -58,6 +59,12 @@ public static class TelemetryApi
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not durable",
                 detail: $"{response.Unavailable} of {items.Count} items could not be confirmed in storage; retry the batch.",
                 extensions: new Dictionary<string, object?> { ["accepted"] = response.Accepted, ["rejected"] = response.Rejected });
+        }
+        if (response.Accepted == 0 && response.Unavailable == 0)
+        {
+            var first = response.Rejected[0];
+            return Problems.NoneAccepted(items.Count, $"[{first.Index}]" + (first.AssetId is null ? "" : $" ({first.AssetId})"), first.Reason, first.Detail,
+                response.Rejected);
         }
         return response.Rejected.Length == 0 ? TypedResults.Ok(response) : TypedResults.Json(response, statusCode: StatusCodes.Status207MultiStatus);
     }

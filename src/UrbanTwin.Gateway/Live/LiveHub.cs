@@ -24,14 +24,17 @@ public sealed class LiveHub(IGrainFactory grains, NodeDirectory directory, IOpti
         }
     }
 
-    /// <summary>A new client of <paramref name="node"/>'s stream, or null when <paramref name="keyName"/> already holds its maximum.</summary>
-    public LiveSubscription? Subscribe(NodeDefinition node, string keyName)
+    /// <summary>
+    /// A new client of <paramref name="node"/>'s stream, or null when <paramref name="keyName"/> already holds its
+    /// maximum. Open mode's keyless caller is everyone at once: not <paramref name="limited"/>.
+    /// </summary>
+    public LiveSubscription? Subscribe(NodeDefinition node, string keyName, bool limited = true)
     {
         var client = new LiveSubscription(options.Value.MaxPendingAlarms);
         lock (_gate)
         {
             var held = _streamsPerKey.GetValueOrDefault(keyName);
-            if (held >= options.Value.MaxStreamsPerKey)
+            if (limited && held >= options.Value.MaxStreamsPerKey)
             {
                 return null;
             }

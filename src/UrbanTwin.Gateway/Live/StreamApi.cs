@@ -33,7 +33,7 @@ public static class StreamApi
         }
 
         // Subscribe before reading the snapshot: a change in between arrives twice rather than never.
-        using var client = hub.Subscribe(node, caller.Name);
+        using var client = hub.Subscribe(node, caller.Name, limited: caller != ApiKeyAuthenticationHandler.OpenCaller);
         if (client is null)
         {
             context.Response.Headers.RetryAfter = "10";
