@@ -23,7 +23,7 @@ public class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Orleans:GatewayPort", Ports.Free().ToString());
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await Services.GetRequiredService<SeedingState>().WhenDone.WaitAsync(TimeSpan.FromSeconds(60));
     }

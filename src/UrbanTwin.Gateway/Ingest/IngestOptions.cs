@@ -14,6 +14,9 @@ public sealed class IngestOptions
     /// <summary>How far ahead of the server's clock a reading's timestamp may be (device clock skew).</summary>
     public int MaxFutureSkewSeconds { get; set; } = 300;
 
+    /// <summary>Longest NDJSON line (one reading); a longer one is refused as malformed without being parsed.</summary>
+    public int MaxLineBytes { get; set; } = 64 * 1024;
+
     /// <summary>Most metrics in one reading.</summary>
     public int MaxMetricsPerItem { get; set; } = 64;
 }

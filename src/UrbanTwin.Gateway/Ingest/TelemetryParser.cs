@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.RegularExpressions;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Ingest;
@@ -22,7 +23,7 @@ public static partial class TelemetryParser
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 8, AllowDuplicateProperties = true };
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();
 
     public static (List<ParsedItem> Items, BatchError? Error) Parse(ReadOnlyMemory<byte> body, bool ndjson, IngestOptions limits, DateTimeOffset now)
@@ -37,6 +38,11 @@ public static partial class TelemetryParser
 
     private static (List<ParsedItem>, BatchError?) ParseArray(ReadOnlyMemory<byte> body, IngestOptions limits, DateTimeOffset now)
     {
+        // The JSON reader checks UTF-8 only when a string is read: check it all first, so no item fails half-read.
+        if (!Utf8.IsValid(body.Span))
+        {
+            return ([], new BatchError(400, "body", "not valid UTF-8"));
+        }
         JsonDocument document;
         try
         {
@@ -88,6 +94,16 @@ public static partial class TelemetryParser
             {
                 return ([], new BatchError(413, "body", $"more than {limits.MaxItemsPerBatch} items in one batch"));
             }
+            if (!Utf8.IsValid(line.Span))
+            {
+                items.Add(Reject(items.Count, null, RejectionReasons.MalformedItem, "line is not valid UTF-8"));
+                continue;
+            }
+            if (line.Length > limits.MaxLineBytes)
+            {
+                items.Add(Reject(items.Count, null, RejectionReasons.MalformedItem, $"line is longer than {limits.MaxLineBytes} bytes"));
+                continue;
+            }
             try
             {
                 using var document = JsonDocument.Parse(line, DocumentOptions);
@@ -121,6 +137,8 @@ public static partial class TelemetryParser
                 case "ts": ts = property.Value; break;
                 case "seq": seq = property.Value; break;
                 case "metrics": metrics = property.Value; break;
+                // A misspelt "seq" must not turn into a reading without one (and so without duplicate detection).
+                default: return Reject(index, null, RejectionReasons.MalformedItem, $"unknown property '{Truncate(property.Name)}' (known: assetId, ts, seq, metrics)");
             }
         }
 

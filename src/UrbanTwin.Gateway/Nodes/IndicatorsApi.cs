@@ -171,6 +171,6 @@ public static partial class IndicatorsApi
         || name is "renewal.communitiesRenovated" or "renewal.householdsRenovated" or "renewal.urbanVillageProjects"
             or "resilience.waterloggingPointsEliminated" or "population" or "residentPopulation" or "urbanPopulation");
 
-    [GeneratedRegex(@"^(?<year>\d{4})(-(0[1-9]|1[0-2])|-Q[1-4])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<year>[0-9]{4})(-(0[1-9]|1[0-2])|-Q[1-4])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex PeriodPattern();
 }

@@ -11,7 +11,7 @@ public static partial class Identifiers
     public const int MaxNodeIdLength = 64;
     public const int MaxAssetIdLength = 128;
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     public static bool IsValidNodeId(string? id) => IsValid(id, MaxNodeIdLength);

@@ -18,6 +18,8 @@ public sealed class TopologyDocument
     {
         AllowDuplicateProperties = false,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // A number is a JSON number: "12" as a string is a wrong type (the web defaults would read it).
+        NumberHandling = JsonNumberHandling.Strict,
         MaxDepth = 16,
     };
 }

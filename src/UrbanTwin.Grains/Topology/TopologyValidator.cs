@@ -13,10 +13,10 @@ public static partial class TopologyValidator
     public const int MaxNodes = 20_000;
     public const int MaxNameLength = 200;
 
-    [GeneratedRegex(@"^\d{6}$")]
+    [GeneratedRegex(@"^[0-9]{6}\z")]
     private static partial Regex DivisionCode();
 
-    [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9]{0,63}$")]
+    [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9]{0,63}\z")]
     private static partial Regex IndicatorName();
 
     public static NodeDefinition[] ToDefinitions(TopologyDocument document, List<FieldError> errors)
