@@ -73,6 +73,8 @@ public sealed class DashboardTests(DashboardFixture dashboard, ITestOutputHelper
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/nodes/linfen-yaodu$"));
         await Expect(page.Locator("#assets tr[data-asset-id='linfen-yaodu-gas-003']")).ToBeVisibleAsync();
         await page.SelectOptionAsync("#filter-kind", "gas-pipeline");
+        // Wait for the filtered page to replace the unfiltered one (the old rows are there until it arrives).
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#assets tbody tr td:nth-child(2)')].every(td => td.textContent === 'gas-pipeline')");
         await Expect(page.Locator("#assets tbody tr")).Not.ToHaveCountAsync(0);
         Assert.All(await page.Locator("#assets tbody tr td:nth-child(2)").AllTextContentsAsync(), kind => Assert.Equal("gas-pipeline", kind));
         await Screenshot(page, "district");

@@ -14,6 +14,10 @@ async function call(path, options) {
 const enc = encodeURIComponent;
 
 export const api = {
+  me: () => call('/api/v1/auth/me'),
+  // The key goes into an HttpOnly cookie the gateway sets: fetches and the live stream carry it from then on.
+  signIn: (key) => fetch('/api/v1/auth/session', { method: 'POST', headers: { 'x-api-key': key } }).then((r) => r.ok),
+  signOut: () => fetch('/api/v1/auth/session', { method: 'DELETE' }),
   node: (id) => call(`/api/v1/nodes/${enc(id)}`),
   children: (id) => call(`/api/v1/nodes/${enc(id)}/children`).then((r) => r.items),
   assets: (node, { kind, status, cursor, limit = 50 } = {}) => {

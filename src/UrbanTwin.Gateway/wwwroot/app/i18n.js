@@ -9,6 +9,8 @@ const labels = {
     noAlarms: 'No alarms', kind: 'Kind', status: 'Status', all: 'All', next: 'Next page', first: 'First page',
     readings: 'Readings', metric: 'Metric', value: 'Value', level: 'Level', thresholds: 'Thresholds', history: 'History',
     back: 'Back to', by: 'Acknowledge as', lastReading: 'Last reading', none: '—', map: 'Map',
+    signIn: 'Sign in', signOut: 'Sign out', apiKey: 'API key', keyUnknown: 'This key is not known.',
+    signInNeeded: 'This gateway needs an API key. It is kept for this browser session only, where page scripts cannot read it.',
   },
   zh: {
     title: '城市数字孪生', language: 'English', colorStatus: '着色：状态', colorAqi: '着色：空气质量',
@@ -19,6 +21,8 @@ const labels = {
     noAlarms: '无告警', kind: '类型', status: '状态', all: '全部', next: '下一页', first: '第一页',
     readings: '读数', metric: '指标', value: '数值', level: '级别', thresholds: '阈值', history: '历史',
     back: '返回', by: '确认人', lastReading: '最近读数', none: '—', map: '地图',
+    signIn: '登录', signOut: '退出', apiKey: 'API 密钥', keyUnknown: '密钥无效。',
+    signInNeeded: '此网关需要 API 密钥。密钥仅在本次浏览器会话中保存，页面脚本无法读取。',
   },
 };
 

@@ -7,14 +7,14 @@ import { renderAsset } from './views/asset.js';
 
 // The view follows the URL (#/nodes/taiyuan, #/assets/…): bookmarkable, and the back button works.
 const root = document.getElementById('view');
-const state = { mode: localStorage.getItem('ut.mode') === 'aqi' ? 'aqi' : 'status' };
+const state = { mode: localStorage.getItem('ut.mode') === 'aqi' ? 'aqi' : 'status', home: 'shanxi' };
 let cleanup = null;
 let rendering = 0;
 
 async function route() {
   const [, kind, id] = location.hash.match(/^#\/(nodes|assets)\/([a-z0-9._-]+)$/) ?? [];
   if (!kind) {
-    location.replace('#/nodes/shanxi');
+    location.replace(`#/nodes/${state.home}`);
     return;
   }
   const ticket = ++rendering;
@@ -31,8 +31,52 @@ async function route() {
     root.dataset.ready = location.hash; // the view is complete (tests and screen readers can rely on it)
     root.focus({ preventScroll: true });
   } catch (error) {
+    if (error.status === 401) {
+      signInForm();
+      return;
+    }
     root.replaceChildren(el('section', { class: 'panel error', role: 'alert' }, `${id}: ${error.message}`));
   }
+}
+
+// In keys mode: who is signed in, and a key's home is its scope (a Taiyuan key cannot open the province).
+async function whoAmI() {
+  const who = document.getElementById('who');
+  const signOut = document.getElementById('sign-out');
+  try {
+    const me = await api.me();
+    const keys = me.mode === 'keys';
+    state.home = me.scopes[0] ?? 'shanxi';
+    who.hidden = signOut.hidden = !keys;
+    who.textContent = keys ? `${me.name} (${me.role})` : '';
+    signOut.textContent = t('signOut');
+    document.querySelector('.brand').setAttribute('href', `#/nodes/${state.home}`);
+  } catch (error) {
+    if (error.status !== 401) throw error;
+    who.hidden = signOut.hidden = true;
+  }
+}
+
+function signInForm() {
+  const input = el('input', { id: 'api-key', type: 'password', autocomplete: 'current-password', required: true });
+  const message = el('p', { class: 'error', role: 'alert' });
+  const form = el('form', {
+    class: 'panel sign-in',
+    onsubmit: async (event) => {
+      event.preventDefault();
+      if (await api.signIn(input.value.trim())) {
+        await whoAmI();
+        location.hash = `#/nodes/${state.home}`;
+        route();
+      } else {
+        message.textContent = t('keyUnknown');
+      }
+    },
+  }, el('h2', {}, t('signIn')), el('p', {}, t('signInNeeded')),
+  el('label', { for: 'api-key' }, t('apiKey')), ' ', input, ' ', el('button', { type: 'submit' }, t('signIn')), message);
+  root.replaceChildren(form);
+  document.getElementById('crumbs').replaceChildren();
+  input.focus();
 }
 
 async function breadcrumbs(kind, id) {
@@ -40,7 +84,8 @@ async function breadcrumbs(kind, id) {
   let current = kind === 'nodes' ? await api.node(id) : await api.asset(id).then((a) => api.node(a.nodeId));
   while (current) {
     trail.unshift(current);
-    current = current.parentId ? await api.node(current.parentId) : null;
+    // A scoped key's trail starts at its scope: the nodes above it answer 403.
+    current = current.parentId ? await api.node(current.parentId).catch((e) => { if (e.status === 403) return null; throw e; }) : null;
   }
   const crumbs = trail.map((n, i) => (kind === 'nodes' && i === trail.length - 1
     ? el('span', { 'aria-current': 'page' }, nameOf(n))
@@ -63,6 +108,12 @@ document.getElementById('color-mode').addEventListener('click', () => {
   localStorage.setItem('ut.mode', state.mode);
   route();
 });
+document.getElementById('sign-out').addEventListener('click', async () => {
+  await api.signOut();
+  stop();
+  await whoAmI();
+  signInForm();
+});
 window.addEventListener('hashchange', route);
 document.addEventListener('ut:reconnected', route);
-route();
+whoAmI().finally(route);
