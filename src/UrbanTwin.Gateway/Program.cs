@@ -61,8 +61,9 @@ app.MapScalarApiReference("/docs", o => o.WithTitle("UrbanTwin API").WithOpenApi
 app.MapDefaultEndpoints();
 if (OrleansDashboardSettings.Enabled(app.Configuration))
 {
-    // For operators only: it has no authentication of its own (see docs/operations.md).
-    app.MapOrleansDashboard(OrleansDashboardSettings.Path);
+    // For operators: it has no authentication of its own, so it takes the API's, admin keys only (in a browser,
+    // sign in on the UrbanTwin dashboard first; the session cookie carries the key). See docs/security.md.
+    app.MapOrleansDashboard(OrleansDashboardSettings.Path).Requires(Permission.Administer);
 }
 
 // Until the reference data is in place the API answers 503 (not 404s for nodes that are about to exist).

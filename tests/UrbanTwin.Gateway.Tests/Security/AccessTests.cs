@@ -60,6 +60,19 @@ public class AccessTests(KeysGatewayFixture gateway)
     }
 
     [Fact]
+    public async Task The_Orleans_dashboard_is_for_admin_keys_only()
+    {
+        using var anonymous = gateway.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/orleans/")).StatusCode);
+        using var reader = gateway.ClientFor("reader");
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetAsync("/orleans/")).StatusCode);
+        using var admin = gateway.ClientFor("admin");
+        var page = await admin.GetAsync("/orleans/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("text/html", page.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task An_unknown_or_malformed_key_is_401_and_telemetry_sent_with_it_changes_nothing()
     {
         var before = await LelOf(TaiyuanAsset);

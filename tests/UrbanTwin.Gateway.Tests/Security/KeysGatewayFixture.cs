@@ -28,6 +28,7 @@ public sealed class KeysGatewayFixture : GatewayFixture
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Auth:Mode", "keys");
+        builder.UseSetting("OrleansDashboard:Enabled", "true");
         builder.UseSetting("Live:MaxStreamsPerKey", MaxStreamsPerKey.ToString());
         for (var i = 0; i < Keys.Length; i++)
         {
