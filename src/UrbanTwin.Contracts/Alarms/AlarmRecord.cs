@@ -30,7 +30,8 @@ public sealed record AlarmRecord(
     [property: Id(10)] string? Comment,
     [property: Id(11)] DateTimeOffset? ClearedAt,
     [property: Id(12)] long Version,
-    [property: Id(13)] AlarmLevel PeakLevel)
+    [property: Id(13)] AlarmLevel PeakLevel,
+    [property: Id(14)] string? AcknowledgedKey = null)
 {
     /// <summary>Alarm ids are <c>{assetId}:{metric}:{n}</c>: the asset that owns the alarm is in its id.</summary>
     public static string NewId(string assetId, string metric, int number) => $"{assetId}:{metric}:{number}";

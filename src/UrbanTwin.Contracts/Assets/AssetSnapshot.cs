@@ -50,9 +50,12 @@ public interface IAssetGrain : IGrainWithStringKey
     [Alias("Refresh"), OneWay]
     Task Refresh();
 
-    /// <summary>Acknowledges one of this asset's alarms; durable before the answer. Idempotent.</summary>
+    /// <summary>
+    /// Acknowledges one of this asset's alarms; durable before the answer. Idempotent. <paramref name="key"/> is the
+    /// API key that asked, kept with the acknowledgement (<paramref name="by"/> is whoever the caller says they are).
+    /// </summary>
     [Alias("Acknowledge")]
-    Task<Alarms.AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment, Access.WriteScope? scope = null);
+    Task<Alarms.AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment, string? key = null, Access.WriteScope? scope = null);
 
     /// <summary>The recent readings of one metric between two times, oldest first (kept in memory, up to History:ReadingsPerMetric).</summary>
     [Alias("GetHistory")]

@@ -17,13 +17,14 @@ public sealed record AlarmView(
     DateTimeOffset RaisedAt,
     AlarmState State,
     string? AcknowledgedBy,
+    string? AcknowledgedKey,
     DateTimeOffset? AcknowledgedAt,
     string? Comment,
     DateTimeOffset? ClearedAt)
 {
     public static AlarmView From(AlarmRecord a, NodeDirectory.Tree tree) => new(
         a.Id, a.AssetId, a.NodeId, tree.PathUp(a.NodeId), a.Metric, a.Level, a.PeakLevel, a.Value, a.RaisedAt, a.State,
-        a.AcknowledgedBy, a.AcknowledgedAt, a.Comment, a.ClearedAt);
+        a.AcknowledgedBy, a.AcknowledgedKey, a.AcknowledgedAt, a.Comment, a.ClearedAt);
 }
 
 public sealed record AlarmPageView(AlarmView[] Items, string? NextCursor);

@@ -118,7 +118,7 @@ public static class AlarmsApi
             return Problems.NotFound("alarm", id);
         }
         var tree = await directory.GetAsync(ct);
-        var result = await grains.GetGrain<IAssetGrain>(assetId).Acknowledge(id, by.Trim(), ack.Comment, caller.WriteScope(tree));
+        var result = await grains.GetGrain<IAssetGrain>(assetId).Acknowledge(id, by.Trim(), ack.Comment, caller.Name, caller.WriteScope(tree));
         return result.Outcome switch
         {
             AcknowledgeOutcome.Acknowledged or AcknowledgeOutcome.AlreadyAcknowledged => TypedResults.Ok(AlarmView.From(result.Alarm!, tree)),

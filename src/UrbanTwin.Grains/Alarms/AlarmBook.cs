@@ -49,7 +49,8 @@ public static class AlarmBook
     }
 
     /// <summary>Acknowledges an open alarm; what happened, and the alarm as it is now.</summary>
-    public static AcknowledgeResult Acknowledge(List<AlarmRecord> alarms, string alarmId, string by, string? comment, DateTimeOffset at, long version)
+    public static AcknowledgeResult Acknowledge(List<AlarmRecord> alarms, string alarmId, string by, string? comment, string? key, DateTimeOffset at,
+        long version)
     {
         var index = alarms.FindIndex(a => a.Id == alarmId);
         if (index < 0)
@@ -66,7 +67,7 @@ public static class AlarmBook
             default:
                 alarms[index] = alarm with
                 {
-                    State = AlarmState.Acknowledged, AcknowledgedBy = by, AcknowledgedAt = at, Comment = comment, Version = version,
+                    State = AlarmState.Acknowledged, AcknowledgedBy = by, AcknowledgedKey = key, AcknowledgedAt = at, Comment = comment, Version = version,
                 };
                 return new AcknowledgeResult(AcknowledgeOutcome.Acknowledged, alarms[index]);
         }

@@ -168,13 +168,13 @@ public sealed class AssetGrain(
         return outcomes;
     }
 
-    public async Task<AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment, WriteScope? scope = null)
+    public async Task<AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment, string? key = null, WriteScope? scope = null)
     {
         if (scope is not null && State.Definition is { } definition && !scope.Allows(definition.NodeId))
         {
             return new AcknowledgeResult(AcknowledgeOutcome.OutOfScope, null);
         }
-        var result = AlarmBook.Acknowledge(State.Alarms, alarmId, by, comment, clock.GetUtcNow(), Versions.Next(State.Version, clock));
+        var result = AlarmBook.Acknowledge(State.Alarms, alarmId, by, comment, key, clock.GetUtcNow(), Versions.Next(State.Version, clock));
         if (result.Outcome == AcknowledgeOutcome.Acknowledged)
         {
             State.Version = result.Alarm!.Version;

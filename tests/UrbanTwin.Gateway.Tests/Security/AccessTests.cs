@@ -210,7 +210,11 @@ public class AccessTests(KeysGatewayFixture gateway)
         Assert.Equal("active", await StateOf(admin, "datong", datongAlarm));
         using var writer = gateway.ClientFor("ty-writer");
         Assert.Equal(HttpStatusCode.Forbidden, (await writer.PostAsync($"/api/v1/alarms/{taiyuanAlarm}/ack", JsonBody("""{"by":"Li"}"""))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await op.PostAsync($"/api/v1/alarms/{taiyuanAlarm}/ack", JsonBody("""{"by":"Li"}"""))).StatusCode);
+        var acked = await op.PostAsync($"/api/v1/alarms/{taiyuanAlarm}/ack", JsonBody("""{"by":"Li"}"""));
+        Assert.Equal(HttpStatusCode.OK, acked.StatusCode);
+        // Who said they acknowledged it, and with which key: the audit trail of a safety alarm.
+        var view = await Json(acked);
+        Assert.Equal(("Li", "ty-operator"), ((string?)view["acknowledgedBy"], (string?)view["acknowledgedKey"]));
         Assert.Equal("acknowledged", await StateOf(admin, "taiyuan", taiyuanAlarm));
     }
 
