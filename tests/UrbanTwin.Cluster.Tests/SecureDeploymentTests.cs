@@ -42,7 +42,7 @@ public sealed class SecureDeploymentTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
-    public async Task A_cluster_on_a_password_protected_Redis_acknowledges_durable_writes_that_are_in_Redis()
+    public async Task A_cluster_on_a_password_protected_Redis_refuses_keyless_writes_and_keeps_durable_ones_in_Redis()
     {
         var password = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         await using var cluster = await LocalCluster.StartAsync(output, silos: 1, redisPassword: password);
@@ -52,6 +52,17 @@ public sealed class SecureDeploymentTests(ITestOutputHelper output) : IDisposabl
             ["assetId"] = "taiyuan-xiaodian-gas-001", ["ts"] = ts, ["metrics"] = new JsonObject { ["gasLel"] = 12.5 },
         })));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // The cluster gateway takes no write without a key.
+        using (var anonymous = new HttpClient { BaseAddress = cluster.Http.BaseAddress })
+        {
+            var refused = await anonymous.PostAsync("/api/v1/telemetry", JsonContent.Create(new JsonArray(new JsonObject
+            {
+                ["assetId"] = "taiyuan-xiaodian-gas-001", ["ts"] = DateTimeOffset.UtcNow.ToString("O"), ["metrics"] = new JsonObject { ["gasLel"] = 40 },
+            })));
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+        var asset = await cluster.GetJsonAsync("/api/v1/assets/taiyuan-xiaodian-gas-001");
+        Assert.Equal(12.5, (double)asset["readings"]!["gasLel"]!["value"]!);
 
         // Without the password Redis refuses; with it, the asset's state is there.
         using (var anonymous = new System.Net.Sockets.TcpClient())

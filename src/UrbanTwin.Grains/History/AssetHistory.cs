@@ -5,15 +5,19 @@ namespace UrbanTwin.Grains.History;
 
 /// <summary>
 /// An asset's most recent readings, oldest overwritten first. A reading's metrics share its timestamp, so the ring
-/// keeps one timestamp per reading (8 bytes) and one float per metric (4 bytes; NaN where a reading left the metric
-/// out): 16 bytes a reading for a two-metric asset, against 32 when every metric kept its own timestamps and
-/// doubles. Values come back rounded to float precision (7 significant digits), which sensors do not exceed.
+/// keeps one timestamp per reading and one float per metric (4 bytes; NaN where a reading left the metric out).
+/// A timestamp is 4 bytes: milliseconds after a base time, the oldest reading kept or later. That spans 24 days;
+/// a reading more than that before the newest is dropped (the API serves 24-hour windows). So a two-metric
+/// reading costs 12 bytes, against 32 when every metric kept its own 8-byte timestamp and double. Values come back
+/// rounded to float precision (7 significant digits), which sensors do not exceed; times to the millisecond.
 /// Readings arrive in timestamp order (the asset refuses older ones).
 /// </summary>
 public sealed class AssetHistory(int capacity)
 {
-    private long[] _ticks = new long[Math.Min(capacity, 8)];
-    private readonly List<(string Metric, float[] Values)> _series = [];
+    private const long TicksPerUnit = TimeSpan.TicksPerMillisecond;
+    private int[] _times = new int[Math.Min(capacity, 8)];
+    private long _baseTicks;
+    private (string Metric, float[] Values)[] _series = [];
     private int _start;
 
     public int Count { get; private set; }
@@ -21,20 +25,21 @@ public sealed class AssetHistory(int capacity)
 
     public void Add(DateTimeOffset ts, MetricSample[] samples)
     {
-        if (Count == _ticks.Length && Count < capacity)
+        var offset = Offset(ts.UtcTicks);
+        if (Count == _times.Length && Count < capacity)
         {
             Grow();
         }
-        var index = (_start + Count) % _ticks.Length;
+        var index = (_start + Count) % _times.Length;
         if (Count == capacity)
         {
-            _start = (_start + 1) % _ticks.Length; // full: the oldest goes
+            _start = (_start + 1) % _times.Length; // full: the oldest goes
         }
         else
         {
             Count++;
         }
-        _ticks[index] = ts.UtcTicks;
+        _times[index] = offset;
         foreach (var (_, values) in _series)
         {
             values[index] = float.NaN;
@@ -48,7 +53,7 @@ public sealed class AssetHistory(int capacity)
     /// <summary>The readings of <paramref name="metric"/> with <paramref name="from"/> ≤ ts ≤ <paramref name="to"/>, oldest first.</summary>
     public HistoryPoint[] Between(string metric, DateTimeOffset from, DateTimeOffset to)
     {
-        var values = _series.Find(s => s.Metric == metric).Values;
+        var values = Array.Find(_series, s => s.Metric == metric).Values;
         if (values is null)
         {
             return [];
@@ -56,11 +61,12 @@ public sealed class AssetHistory(int capacity)
         var result = new List<HistoryPoint>();
         for (var i = 0; i < Count; i++)
         {
-            var index = (_start + i) % _ticks.Length;
-            if (_ticks[index] >= from.UtcTicks && _ticks[index] <= to.UtcTicks && !float.IsNaN(values[index]))
+            var index = (_start + i) % _times.Length;
+            var ticks = _baseTicks + _times[index] * TicksPerUnit;
+            if (ticks >= from.UtcTicks && ticks <= to.UtcTicks && !float.IsNaN(values[index]))
             {
                 // Through decimal: 0.16f comes back as 0.16, not 0.1599999964237213.
-                result.Add(new HistoryPoint(new DateTimeOffset(_ticks[index], TimeSpan.Zero), (double)(decimal)values[index]));
+                result.Add(new HistoryPoint(new DateTimeOffset(ticks, TimeSpan.Zero), (double)(decimal)values[index]));
             }
         }
         return [.. result];
@@ -75,17 +81,49 @@ public sealed class AssetHistory(int capacity)
                 return values;
             }
         }
-        var added = new float[_ticks.Length];
+        var added = new float[_times.Length];
         Array.Fill(added, float.NaN);
-        _series.Add((metric, added));
+        _series = [.. _series, (metric, added)]; // exactly as long as the metrics seen: most assets have two
         return added;
+    }
+
+    /// <summary>
+    /// <paramref name="ticks"/> as milliseconds after the base, moving the base (and dropping readings that would
+    /// fall more than the span of an int before the newest) when it does not fit.
+    /// </summary>
+    private int Offset(long ticks)
+    {
+        if (Count == 0)
+        {
+            _baseTicks = ticks - ticks % TicksPerUnit;
+        }
+        var units = (ticks - _baseTicks) / TicksPerUnit;
+        if (units <= int.MaxValue)
+        {
+            return (int)units;
+        }
+        // Rebase on the oldest reading still within reach of the new one.
+        var newBase = ticks - ticks % TicksPerUnit - int.MaxValue * TicksPerUnit;
+        while (Count > 0 && _baseTicks + _times[_start] * TicksPerUnit < newBase)
+        {
+            _start = (_start + 1) % _times.Length;
+            Count--;
+        }
+        var rebase = Count == 0 ? ticks - ticks % TicksPerUnit : _baseTicks + _times[_start] * TicksPerUnit;
+        var shift = (int)((rebase - _baseTicks) / TicksPerUnit);
+        for (var i = 0; i < Count; i++)
+        {
+            _times[(_start + i) % _times.Length] -= shift;
+        }
+        _baseTicks = rebase;
+        return (int)((ticks - _baseTicks) / TicksPerUnit);
     }
 
     private void Grow()
     {
-        var size = Math.Min(capacity, _ticks.Length * 2);
-        _ticks = Unwrap(_ticks, size);
-        for (var s = 0; s < _series.Count; s++)
+        var size = Math.Min(capacity, _times.Length * 2);
+        _times = Unwrap(_times, size);
+        for (var s = 0; s < _series.Length; s++)
         {
             var grown = Unwrap(_series[s].Values, size);
             Array.Fill(grown, float.NaN, Count, size - Count);
