@@ -7,13 +7,14 @@ using UrbanTwin.Simulator.Checks;
 //         Posts readings for the reference Shanxi assets as real HTTP batches at a fixed rate; reports what was accepted.
 //   check write  --ledger FILE [--count 2000] [--url URL]   durable updates, each retried until acknowledged; saves them
 //   check verify --ledger FILE [--seconds 120] [--url URL]  reads every one back; exit 0 only if all are unchanged
-//   bench [--quick | --full | --smoke] [--out FILE]          the benchmark (docs/benchmarks.md); run it with -c Release
+//   bench [--quick | --full | --smoke] [--silos 1,2,3] [--out FILE]
+//         the benchmark (docs/benchmarks.md); run it with -c Release. --silos adds ingest against clusters of those sizes.
 // feed and check send the API key in URBANTWIN_API_KEY when it is set (a cluster gateway needs one).
 const string Usage = """
     usage: UrbanTwin.Simulator feed [--url URL] [--rate READINGS_PER_SECOND] [--seconds N] [--batch N]
            UrbanTwin.Simulator check write --ledger FILE [--count N] [--url URL]
            UrbanTwin.Simulator check verify --ledger FILE [--seconds N] [--url URL]
-           UrbanTwin.Simulator bench [--quick | --full | --smoke] [--out FILE]
+           UrbanTwin.Simulator bench [--quick | --full | --smoke] [--silos 1,2,3] [--out FILE]
     feed and check send the API key in URBANTWIN_API_KEY when it is set.
     """;
 if (args.FirstOrDefault() == "bench")
@@ -39,11 +40,23 @@ async Task<int> RunBenchAsync(string[] arguments)
     var profiles = new[] { BenchProfile.Quick, BenchProfile.Full, BenchProfile.Smoke };
     BenchProfile? profile = null;
     string? output = null;
+    int[]? silos = null;
     for (var i = 1; i < arguments.Length; i++)
     {
         if (arguments[i] == "--out" && i + 1 < arguments.Length && output is null)
         {
             output = arguments[++i];
+            continue;
+        }
+        if (arguments[i] == "--silos" && i + 1 < arguments.Length && silos is null)
+        {
+            var counts = arguments[++i].Split(',');
+            if (counts.Any(c => !int.TryParse(c, out var n) || n is < 1 or > 9))
+            {
+                Console.Error.WriteLine($"--silos takes cluster sizes from 1 to 9, comma-separated (e.g. 1,2,3), not '{arguments[i]}'\n{Usage}");
+                return 2;
+            }
+            silos = [.. counts.Select(int.Parse)];
             continue;
         }
         var named = profiles.FirstOrDefault(p => arguments[i] == "--" + p.Name);
@@ -54,7 +67,7 @@ async Task<int> RunBenchAsync(string[] arguments)
         }
         profile = named;
     }
-    var report = await BenchCommand.RunAsync(profile ?? BenchProfile.Quick, Console.Out);
+    var report = await BenchCommand.RunAsync(profile ?? BenchProfile.Quick, Console.Out, silos);
     Console.WriteLine(report.ToTable());
     if (output is not null)
     {

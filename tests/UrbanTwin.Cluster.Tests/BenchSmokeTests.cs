@@ -14,7 +14,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
     public async Task Bench_smoke_measures_every_figure_with_a_valid_load_and_writes_the_report()
     {
         var report = Path.Combine(_directory, "r.json");
-        await using var bench = ServiceProcess.Start("bench", "dotnet", [Binaries.Of("UrbanTwin.Simulator", Binaries.OwnConfiguration), "bench", "--smoke", "--out", report],
+        await using var bench = ServiceProcess.Start("bench", "dotnet", [Binaries.Of("UrbanTwin.Simulator", Binaries.OwnConfiguration), "bench", "--smoke", "--silos", "1,2", "--out", report],
             new Dictionary<string, string> { ["ConnectionStrings__Redis"] = "" }, Path.Combine(_directory, "bench.log"));
         var exitCode = await bench.WaitForExitAsync(TimeSpan.FromMinutes(5));
         output.WriteLine(bench.LogTail(30));
@@ -36,6 +36,19 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, (long)json["ingest"]!["failedRequests"]!);
         Assert.Equal(0, (long)json["durable"]!["rejected"]!);
         Assert.Equal(7, json["targets"]!.AsArray().Count);
+        // The cluster-size phase: one row per size asked for, each with ingest that went through.
+        var silos = json["silos"]!.AsArray();
+        Assert.Equal([1, 2], silos.Select(s => (int)s!["silos"]!));
+        Assert.All(silos, s => Assert.True((double)s!["acceptedUpdatesPerSecond"]! > 0 && (double)s["durableUpdatesPerSecond"]! > 0));
+        Assert.All(silos, s => Assert.Equal(0, (long)s!["failedRequests"]!));
+    }
+
+    [Fact]
+    public async Task Bench_refuses_a_bad_cluster_size()
+    {
+        await using var bench = ServiceProcess.Start("bench", "dotnet", [Binaries.Of("UrbanTwin.Simulator", Binaries.OwnConfiguration), "bench", "--smoke", "--silos", "1,x"],
+            new Dictionary<string, string>(), Path.Combine(_directory, "bench.log"));
+        Assert.Equal(2, await bench.WaitForExitAsync(TimeSpan.FromMinutes(1)));
     }
 
     [Fact]

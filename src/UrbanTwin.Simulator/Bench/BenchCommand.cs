@@ -28,7 +28,8 @@ public sealed record BenchProfile(string Name, TimeSpan Baseline, TimeSpan WarmU
 /// </summary>
 public static class BenchCommand
 {
-    public static async Task<BenchReport> RunAsync(BenchProfile profile, TextWriter log)
+    /// <param name="siloCounts">Cluster sizes to measure ingest at (accepted and durable), e.g. 1, 2, 3; none: that phase is skipped.</param>
+    public static async Task<BenchReport> RunAsync(BenchProfile profile, TextWriter log, IReadOnlyList<int>? siloCounts = null)
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -92,6 +93,19 @@ public static class BenchCommand
             log.WriteLine($"durable (1 silo + gateway, Redis): {durable.UpdatesPerSecond:N0} updates/s, {result.Rejected} rejected, {result.FailedRequests} failed requests");
         }
 
+        var scaling = new List<SiloScalingFigures>();
+        foreach (var silos in siloCounts ?? [])
+        {
+            await using var cluster = await Deployment.ClusterAsync(directory, redisConnection, silos);
+            var accepted = new TelemetryLoad(cluster.Gateway, load, profile.Connections, profile.Batch, "accepted");
+            await accepted.RunAsync(TimeSpan.Zero, profile.WarmUp, null);
+            var a = await accepted.RunAsync(TimeSpan.FromSeconds(1), profile.Phase, null);
+            var d = await new TelemetryLoad(cluster.Gateway, load, profile.DurableConnections, profile.Batch, "durable")
+                .RunAsync(TimeSpan.FromSeconds(1), profile.Phase, null);
+            scaling.Add(new SiloScalingFigures(silos, a.AcceptedPerSecond, d.AcceptedPerSecond, a.FailedRequests + d.FailedRequests));
+            log.WriteLine($"{silos} silo(s) + gateway: accepted {a.AcceptedPerSecond:N0} updates/s, durable {d.AcceptedPerSecond:N0} updates/s");
+        }
+
         MemoryFigures memory;
         await using (var silo = await BenchSilo.StartAsync(redisConnection))
         {
@@ -101,7 +115,8 @@ public static class BenchCommand
                 $"(heap {result.HeapBytesBefore / 1048576.0:N0} → {result.HeapBytesAfter / 1048576.0:N0} MiB)");
         }
 
-        return new BenchReport(profile.Name, started, clock.Elapsed.TotalSeconds, MachineInfo.Current(), baseline, ingest, durable, query, freshness, memory);
+        return new BenchReport(profile.Name, started, clock.Elapsed.TotalSeconds, MachineInfo.Current(), baseline, ingest, durable, query, freshness, memory,
+            scaling.Count > 0 ? [.. scaling] : null);
     }
 
     /// <summary>The Redis of <c>ConnectionStrings__Redis</c> when set; otherwise a redis-server of the run's own, stopped afterwards.</summary>

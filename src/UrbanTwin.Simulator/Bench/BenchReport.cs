@@ -22,6 +22,9 @@ public sealed record FreshnessFigures(double P50Ms, double P99Ms, double MaxMs, 
 
 public sealed record MemoryFigures(int Assets, double BytesPerAsset, long HeapBytesBefore, long HeapBytesAfter);
 
+/// <summary>One cluster size: N silo processes and one gateway, all on this machine's cores, with Redis.</summary>
+public sealed record SiloScalingFigures(int Silos, double AcceptedUpdatesPerSecond, double DurableUpdatesPerSecond, long FailedRequests);
+
 public sealed record TargetCheck(string Figure, string Target, double Value, bool Met);
 
 /// <summary>What one <c>bench</c> run measured, as written to <c>--out</c> (JSON) and printed as a table.</summary>
@@ -35,7 +38,8 @@ public sealed record BenchReport(
     IngestFigures Durable,
     QueryFigures Query,
     FreshnessFigures Freshness,
-    MemoryFigures Memory)
+    MemoryFigures Memory,
+    SiloScalingFigures[]? Silos = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web)
     {
@@ -69,6 +73,16 @@ public sealed record BenchReport(
         foreach (var target in Targets)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"| {target.Figure} | {target.Value:#,0.###} | {target.Target} | {(target.Met ? "yes" : "no")} |");
+        }
+        if (Silos is { Length: > 0 })
+        {
+            text.AppendLine();
+            text.AppendLine("| silo processes (sharing the cores) | accepted updates/s | durable updates/s | failed requests |");
+            text.AppendLine("|---|---|---|---|");
+            foreach (var s in Silos)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {s.Silos} | {s.AcceptedUpdatesPerSecond:N0} | {s.DurableUpdatesPerSecond:N0} | {s.FailedRequests} |");
+            }
         }
         return text.ToString();
     }
