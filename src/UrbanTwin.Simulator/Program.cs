@@ -7,14 +7,15 @@ using UrbanTwin.Simulator.Checks;
 //         Posts readings for the reference Shanxi assets as real HTTP batches at a fixed rate; reports what was accepted.
 //   check write  --ledger FILE [--count 2000] [--url URL]   durable updates, each retried until acknowledged; saves them
 //   check verify --ledger FILE [--seconds 120] [--url URL]  reads every one back; exit 0 only if all are unchanged
-//   bench [--quick | --full | --smoke] [--silos 1,2,3] [--out FILE]
-//         the benchmark (docs/benchmarks.md); run it with -c Release. --silos adds ingest against clusters of those sizes.
+//   bench [--quick | --full | --smoke] [--silos 1,2,3] [--memory ASSETS] [--out FILE]
+//         the benchmark (docs/benchmarks.md); run it with -c Release. --silos adds ingest against clusters of those
+//         sizes; --memory measures the heap per asset over that many assets instead of the profile's number.
 // feed and check send the API key in URBANTWIN_API_KEY when it is set (a cluster gateway needs one).
 const string Usage = """
     usage: UrbanTwin.Simulator feed [--url URL] [--rate READINGS_PER_SECOND] [--seconds N] [--batch N]
            UrbanTwin.Simulator check write --ledger FILE [--count N] [--url URL]
            UrbanTwin.Simulator check verify --ledger FILE [--seconds N] [--url URL]
-           UrbanTwin.Simulator bench [--quick | --full | --smoke] [--silos 1,2,3] [--out FILE]
+           UrbanTwin.Simulator bench [--quick | --full | --smoke] [--silos 1,2,3] [--memory ASSETS] [--out FILE]
     feed and check send the API key in URBANTWIN_API_KEY when it is set.
     """;
 if (args.FirstOrDefault() == "bench")
@@ -41,6 +42,7 @@ async Task<int> RunBenchAsync(string[] arguments)
     BenchProfile? profile = null;
     string? output = null;
     int[]? silos = null;
+    int? memoryAssets = null;
     for (var i = 1; i < arguments.Length; i++)
     {
         if (arguments[i] == "--out" && i + 1 < arguments.Length && output is null)
@@ -59,6 +61,16 @@ async Task<int> RunBenchAsync(string[] arguments)
             silos = [.. counts.Select(int.Parse)];
             continue;
         }
+        if (arguments[i] == "--memory" && i + 1 < arguments.Length && memoryAssets is null)
+        {
+            if (!int.TryParse(arguments[++i], out var count) || count is < 1_000 or > 10_000_000)
+            {
+                Console.Error.WriteLine($"--memory takes a number of assets from 1,000 to 10,000,000, not '{arguments[i]}'\n{Usage}");
+                return 2;
+            }
+            memoryAssets = count;
+            continue;
+        }
         var named = profiles.FirstOrDefault(p => arguments[i] == "--" + p.Name);
         if (named is null || profile is not null)
         {
@@ -67,7 +79,8 @@ async Task<int> RunBenchAsync(string[] arguments)
         }
         profile = named;
     }
-    var report = await BenchCommand.RunAsync(profile ?? BenchProfile.Quick, Console.Out, silos);
+    var chosen = profile ?? BenchProfile.Quick;
+    var report = await BenchCommand.RunAsync(memoryAssets is { } assets ? chosen with { MemoryAssets = assets } : chosen, Console.Out, silos);
     Console.WriteLine(report.ToTable());
     if (output is not null)
     {
