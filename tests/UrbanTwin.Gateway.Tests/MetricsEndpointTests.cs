@@ -80,28 +80,5 @@ public partial class MetricsEndpointTests(GatewayFixture gateway)
         Assert.Equal(UrbanTwinMeter.Name, ServiceDefaultsExtensions.InstrumentationName);
     }
 
-    private async Task<Scrape> ScrapeAsync()
-    {
-        using var response = await _http.GetAsync("/metrics");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return new Scrape(await response.Content.ReadAsStringAsync());
-    }
-
-    /// <summary>The Prometheus text format, read just enough to sum a metric's samples whose labels contain a given pair.</summary>
-    private sealed partial class Scrape(string text)
-    {
-        private readonly (string Name, string Labels, double Value)[] _samples = [.. text.Split('\n')
-            .Select(line => SampleLine().Match(line)).Where(m => m.Success)
-            .Select(m => (m.Groups["name"].Value, m.Groups["labels"].Value, double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture)))];
-
-        public double Sum(string name, string? label = null) =>
-            _samples.Where(s => s.Name == name && (label is null || s.Labels.Contains(label, StringComparison.Ordinal))).Sum(s => s.Value);
-
-        public bool Has(string name) => _samples.Any(s => s.Name == name);
-
-        public override string ToString() => $"{_samples.Length} samples";
-
-        [GeneratedRegex("""^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})? (?<value>[^ ]+)( \d+)?$""")]
-        private static partial Regex SampleLine();
-    }
+    private Task<PrometheusScrape> ScrapeAsync() => PrometheusScrape.TakeAsync(_http);
 }

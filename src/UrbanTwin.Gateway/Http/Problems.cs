@@ -11,9 +11,12 @@ public static class Problems
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"Unknown {what}", detail: $"There is no {what} '{id}'.");
 
     /// <summary>403: the caller's key is confined to a scope that does not include <paramref name="what"/>.</summary>
-    public static ProblemHttpResult OutOfScope(Security.Caller caller, string what) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Outside the key's scope",
+    public static ProblemHttpResult OutOfScope(Security.Caller caller, string what)
+    {
+        Grains.Observability.UrbanTwinMeter.CountRefused("forbidden");
+        return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Outside the key's scope",
             detail: $"Key '{caller.Name}' is scoped to {caller.DescribeScope()}; {what} is outside it.");
+    }
 
     /// <summary>
     /// 422: a batch was read but every item was refused, so nothing changed. The per-item answers are in

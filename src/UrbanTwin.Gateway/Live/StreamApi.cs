@@ -36,6 +36,7 @@ public static class StreamApi
         using var client = hub.Subscribe(node, caller.Name, limited: caller != ApiKeyAuthenticationHandler.OpenCaller);
         if (client is null)
         {
+            Grains.Observability.UrbanTwinMeter.CountRefused("too-many-streams");
             context.Response.Headers.RetryAfter = "10";
             await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many streams",
                 detail: $"Key '{caller.Name}' already holds {options.Value.MaxStreamsPerKey} live streams on this gateway (Live:MaxStreamsPerKey); close one first.")

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using UrbanTwin.Grains.Observability;
 
 namespace UrbanTwin.Gateway.Security;
 
@@ -29,8 +30,9 @@ public sealed class ApiKeyAuthenticationHandler(
             }
             if (!fromCookie || ring.Mode == AuthMode.Keys)
             {
-                // Never the key itself in a log line; its length says enough to tell a truncated paste.
-                Logger.LogWarning("Unknown API key ({Length} characters) for {Method} {Path}", presented.Length, Request.Method, Request.Path);
+                // Never the key itself in a log line; its length says enough to tell a truncated paste. Debug, not
+                // warning: whoever sends many bad keys must not flood the logs (urbantwin_access_refused counts them).
+                Logger.LogDebug("Unknown API key ({Length} characters) for {Method} {Path}", presented.Length, Request.Method, Request.Path);
                 return Task.FromResult(AuthenticateResult.Fail("The API key is not known (revoked, mistyped, or for another deployment)."));
             }
         }
@@ -40,6 +42,7 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
+        UrbanTwinMeter.CountRefused(result.Failure is null ? "missing-key" : "unknown-key");
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = $"{SchemeName} realm=\"urbantwin\"";
         await problems.WriteAsync(new ProblemDetailsContext

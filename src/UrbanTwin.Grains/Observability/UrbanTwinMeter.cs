@@ -43,6 +43,10 @@ public static class UrbanTwinMeter
     public static readonly UpDownCounter<int> GrainsActive = Meter.CreateUpDownCounter<int>(
         "urbantwin.grains.active", "{grain}", "Grain activations in this process, by kind.");
 
+    /// <summary>API requests refused for access: missing-key, unknown-key, forbidden (role or scope), rate-limited, too-many-streams.</summary>
+    public static readonly Counter<long> AccessRefused = Meter.CreateCounter<long>(
+        "urbantwin.access.refused", "{request}", "API requests refused by access control, by reason.");
+
     private static AlarmCounts? _provinceAlarms;
 
     static UrbanTwinMeter()
@@ -63,6 +67,8 @@ public static class UrbanTwinMeter
             TelemetryItems.Add(count, new TagList { { "outcome", outcome }, { "reason", reason ?? "none" } });
         }
     }
+
+    public static void CountRefused(string reason) => AccessRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     private static IEnumerable<Measurement<int>> ObserveAlarms()
     {

@@ -60,6 +60,20 @@ public class AccessTests(KeysGatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Refusals_are_counted_by_reason_for_the_operators()
+    {
+        using var anonymous = gateway.CreateClient();
+        using var reader = gateway.ClientFor("reader");
+        var before = await PrometheusScrape.TakeAsync(anonymous);
+        await anonymous.GetAsync("/api/v1/nodes/shanxi");
+        await reader.PostAsync("/api/v1/telemetry", JsonBody("[]"));
+        await Eventually.Until(() => PrometheusScrape.TakeAsync(anonymous),
+            s => s.Sum("urbantwin_access_refused_total", "reason=\"missing-key\"") > before.Sum("urbantwin_access_refused_total", "reason=\"missing-key\"")
+                && s.Sum("urbantwin_access_refused_total", "reason=\"forbidden\"") > before.Sum("urbantwin_access_refused_total", "reason=\"forbidden\""),
+            TimeSpan.FromSeconds(30), "the refusals counted");
+    }
+
+    [Fact]
     public async Task The_Orleans_dashboard_is_for_admin_keys_only()
     {
         using var anonymous = gateway.CreateClient();
