@@ -13,6 +13,9 @@ public static class ApiJson
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
     }
 
+    /// <summary>The most <c>Ingest:MaxJsonDepth</c> may be; the serializer options below allow this much, the setting less.</summary>
+    public const int MaxDepthLimit = 64;
+
     /// <summary>
     /// For request bodies: strict about duplicate and unknown properties (a misspelt "thresholds" must not be dropped
     /// silently), depth and number types.
@@ -25,7 +28,7 @@ public static class ApiJson
         {
             AllowDuplicateProperties = false,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-            MaxDepth = 16,
+            MaxDepth = MaxDepthLimit, // the configured depth is checked first (RequestBody)
             // A number is a JSON number: "12" and "NaN" as strings are wrong types, not numbers.
             NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
         };

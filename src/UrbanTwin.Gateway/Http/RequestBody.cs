@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using UrbanTwin.Gateway.Ingest;
 
 namespace UrbanTwin.Gateway.Http;
 
@@ -49,11 +51,21 @@ public static class RequestBody
         }
         try
         {
+            CheckDepth(body, request.HttpContext.RequestServices.GetRequiredService<IOptions<IngestOptions>>().Value.MaxJsonDepth);
             return new JsonBody<T>(JsonSerializer.Deserialize<T>(body, options), null, null);
         }
         catch (JsonException ex)
         {
             return new JsonBody<T>(default, null, Problems.Malformed(ex));
+        }
+    }
+
+    /// <summary>One pass of the reader over the body: a JsonException (naming where) when it nests deeper than <paramref name="maxDepth"/>.</summary>
+    private static void CheckDepth(byte[] body, int maxDepth)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
+        while (reader.Read())
+        {
         }
     }
 }

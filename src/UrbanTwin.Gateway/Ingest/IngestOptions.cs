@@ -17,6 +17,12 @@ public sealed class IngestOptions
     /// <summary>Longest NDJSON line (one reading); a longer one is refused as malformed without being parsed.</summary>
     public int MaxLineBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Deepest nesting of objects and arrays in any request body (every document the API takes is 4 levels deep at
+    /// most); deeper bodies get 400 before they are read into objects. Between 4 and 64.
+    /// </summary>
+    public int MaxJsonDepth { get; set; } = 16;
+
     /// <summary>Most metrics in one reading.</summary>
     public int MaxMetricsPerItem { get; set; } = 64;
 }

@@ -21,7 +21,6 @@ public sealed record BatchError(int StatusCode, string Field, string Message);
 /// </summary>
 public static partial class TelemetryParser
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 8, AllowDuplicateProperties = true };
 
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();
@@ -46,7 +45,7 @@ public static partial class TelemetryParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, DocumentOptions);
+            document = JsonDocument.Parse(body, DocumentOptions(limits));
         }
         catch (JsonException ex)
         {
@@ -106,7 +105,7 @@ public static partial class TelemetryParser
             }
             try
             {
-                using var document = JsonDocument.Parse(line, DocumentOptions);
+                using var document = JsonDocument.Parse(line, DocumentOptions(limits));
                 items.Add(ParseItem(items.Count, document.RootElement, limits, now));
             }
             catch (JsonException ex)
@@ -116,6 +115,10 @@ public static partial class TelemetryParser
         }
         return items.Count == 0 ? ([], new BatchError(400, "body", "the batch is empty")) : (items, null);
     }
+
+    // Duplicates are allowed by the reader and found per item, so one item with a duplicate does not sink the batch.
+    private static JsonDocumentOptions DocumentOptions(IngestOptions limits) =>
+        new() { MaxDepth = limits.MaxJsonDepth, AllowDuplicateProperties = true };
 
     public static ParsedItem ParseItem(int index, JsonElement item, IngestOptions limits, DateTimeOffset now)
     {

@@ -20,7 +20,7 @@ public sealed class TopologyDocument
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         // A number is a JSON number: "12" as a string is a wrong type (the web defaults would read it).
         NumberHandling = JsonNumberHandling.Strict,
-        MaxDepth = 16,
+        MaxDepth = 64, // the gateway checks its configured Ingest:MaxJsonDepth first
     };
 }
 

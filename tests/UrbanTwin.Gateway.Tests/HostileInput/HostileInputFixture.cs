@@ -28,6 +28,7 @@ public sealed class HostileInputFixture : GatewayFixture
         base.ConfigureWebHost(builder);
         builder.UseSetting("Rollup:OfflineAfterIntervals", "100000");
         builder.UseSetting("Ingest:MaxLineBytes", "4096");
+        builder.UseSetting("Ingest:MaxJsonDepth", "6"); // every valid document is at most 5 deep
         builder.UseSetting("Rollup:PublishInterval", "00:00:00.050");
     }
 
