@@ -67,12 +67,17 @@ public static class BenchCommand
             var background = new TelemetryLoad(embedded.Gateway, load, profile.Connections, profile.Batch, "accepted")
                 .RunAsync(TimeSpan.FromSeconds(1), profile.Phase + TimeSpan.FromSeconds(2), profile.QueryIngestRate);
             await Task.Delay(TimeSpan.FromSeconds(1)); // the writers' warm-up
+            using var metrics = new HttpClient { BaseAddress = embedded.Gateway, Timeout = TimeSpan.FromSeconds(30) };
+            var countersBefore = await RuntimeCounters.TakeAsync(metrics);
             var reads = QueryProbe.RunAsync(embedded.Gateway, readable, profile.Phase);
             var fresh = FreshnessProbe.RunAsync(embedded.Gateway, probes, profile.Phase);
             var (q, f, b) = (await reads, await fresh, await background);
-            query = new QueryFigures(q.P50Ms, q.P99Ms, q.MaxMs, q.Samples, profile.QueryIngestRate, b.AcceptedPerSecond);
+            var counters = (await RuntimeCounters.TakeAsync(metrics)).Minus(countersBefore);
+            query = new QueryFigures(q.P50Ms, q.P99Ms, q.MaxMs, q.Samples, profile.QueryIngestRate, b.AcceptedPerSecond, counters);
             freshness = new FreshnessFigures(f.P50Ms, f.P99Ms, f.MaxMs, f.Samples);
-            log.WriteLine($"query under {b.AcceptedPerSecond:N0} updates/s: p50 {q.P50Ms:F1} ms, p99 {q.P99Ms:F1} ms ({q.Samples} reads)");
+            log.WriteLine($"query under {b.AcceptedPerSecond:N0} updates/s: p50 {q.P50Ms:F1} ms, p99 {q.P99Ms:F1} ms, max {q.MaxMs:F0} ms ({q.Samples} reads); " +
+                $"meanwhile the gateway paused {counters.GatewayGcPauseSeconds * 1000:F0} ms for GC ({counters.GatewayGen0:F0} gen0, {counters.GatewayGen1:F0} gen1, " +
+                $"{counters.GatewayGen2:F0} gen2), this client {counters.ClientGcPauseSeconds * 1000:F0} ms");
             log.WriteLine($"freshness: p50 {f.P50Ms:F0} ms, p99 {f.P99Ms:F0} ms ({f.Samples} transitions)");
 
             // Unbounded ingest last, so that the fixed-rate phase above has not inherited a backlog from it.

@@ -16,7 +16,9 @@ public sealed record BaselineFigures(double GrainCallsPerSecond, double RedisWri
 
 public sealed record IngestFigures(double UpdatesPerSecond, double RatioToBaseline, long Rejected, long FailedRequests, int Connections, int Batch);
 
-public sealed record QueryFigures(double P50Ms, double P99Ms, double MaxMs, int Samples, double IngestTargetPerSecond, double IngestAchievedPerSecond);
+/// <summary>Reads under load, and what paused the two sides meanwhile (GC pause time and collections by generation).</summary>
+public sealed record QueryFigures(double P50Ms, double P99Ms, double MaxMs, int Samples, double IngestTargetPerSecond, double IngestAchievedPerSecond,
+    RuntimeCounters? DuringPhase = null);
 
 public sealed record FreshnessFigures(double P50Ms, double P99Ms, double MaxMs, int Samples);
 
