@@ -37,14 +37,19 @@ public static class TelemetryApi
             return Problems.Invalid("ack", $"must be 'accepted' or 'durable', not '{ack}'");
         }
         var limits = options.Value;
-        var body = await RequestBody.ReadAsync(request, limits.MaxBodyBytes, ct);
-        if (body is null)
+        List<ParsedItem> items;
+        BatchError? error;
+        using (var body = await RequestBody.ReadAsync(request, limits.MaxBodyBytes, ct))
         {
-            return Problems.TooLarge($"the body is larger than {limits.MaxBodyBytes} bytes");
+            if (body is null)
+            {
+                return Problems.TooLarge($"the body is larger than {limits.MaxBodyBytes} bytes");
+            }
+            var ndjson = request.ContentType is { } type && (type.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase)
+                || type.StartsWith("application/jsonl", StringComparison.OrdinalIgnoreCase));
+            // The items copy what they keep (ids, numbers), so the buffer goes back to the pool before the grain calls.
+            (items, error) = TelemetryParser.Parse(body.Memory, ndjson, limits, clock.GetUtcNow());
         }
-        var ndjson = request.ContentType is { } type && (type.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase)
-            || type.StartsWith("application/jsonl", StringComparison.OrdinalIgnoreCase));
-        var (items, error) = TelemetryParser.Parse(body, ndjson, limits, clock.GetUtcNow());
         if (error is not null)
         {
             return error.StatusCode == StatusCodes.Status413PayloadTooLarge ? Problems.TooLarge(error.Message) : Problems.Invalid(error.Field, error.Message);
