@@ -126,23 +126,21 @@ public static partial class TelemetryParser
         {
             return Reject(index, null, RejectionReasons.MalformedItem, "an item must be an object");
         }
+        // Names are compared as UTF-8, not read into strings: this runs for every reading of every batch.
         JsonElement? assetId = null, ts = null, seq = null, metrics = null;
-        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in item.EnumerateObject())
         {
-            if (!names.Add(property.Name))
+            ref var slot = ref Slot(property, ref assetId, ref ts, ref seq, ref metrics, out var known);
+            if (!known)
+            {
+                // A misspelt "seq" must not turn into a reading without one (and so without duplicate detection).
+                return Reject(index, null, RejectionReasons.MalformedItem, $"unknown property '{Truncate(property.Name)}' (known: assetId, ts, seq, metrics)");
+            }
+            if (slot is not null)
             {
                 return Reject(index, null, RejectionReasons.MalformedItem, $"property '{property.Name}' appears twice");
             }
-            switch (property.Name)
-            {
-                case "assetId": assetId = property.Value; break;
-                case "ts": ts = property.Value; break;
-                case "seq": seq = property.Value; break;
-                case "metrics": metrics = property.Value; break;
-                // A misspelt "seq" must not turn into a reading without one (and so without duplicate detection).
-                default: return Reject(index, null, RejectionReasons.MalformedItem, $"unknown property '{Truncate(property.Name)}' (known: assetId, ts, seq, metrics)");
-            }
+            slot = property.Value;
         }
 
         if (assetId is not { ValueKind: JsonValueKind.String } idElement)
@@ -183,17 +181,22 @@ public static partial class TelemetryParser
         {
             return Reject(index, id, RejectionReasons.MalformedItem, "metrics is required and must be an object of name: number");
         }
-        var samples = new List<MetricSample>();
-        var metricNames = new HashSet<string>(StringComparer.Ordinal);
+        var count = metricsElement.GetPropertyCount();
+        if (count > limits.MaxMetricsPerItem)
+        {
+            return Reject(index, id, RejectionReasons.MalformedItem, $"more than {limits.MaxMetricsPerItem} metrics in one item");
+        }
+        var samples = new MetricSample[count];
+        var filled = 0;
         foreach (var metric in metricsElement.EnumerateObject())
         {
-            if (!metricNames.Add(metric.Name))
+            var name = MetricNames.Of(metric);
+            for (var k = 0; k < filled; k++)
             {
-                return Reject(index, id, RejectionReasons.MalformedItem, $"metric '{Truncate(metric.Name)}' appears twice");
-            }
-            if (metricNames.Count > limits.MaxMetricsPerItem)
-            {
-                return Reject(index, id, RejectionReasons.MalformedItem, $"more than {limits.MaxMetricsPerItem} metrics in one item");
+                if (samples[k].Metric == name)
+                {
+                    return Reject(index, id, RejectionReasons.MalformedItem, $"metric '{Truncate(name)}' appears twice");
+                }
             }
             if (metric.Value.ValueKind != JsonValueKind.Number)
             {
@@ -203,13 +206,34 @@ public static partial class TelemetryParser
             {
                 return Reject(index, id, RejectionReasons.InvalidValue, $"{Truncate(metric.Name)} is not a finite number");
             }
-            samples.Add(new MetricSample(metric.Name, value));
+            samples[filled++] = new MetricSample(name, value);
         }
-        if (samples.Count == 0)
+        if (count == 0)
         {
             return Reject(index, id, RejectionReasons.NoMetrics, "metrics is empty");
         }
-        return new ParsedItem(index, id, new Reading(timestamp, sequence, [.. samples]), ReadingOutcome.Accepted);
+        return new ParsedItem(index, id, new Reading(timestamp, sequence, samples), ReadingOutcome.Accepted);
+    }
+
+    /// <summary>Where a property of an item goes: one of the four known ones (<paramref name="known"/>), else nowhere.</summary>
+    private static ref JsonElement? Slot(JsonProperty property, ref JsonElement? assetId, ref JsonElement? ts, ref JsonElement? seq,
+        ref JsonElement? metrics, out bool known)
+    {
+        known = true;
+        if (property.NameEquals("assetId"u8))
+        {
+            return ref assetId;
+        }
+        if (property.NameEquals("ts"u8))
+        {
+            return ref ts;
+        }
+        if (property.NameEquals("seq"u8))
+        {
+            return ref seq;
+        }
+        known = property.NameEquals("metrics"u8);
+        return ref metrics;
     }
 
     private static ParsedItem Reject(int index, string? assetId, string reason, string detail) =>

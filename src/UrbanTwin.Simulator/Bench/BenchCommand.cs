@@ -81,10 +81,15 @@ public static class BenchCommand
             log.WriteLine($"freshness: p50 {f.P50Ms:F0} ms, p99 {f.P99Ms:F0} ms ({f.Samples} transitions)");
 
             // Unbounded ingest last, so that the fixed-rate phase above has not inherited a backlog from it.
+            var ingestBefore = await RuntimeCounters.TakeAsync(metrics);
             var result = await writers.RunAsync(TimeSpan.FromSeconds(1), profile.Phase, null);
+            var ingestCounters = (await RuntimeCounters.TakeAsync(metrics)).Minus(ingestBefore);
+            // Allocation is counted, not timed: bytes per update compare across machines and runs, unlike rates.
+            var bytesPerUpdate = ingestCounters.GatewayAllocatedBytes / Math.Max(1, result.AcceptedPerSecond * (profile.Phase + TimeSpan.FromSeconds(1)).TotalSeconds);
             ingest = new IngestFigures(result.AcceptedPerSecond, result.AcceptedPerSecond / baseline.GrainCallsPerSecond,
-                result.Rejected, result.FailedRequests, profile.Connections, profile.Batch);
-            log.WriteLine($"ingest (accepted, embedded): {ingest.UpdatesPerSecond:N0} updates/s, {result.Rejected} rejected, {result.FailedRequests} failed requests");
+                result.Rejected, result.FailedRequests, profile.Connections, profile.Batch, bytesPerUpdate);
+            log.WriteLine($"ingest (accepted, embedded): {ingest.UpdatesPerSecond:N0} updates/s, {result.Rejected} rejected, {result.FailedRequests} failed requests; " +
+                $"the gateway allocated {bytesPerUpdate:N0} bytes per update and paused {ingestCounters.GatewayGcPauseSeconds * 1000:F0} ms for GC");
         }
 
         IngestFigures durable;

@@ -14,7 +14,9 @@ public sealed record MachineInfo(int Cores, string Os, string Runtime, string Co
 
 public sealed record BaselineFigures(double GrainCallsPerSecond, double RedisWritesPerSecond);
 
-public sealed record IngestFigures(double UpdatesPerSecond, double RatioToBaseline, long Rejected, long FailedRequests, int Connections, int Batch);
+/// <param name="GatewayBytesPerUpdate">Managed bytes the gateway process allocated per accepted update (embedded: gateway and silo together); null where not measured.</param>
+public sealed record IngestFigures(double UpdatesPerSecond, double RatioToBaseline, long Rejected, long FailedRequests, int Connections, int Batch,
+    double? GatewayBytesPerUpdate = null);
 
 /// <summary>Reads under load, and what paused the two sides meanwhile (GC pause time and collections by generation).</summary>
 public sealed record QueryFigures(double P50Ms, double P99Ms, double MaxMs, int Samples, double IngestTargetPerSecond, double IngestAchievedPerSecond,
