@@ -13,6 +13,11 @@ internal static class Feed
     {
         var assets = AssetPlan.For(ReferenceTopology.Load()).ToArray();
         using var http = GatewayClient.Create(options.Url, TimeSpan.FromSeconds(30));
+        if (await GatewayClient.AccessProblemAsync(http) is { } problem)
+        {
+            Console.Error.WriteLine(problem);
+            return 2;
+        }
         var random = new Random(1);
         var batchesPerSecond = options.Rate / (double)options.Batch;
         var interval = TimeSpan.FromSeconds(1 / batchesPerSecond);

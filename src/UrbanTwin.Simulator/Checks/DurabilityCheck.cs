@@ -13,6 +13,11 @@ internal static class DurabilityCheck
     public static async Task<int> RunAsync(CommandLine options)
     {
         using var http = GatewayClient.Create(options.Url, TimeSpan.FromSeconds(60));
+        if (await GatewayClient.AccessProblemAsync(http) is { } problem)
+        {
+            Console.Error.WriteLine(problem);
+            return 2;
+        }
         var ledgerPath = options.Ledger!;
         if (options.Action == "write")
         {
