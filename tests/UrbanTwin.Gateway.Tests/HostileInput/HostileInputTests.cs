@@ -44,7 +44,8 @@ public class HostileInputTests(HostileInputFixture gateway, ITestOutputHelper ou
         using var http = gateway.CreateClient();
         var before = await ProvinceSnapshot.SettledAsync(http, Watched, HostileInputFixture.QuietWindow);
         var (method, path, contentType, body, idFields) = Target(endpoint);
-        var fuzzer = new Fuzzer(seed: endpoint.GetHashCode(StringComparison.Ordinal) ^ 20261123, idFields);
+        // A fixed seed per endpoint (string.GetHashCode differs from run to run): a failure comes back the same.
+        var fuzzer = new Fuzzer(seed: 20261123 + endpoint.Sum(c => c), idFields);
         var failures = new List<string>();
         var byOperator = new Dictionary<string, int>();
         var clock = Stopwatch.StartNew();
