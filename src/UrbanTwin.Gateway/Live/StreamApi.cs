@@ -33,7 +33,7 @@ public static class StreamApi
         }
 
         // Subscribe before reading the snapshot: a change in between arrives twice rather than never.
-        using var client = hub.Subscribe(node, caller.Name, limited: caller != ApiKeyAuthenticationHandler.OpenCaller);
+        using var client = hub.Subscribe(node, caller.Name, limited: !caller.IsOpen);
         if (client is null)
         {
             Grains.Observability.UrbanTwinMeter.CountRefused("too-many-streams");

@@ -17,7 +17,7 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
     public const string CookieName = "urbantwin_key";
-    public static readonly Caller OpenCaller = new("open", ApiRole.Admin, []);
+    public static readonly Caller OpenCaller = new("open", ApiRole.Admin, [], IsOpen: true);
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {

@@ -11,11 +11,13 @@ namespace UrbanTwin.Gateway.Security;
 /// <summary>
 /// Who is calling, from the authenticated principal: the key's name, role and scope (node ids; empty means the
 /// whole tree). A node is in scope when it is at or below one of the scope's nodes; ancestors are not, so a key
-/// scoped to a city cannot read the province's totals (which include other cities).
+/// scoped to a city cannot read the province's totals (which include other cities). <see cref="IsOpen"/> marks
+/// open mode's keyless caller, which no configured key can pass for (whatever its name).
 /// </summary>
-public sealed record Caller(string Name, ApiRole Role, string[] Scopes)
+public sealed record Caller(string Name, ApiRole Role, string[] Scopes, bool IsOpen = false)
 {
     public const string ScopeClaim = "urbantwin:scope";
+    public const string OpenClaim = "urbantwin:open";
 
     public bool Unscoped => Scopes.Length == 0;
 
@@ -24,17 +26,35 @@ public sealed record Caller(string Name, ApiRole Role, string[] Scopes)
     /// <summary>Lets an endpoint take the caller as a parameter.</summary>
     public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(Of(context));
 
+    /// <summary>
+    /// The caller of a principal: the one it was made from when it is ours (asked several times per request: by the
+    /// rate limiter, each authorization requirement and the endpoint), else read back from its claims.
+    /// </summary>
     public static Caller From(ClaimsPrincipal user)
     {
+        if (user is CallerPrincipal ours)
+        {
+            return ours.Caller;
+        }
         var role = Enum.TryParse<ApiRole>(user.FindFirstValue(ClaimTypes.Role), out var parsed) ? parsed : ApiRole.Reader;
-        return new Caller(user.Identity?.Name ?? "anonymous", role, [.. user.FindAll(ScopeClaim).Select(c => c.Value)]);
+        return new Caller(user.Identity?.Name ?? "anonymous", role, [.. user.FindAll(ScopeClaim).Select(c => c.Value)], user.HasClaim(c => c.Type == OpenClaim));
     }
 
     public ClaimsPrincipal ToPrincipal(string scheme)
     {
         var claims = new List<Claim> { new(ClaimTypes.Name, Name), new(ClaimTypes.Role, Role.ToString()) };
         claims.AddRange(Scopes.Select(s => new Claim(ScopeClaim, s)));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+        if (IsOpen)
+        {
+            claims.Add(new Claim(OpenClaim, "true"));
+        }
+        return new CallerPrincipal(this, new ClaimsIdentity(claims, scheme));
+    }
+
+    /// <summary>A principal that keeps the caller it was made from, so reading it back costs nothing.</summary>
+    private sealed class CallerPrincipal(Caller caller, ClaimsIdentity identity) : ClaimsPrincipal(identity)
+    {
+        public Caller Caller { get; } = caller;
     }
 
     public bool Sees(NodeDirectory.Tree tree, string nodeId) => Unscoped || Scopes.Any(scope => tree.IsUnder(nodeId, scope));

@@ -71,8 +71,9 @@ public static class RateLimits
             bucket = "address:" + context.Connection.RemoteIpAddress;
             return (defaults.RequestsPerSecond, defaults.Burst);
         }
-        bucket = Caller.Of(context).Name;
-        if (bucket == ApiKeyAuthenticationHandler.OpenCaller.Name)
+        var caller = Caller.Of(context);
+        bucket = caller.Name;
+        if (caller.IsOpen)
         {
             return (0, 1);
         }

@@ -17,7 +17,12 @@ public sealed class KeysGatewayFixture : GatewayFixture
         ("north-reader", "reader", ["datong", "shuozhou"], "k-north-reader-7e6d5c4b3a2f1e0d9c8b7a6f5e4d"),
         ("throttled", "writer", [], "k-throttled-3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f"),
         ("streamer", "reader", [], "k-streamer-8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d"),
+        // Named like open mode's keyless caller, which is not limited: a key must not pass for it by its name.
+        ("open", "reader", [], "k-open-named-4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a"),
     ];
+
+    /// <summary>The keys with the low rate limit of <see cref="ThrottledBurst"/> requests, then one a second.</summary>
+    public static readonly string[] Throttled = ["throttled", "open"];
 
     public const int ThrottledBurst = 3;
     public const int MaxStreamsPerKey = 2;
@@ -39,7 +44,7 @@ public sealed class KeysGatewayFixture : GatewayFixture
             {
                 builder.UseSetting($"Auth:Keys:{i}:Scopes:{s}", Keys[i].Scopes[s]);
             }
-            if (Keys[i].Name == "throttled")
+            if (Throttled.Contains(Keys[i].Name))
             {
                 builder.UseSetting($"Auth:Keys:{i}:RequestsPerSecond", "1");
                 builder.UseSetting($"Auth:Keys:{i}:Burst", ThrottledBurst.ToString());

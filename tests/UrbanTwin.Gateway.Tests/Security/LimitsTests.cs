@@ -9,6 +9,18 @@ namespace UrbanTwin.Gateway.Tests;
 public class LimitsTests(KeysGatewayFixture gateway)
 {
     [Fact]
+    public async Task A_key_named_open_is_limited_like_any_key_not_passed_off_as_open_modes_caller()
+    {
+        using var named = gateway.ClientFor("open");
+        var statuses = new List<HttpStatusCode>();
+        while (statuses.Count < 50 && !statuses.Contains(HttpStatusCode.TooManyRequests))
+        {
+            statuses.Add((await named.GetAsync("/api/v1/nodes/jinzhong")).StatusCode);
+        }
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
+    [Fact]
     public async Task A_key_over_its_rate_gets_429_with_Retry_After_and_its_request_is_not_applied_while_other_keys_go_on()
     {
         using var throttled = gateway.ClientFor("throttled");
