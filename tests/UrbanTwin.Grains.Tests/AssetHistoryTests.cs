@@ -6,6 +6,7 @@ namespace UrbanTwin.Grains.Tests;
 public class AssetHistoryTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+    private static readonly string[] GasMetrics = ["gasLel", "pressure"];
 
     private static MetricSample[] Gas(double lel, double? pressure = null) =>
         pressure is { } p ? [new("gasLel", lel), new("pressure", p)] : [new("gasLel", lel)];
@@ -13,7 +14,7 @@ public class AssetHistoryTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void Keeps_the_latest_readings_in_order_and_drops_the_oldest_when_full()
     {
-        var history = new AssetHistory(60);
+        var history = new AssetHistory(60, GasMetrics);
         for (var i = 0; i < 150; i++)
         {
             history.Add(T0.AddSeconds(i), Gas(i, 0.16));
@@ -31,7 +32,7 @@ public class AssetHistoryTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void A_metric_left_out_of_a_reading_has_no_point_there_and_one_first_seen_late_has_only_its_own()
     {
-        var history = new AssetHistory(60);
+        var history = new AssetHistory(60, GasMetrics);
         for (var i = 0; i < 20; i++)
         {
             // pressure only on every other reading, and only from the 10th on; the ring grows past 8 and 16 meanwhile
@@ -49,7 +50,7 @@ public class AssetHistoryTests(Xunit.Abstractions.ITestOutputHelper output)
         // Allocation is counted, not timed: deterministic on any machine.
         var samples = Gas(5, 0.2);
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var history = new AssetHistory(60);
+        var history = new AssetHistory(60, GasMetrics);
         for (var i = 0; i < 60; i++)
         {
             history.Add(T0.AddSeconds(i), samples);
@@ -63,7 +64,7 @@ public class AssetHistoryTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void Times_keep_their_milliseconds_and_a_reading_24_days_after_the_oldest_moves_the_base_and_drops_what_is_out_of_reach()
     {
-        var history = new AssetHistory(60);
+        var history = new AssetHistory(60, GasMetrics);
         var precise = T0.AddMilliseconds(123.4567);
         history.Add(precise, Gas(1));
         history.Add(T0.AddDays(10), Gas(2));

@@ -1,17 +1,87 @@
+using UrbanTwin.Grains.Scheduling;
 using UrbanTwin.Grains.Storage;
 
 namespace UrbanTwin.Grains.Tests;
 
 /// <summary>
-/// The write path's rules without a silo: writes never overlap, and every caller who asks while one is in flight
-/// shares the next one. (Calls come from one logical thread, as on a grain's scheduler.) A failed write re-arms a
-/// grain timer, which needs a silo: the cluster tests cover that path (Redis stopped and started again).
+/// The write path's rules without a silo: writes never overlap, every caller who asks while one is in flight shares
+/// the next one, a write-behind comes after the window, a failed one is tried again, and nothing is written after
+/// the activation's last write. (Calls come from one logical thread, as on a grain's scheduler.)
 /// </summary>
-public sealed class DeferredWriteTests
+public sealed class DeferredWriteTests : IDisposable
 {
-    private sealed class NoGrain : IGrainBase
+    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(50);
+    private readonly GrainWakeups _wakeups = new(TimeProvider.System);
+    private readonly OneThreadScheduler _grain = new();
+
+    private sealed class NoGrain(Func<Task> write) : IWrittenBehind
     {
         public IGrainContext GrainContext => null!;
+        public Task WriteStoredStateAsync() => write();
+    }
+
+    private DeferredWrite Deferred(Func<Task> write) => new(new NoGrain(write), _grain, _wakeups, Window);
+
+    public void Dispose() => _wakeups.Dispose();
+
+    [Fact]
+    public async Task A_requested_write_happens_once_after_the_window_however_often_it_was_asked_for()
+    {
+        var writes = 0;
+        var deferred = Deferred(() =>
+        {
+            writes++;
+            return Task.CompletedTask;
+        });
+        await _grain.Run(() =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                deferred.Request();
+            }
+            Assert.True(deferred.Pending);
+        });
+        Assert.Equal(0, writes); // not before the window
+
+        await Eventually.Until(() => _grain.Run(() => writes), n => n > 0, TimeSpan.FromSeconds(10), "the write-behind");
+        await Eventually.Until(() => Task.FromResult(_wakeups.Pending), n => n == 0, TimeSpan.FromSeconds(10), "no wakeup left");
+        await _grain.Drained();
+        Assert.Equal(1, writes);
+        Assert.False(await _grain.Run(() => deferred.Pending));
+    }
+
+    [Fact]
+    public async Task A_failed_write_behind_is_tried_again_after_another_window()
+    {
+        var attempts = 0;
+        var deferred = Deferred(() => ++attempts == 1 ? Task.FromException(new IOException("storage down")) : Task.CompletedTask);
+        await _grain.Run(deferred.Request);
+
+        await Eventually.Until(() => _grain.Run(() => attempts), n => n >= 2, TimeSpan.FromSeconds(10), "a second attempt after the failure");
+        await Eventually.Until(() => Task.FromResult(_wakeups.Pending), n => n == 0, TimeSpan.FromSeconds(10), "no wakeup left");
+        await _grain.Drained();
+        Assert.Equal(2, attempts);
+        Assert.False(await _grain.Run(() => deferred.Pending));
+    }
+
+    [Fact]
+    public async Task After_the_last_write_of_an_activation_a_wakeup_still_due_writes_nothing()
+    {
+        var writes = 0;
+        var deferred = Deferred(() =>
+        {
+            writes++;
+            return Task.CompletedTask;
+        });
+        await _grain.Run(deferred.Request);
+        await await _grain.Run(deferred.CloseAsync); // deactivation: writes what is pending at once
+        Assert.Equal(1, writes);
+
+        await Eventually.Until(() => Task.FromResult(_grain.Queued), n => n >= 1, TimeSpan.FromSeconds(10), "the wakeup to come");
+        await _grain.Drained();
+        await _grain.Run(deferred.Request); // nor does anything asked for afterwards
+        Assert.Equal(0, _wakeups.Pending);
+        Assert.Equal(1, writes);
     }
 
     [Fact]
@@ -19,7 +89,7 @@ public sealed class DeferredWriteTests
     {
         var gates = new List<TaskCompletionSource>();
         int writes = 0, running = 0, overlapped = 0;
-        var deferred = new DeferredWrite(new NoGrain(), TimeSpan.FromSeconds(1), async () =>
+        var deferred = Deferred(async () =>
         {
             writes++;
             overlapped += Interlocked.Increment(ref running) > 1 ? 1 : 0;
@@ -51,7 +121,7 @@ public sealed class DeferredWriteTests
     public async Task A_storage_that_answers_at_once_is_written_on_every_call()
     {
         var writes = 0;
-        var deferred = new DeferredWrite(new NoGrain(), TimeSpan.FromSeconds(1), () =>
+        var deferred = Deferred(() =>
         {
             writes++;
             return Task.CompletedTask;

@@ -5,19 +5,22 @@ namespace UrbanTwin.Grains.History;
 
 /// <summary>
 /// An asset's most recent readings, oldest overwritten first. A reading's metrics share its timestamp, so the ring
-/// keeps one timestamp per reading and one float per metric (4 bytes; NaN where a reading left the metric out).
+/// keeps one timestamp per reading and one float per metric of the asset's kind (4 bytes; NaN where a reading left
+/// the metric out), all metrics of a reading side by side in one array: two arrays per asset, whatever its number
+/// of metrics, as each array costs a header and a reference on top of its data.
 /// A timestamp is 4 bytes: milliseconds after a base time, the oldest reading kept or later. That spans 24 days;
-/// a reading more than that before the newest is dropped (the API serves 24-hour windows). So a two-metric
-/// reading costs 12 bytes, against 32 when every metric kept its own 8-byte timestamp and double. Values come back
-/// rounded to float precision (7 significant digits), which sensors do not exceed; times to the millisecond.
-/// Readings arrive in timestamp order (the asset refuses older ones).
+/// a reading more than that before the newest is dropped (the API serves 24-hour windows). So a two-metric reading
+/// costs 12 bytes, against 32 when every metric kept its own 8-byte timestamp and double. Values come back rounded
+/// to float precision (7 significant digits), which sensors do not exceed; times to the millisecond.
+/// Readings arrive in timestamp order (the asset refuses older ones) and carry only metrics of the kind (it refuses others).
 /// </summary>
-public sealed class AssetHistory(int capacity)
+/// <param name="metrics">The kind's metric names, shared by every asset of the kind.</param>
+public sealed class AssetHistory(int capacity, string[] metrics)
 {
     private const long TicksPerUnit = TimeSpan.TicksPerMillisecond;
     private int[] _times = new int[Math.Min(capacity, 8)];
+    private float[] _values = NewValues(Math.Min(capacity, 8), metrics.Length);
     private long _baseTicks;
-    private (string Metric, float[] Values)[] _series = [];
     private int _start;
 
     public int Count { get; private set; }
@@ -30,7 +33,7 @@ public sealed class AssetHistory(int capacity)
         {
             Grow();
         }
-        var index = (_start + Count) % _times.Length;
+        var slot = (_start + Count) % _times.Length;
         if (Count == capacity)
         {
             _start = (_start + 1) % _times.Length; // full: the oldest goes
@@ -39,52 +42,40 @@ public sealed class AssetHistory(int capacity)
         {
             Count++;
         }
-        _times[index] = offset;
-        foreach (var (_, values) in _series)
-        {
-            values[index] = float.NaN;
-        }
+        _times[slot] = offset;
+        var row = _values.AsSpan(slot * metrics.Length, metrics.Length);
+        row.Fill(float.NaN);
         foreach (var sample in samples)
         {
-            Series(sample.Metric)[index] = (float)sample.Value;
+            var m = Array.IndexOf(metrics, sample.Metric);
+            if (m >= 0)
+            {
+                row[m] = (float)sample.Value;
+            }
         }
     }
 
     /// <summary>The readings of <paramref name="metric"/> with <paramref name="from"/> ≤ ts ≤ <paramref name="to"/>, oldest first.</summary>
     public HistoryPoint[] Between(string metric, DateTimeOffset from, DateTimeOffset to)
     {
-        var values = Array.Find(_series, s => s.Metric == metric).Values;
-        if (values is null)
+        var m = Array.IndexOf(metrics, metric);
+        if (m < 0)
         {
             return [];
         }
         var result = new List<HistoryPoint>();
         for (var i = 0; i < Count; i++)
         {
-            var index = (_start + i) % _times.Length;
-            var ticks = _baseTicks + _times[index] * TicksPerUnit;
-            if (ticks >= from.UtcTicks && ticks <= to.UtcTicks && !float.IsNaN(values[index]))
+            var slot = (_start + i) % _times.Length;
+            var ticks = _baseTicks + _times[slot] * TicksPerUnit;
+            var value = _values[slot * metrics.Length + m];
+            if (ticks >= from.UtcTicks && ticks <= to.UtcTicks && !float.IsNaN(value))
             {
                 // Through decimal: 0.16f comes back as 0.16, not 0.1599999964237213.
-                result.Add(new HistoryPoint(new DateTimeOffset(ticks, TimeSpan.Zero), (double)(decimal)values[index]));
+                result.Add(new HistoryPoint(new DateTimeOffset(ticks, TimeSpan.Zero), (double)(decimal)value));
             }
         }
         return [.. result];
-    }
-
-    private float[] Series(string metric)
-    {
-        foreach (var (name, values) in _series)
-        {
-            if (name == metric)
-            {
-                return values;
-            }
-        }
-        var added = new float[_times.Length];
-        Array.Fill(added, float.NaN);
-        _series = [.. _series, (metric, added)]; // exactly as long as the metrics seen: most assets have two
-        return added;
     }
 
     /// <summary>
@@ -119,26 +110,20 @@ public sealed class AssetHistory(int capacity)
         return (int)((ticks - _baseTicks) / TicksPerUnit);
     }
 
+    /// <summary>Doubles the ring (up to the capacity), the oldest reading first.</summary>
     private void Grow()
     {
         var size = Math.Min(capacity, _times.Length * 2);
-        _times = Unwrap(_times, size);
-        for (var s = 0; s < _series.Length; s++)
-        {
-            var grown = Unwrap(_series[s].Values, size);
-            Array.Fill(grown, float.NaN, Count, size - Count);
-            _series[s] = (_series[s].Metric, grown);
-        }
-        _start = 0;
-    }
-
-    private T[] Unwrap<T>(T[] items, int size)
-    {
-        var unwrapped = new T[size];
+        var times = new int[size];
+        var values = NewValues(size, metrics.Length);
         for (var i = 0; i < Count; i++)
         {
-            unwrapped[i] = items[(_start + i) % items.Length];
+            var slot = (_start + i) % _times.Length;
+            times[i] = _times[slot];
+            _values.AsSpan(slot * metrics.Length, metrics.Length).CopyTo(values.AsSpan(i * metrics.Length));
         }
-        return unwrapped;
+        (_times, _values, _start) = (times, values, 0);
     }
+
+    private static float[] NewValues(int slots, int metricCount) => new float[slots * metricCount];
 }

@@ -10,8 +10,10 @@ using Orleans.Runtime.Hosting;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using StackExchange.Redis;
+using UrbanTwin.Grains.Assets;
 using UrbanTwin.Grains.History;
 using UrbanTwin.Grains.Rollup;
+using UrbanTwin.Grains.Scheduling;
 using UrbanTwin.Grains.Seeding;
 using UrbanTwin.Grains.Storage;
 
@@ -33,6 +35,8 @@ public static class SiloBuilderExtensions
         // Grain state in Orleans' own version-tolerant binary format: every state type is [GenerateSerializer].
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.Services.TryAddSingleton<ReferenceSeeder>();
+        silo.Services.TryAddSingleton<GrainWakeups>();
+        silo.Services.TryAddSingleton<AssetServices>();
         // Trace context flows with grain calls, so a request's trace continues through the grains it calls.
         silo.AddActivityPropagation();
         return silo;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using UrbanTwin.Contracts.Rollup;
@@ -29,6 +30,10 @@ public static class UrbanTwinMeter
     public static readonly Histogram<double> StorageFlushDuration = Meter.CreateHistogram<double>(
         "urbantwin.storage.flush.duration", "s", "Time from a grain state write to its confirmation by storage.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+
+    /// <summary>Grain state writes that storage did not confirm, by mode and grain kind; a write-behind one is retried after another flush window.</summary>
+    public static readonly Counter<long> StorageFlushFailures = Meter.CreateCounter<long>(
+        "urbantwin.storage.flush.failures", "{write}", "Grain state writes that storage did not confirm, by mode (durable or write-behind) and grain kind.");
 
     /// <summary>From a change arriving at a district to the province holding it (the newest change of each push).</summary>
     public static readonly Histogram<double> RollupLag = Meter.CreateHistogram<double>(
@@ -83,9 +88,15 @@ public static class UrbanTwinMeter
 /// <summary>Counts a grain's activation in <see cref="UrbanTwinMeter.GrainsActive"/> under its grain type name (asset, district, …).</summary>
 internal static class GrainActivations
 {
-    public static void Activated(IGrainBase grain) => UrbanTwinMeter.GrainsActive.Add(1, Kind(grain));
+    // One tag per grain type: GrainType.ToString() makes a new string each time, and an asset keeps its tag.
+    private static readonly ConcurrentDictionary<GrainType, KeyValuePair<string, object?>> KindTags = new();
 
-    public static void Deactivated(IGrainBase grain) => UrbanTwinMeter.GrainsActive.Add(-1, Kind(grain));
+    public static void Activated(IGrainBase grain) => UrbanTwinMeter.GrainsActive.Add(1, KindTag(grain));
 
-    private static KeyValuePair<string, object?> Kind(IGrainBase grain) => new("kind", grain.GrainContext.GrainId.Type.ToString());
+    public static void Deactivated(IGrainBase grain) => UrbanTwinMeter.GrainsActive.Add(-1, KindTag(grain));
+
+    /// <summary>The <c>kind</c> tag of a grain's measurements ("unknown" outside a silo).</summary>
+    public static KeyValuePair<string, object?> KindTag(IGrainBase grain) => grain.GrainContext is { } context
+        ? KindTags.GetOrAdd(context.GrainId.Type, type => new("kind", type.ToString()))
+        : new("kind", "unknown");
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts.History;
@@ -5,6 +6,7 @@ using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Grains.History;
 using UrbanTwin.Grains.Observability;
+using UrbanTwin.Grains.Scheduling;
 using UrbanTwin.Grains.Storage;
 
 namespace UrbanTwin.Grains.Rollup;
@@ -23,7 +25,7 @@ public abstract class AggregateState
 /// </summary>
 public abstract class AggregateGrain<TState>(
     IPersistentState<TState> store, TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, ILogger logger)
-    : Grain, INodeGrain where TState : AggregateState
+    : Grain, INodeGrain, IWrittenBehind where TState : AggregateState
 {
     private NodeSummary? _current;
     private NodeSummary? _published;
@@ -39,7 +41,8 @@ public abstract class AggregateGrain<TState>(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         GrainActivations.Activated(this);
-        _write = new DeferredWrite(this, storage.Value.FlushInterval, () => store.WriteStateAsync());
+        // Resolved here rather than passed through the five node grains' constructors.
+        _write = new DeferredWrite(this, GrainContext.Scheduler, ServiceProvider.GetRequiredService<GrainWakeups>(), storage.Value.FlushInterval);
         if (State.Definition is not null)
         {
             StartPublishing();
@@ -54,7 +57,7 @@ public abstract class AggregateGrain<TState>(
     {
         GrainActivations.Deactivated(this);
         OnDeactivating();
-        await _write.FlushAsync();
+        await _write.CloseAsync();
     }
 
     public async Task Define(NodeDefinition definition, string[] childIds)
@@ -94,6 +97,8 @@ public abstract class AggregateGrain<TState>(
 
     /// <summary>Writes the node's state now: for changes that must not wait for the flush window.</summary>
     protected Task WriteNowAsync() => _write.WriteNowAsync();
+
+    Task IWrittenBehind.WriteStoredStateAsync() => store.WriteStateAsync();
 
     /// <summary>The activation is leaving this process (metrics it reports stop with it).</summary>
     protected virtual void OnDeactivating()

@@ -16,5 +16,8 @@ public sealed record AssetKindDefinition(string Name, string Title, MetricDefini
 {
     private readonly Dictionary<string, MetricDefinition> _byName = Metrics.ToDictionary(m => m.Name, StringComparer.Ordinal);
 
+    /// <summary>The metrics' names in order, one array for every asset of the kind.</summary>
+    public string[] MetricNames { get; } = [.. Metrics.Select(m => m.Name)];
+
     public MetricDefinition? Metric(string name) => _byName.GetValueOrDefault(name);
 }

@@ -1,56 +1,86 @@
 using System.Diagnostics;
 using Orleans.Storage;
 using UrbanTwin.Grains.Observability;
+using UrbanTwin.Grains.Scheduling;
 
 namespace UrbanTwin.Grains.Storage;
 
 /// <summary>
-/// Write-behind for a grain's live state: <see cref="Request"/> arms a one-shot grain timer that runs the write
-/// after the flush window, so a burst of updates costs one storage write. The timer runs on the grain's own
-/// scheduler, never concurrently with a grain call. Failed writes re-arm, so nothing pending is dropped, except
-/// on an ETag conflict: then the grain is a stale duplicate and deactivates instead. The timer exists only while a
-/// write is pending (a grain timer costs about half a kilobyte, and most assets sit idle between readings).
-/// Writes never overlap (two at once would race on the ETag): a write asked for while one is in flight waits for it,
-/// and everyone who asks meanwhile shares that next write. So a grain whose calls interleave (a district taking many
-/// registrations at once) writes once per round trip, not once per call.
+/// Write-behind for a grain's live state: <see cref="Request"/> asks for a wakeup (<see cref="GrainWakeups"/>) that
+/// runs the write after the flush window, so a burst of updates costs one storage write. The wakeup runs on the
+/// grain's own scheduler, between its turns or at an await of a call in progress, never in parallel with it. Failed
+/// writes re-arm, so nothing pending is dropped, except on an ETag conflict: then the grain is a stale duplicate and
+/// deactivates instead. Every write of the grain's state must go through here: writes never overlap (two at once
+/// would race on the ETag). A write asked for while one is in flight waits for it, and everyone who asks meanwhile
+/// shares that next write. So a grain whose calls interleave (a district taking many registrations at once) writes
+/// once per round trip, not once per call.
 /// </summary>
 internal sealed class DeferredWrite
 {
-    private readonly IGrainBase _grain;
-    private IGrainTimer? _timer;
+    private readonly IWrittenBehind _grain;
+    private readonly IWorkItemScheduler _scheduler;
+    private readonly GrainWakeups _wakeups;
     private readonly TimeSpan _delay;
-    private readonly Func<Task> _write;
+    private readonly KeyValuePair<string, object?> _kind;
     private bool _armed;
+    private bool _closed;
     private Task? _inFlight;
     private Task? _queued;
 
-    public DeferredWrite(IGrainBase grain, TimeSpan delay, Func<Task> write)
+    /// <param name="scheduler">The grain's scheduler (<c>GrainContext.Scheduler</c>), where the write-behind runs.</param>
+    public DeferredWrite(IWrittenBehind grain, IWorkItemScheduler scheduler, GrainWakeups wakeups, TimeSpan delay)
     {
         _grain = grain;
+        _scheduler = scheduler;
+        _wakeups = wakeups;
         _delay = delay;
-        _write = write;
-        _kind = new KeyValuePair<string, object?>("kind", grain.GrainContext?.GrainId.Type.ToString() ?? "unknown");
+        _kind = GrainActivations.KindTag(grain);
     }
-
-    private readonly KeyValuePair<string, object?> _kind;
 
     public bool Pending => _armed;
 
     public void Request()
     {
-        if (!_armed)
+        if (!_armed && !_closed)
         {
             _armed = true;
-            _timer = _grain.RegisterGrainTimer(() => Schedule(BehindMode), new GrainTimerCreationOptions(_delay, Timeout.InfiniteTimeSpan));
+            _wakeups.Schedule(_scheduler, _delay, static state => ((DeferredWrite)state).OnDue(), this);
         }
     }
 
-    /// <summary>Writes now if a write is pending (deactivation, shutdown).</summary>
-    public async Task FlushAsync()
+    /// <summary>The last write of an activation that is going away: writes what is pending; a wakeup still due does nothing.</summary>
+    public async Task CloseAsync()
     {
-        if (_armed)
+        try
         {
-            await WriteNowAsync();
+            if (_armed)
+            {
+                await WriteNowAsync();
+            }
+        }
+        finally
+        {
+            _closed = true;
+        }
+    }
+
+    private void OnDue()
+    {
+        if (_armed && !_closed)
+        {
+            _ = WriteBehindAsync();
+        }
+    }
+
+    private async Task WriteBehindAsync()
+    {
+        try
+        {
+            await Schedule(BehindMode);
+        }
+        catch (Exception)
+        {
+            // Counted and re-armed (or, on a conflict, the grain deactivates) in WriteAsync; nobody waits for this one.
         }
     }
 
@@ -104,16 +134,15 @@ internal sealed class DeferredWrite
     private async Task WriteAsync(KeyValuePair<string, object?> mode)
     {
         _armed = false;
-        _timer?.Dispose();
-        _timer = null;
         try
         {
             var started = Stopwatch.GetTimestamp();
-            await _write();
+            await _grain.WriteStoredStateAsync();
             UrbanTwinMeter.StorageFlushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, mode, _kind);
         }
         catch (InconsistentStateException)
         {
+            UrbanTwinMeter.StorageFlushFailures.Add(1, mode, _kind);
             // Storage holds a newer state written by another activation of this grain: this one is stale and must
             // not retry over it. Deactivate; the next call activates from what storage holds.
             _grain.DeactivateOnIdle();
@@ -121,8 +150,16 @@ internal sealed class DeferredWrite
         }
         catch
         {
+            UrbanTwinMeter.StorageFlushFailures.Add(1, mode, _kind);
             Request(); // keep the state pending and try again after another window
             throw;
         }
     }
+}
+
+/// <summary>A grain whose state a <see cref="DeferredWrite"/> writes (an interface rather than a delegate: one object less per activation).</summary>
+internal interface IWrittenBehind : IGrainBase
+{
+    /// <summary>Writes the grain's state to storage, and whatever has to follow a write.</summary>
+    Task WriteStoredStateAsync();
 }

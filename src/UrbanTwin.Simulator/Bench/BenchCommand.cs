@@ -15,7 +15,7 @@ namespace UrbanTwin.Simulator.Bench;
 public sealed record BenchProfile(string Name, TimeSpan Baseline, TimeSpan WarmUp, TimeSpan Phase, int MemoryAssets, int Connections, int Batch, double QueryIngestRate)
 {
     public static readonly BenchProfile Smoke = new("smoke", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 2_000, 2, 100, 2_000);
-    public static readonly BenchProfile Quick = new("quick", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), 20_000, 8, 500, 50_000);
+    public static readonly BenchProfile Quick = new("quick", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), 50_000, 8, 500, 50_000);
     public static readonly BenchProfile Full = new("full", TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), 1_000_000, 8, 500, 50_000);
 
     public int DurableConnections => Connections * 2;
