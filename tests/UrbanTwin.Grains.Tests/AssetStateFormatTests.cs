@@ -32,8 +32,8 @@ public sealed class AssetStateFormatTests
 
         Assert.Equal(["gasLel", "pressureMpa"], read.Metrics.Select(m => m.Name));
         Assert.Equal([30, 0.2], read.Metrics.Select(m => m.Value));
-        Assert.Equal(AlarmLevel.Warning, read.Metric("gasLel")!.Level);
-        Assert.Equal(ts, read.Metric("pressureMpa")!.Ts);
+        Assert.Equal(AlarmLevel.Warning, read.Metrics[read.IndexOf("gasLel")].Level);
+        Assert.Equal(ts, read.Metrics[read.IndexOf("pressureMpa")].Ts);
         Assert.Equal(42, read.Version);
         Assert.Equal(7, read.LastSeq);
     }
@@ -41,13 +41,13 @@ public sealed class AssetStateFormatTests
     [Fact]
     public void A_state_round_trips_in_the_new_form_and_carries_no_dictionary()
     {
-        var state = new AssetState { Metrics = [new MetricState { Name = "waterLevelM", Value = 0.35 }] };
+        var state = new AssetState { Metrics = [new LatestMetric { Name = "waterLevelM", Value = 0.35 }] };
 
         var bytes = _serializer.SerializeToArray(state);
         var read = _serializer.Deserialize<AssetState>(bytes)!;
         var asOld = _serializer.Deserialize<StoredBeforeMetricArrays>(bytes)!;
 
-        Assert.Equal(0.35, read.Metric("waterLevelM")!.Value);
+        Assert.Equal(0.35, read.Metrics[read.IndexOf("waterLevelM")].Value);
         Assert.Null(read.MetricsByName);
         Assert.Null(asOld.Metrics); // nothing (a null) written under the old field
     }

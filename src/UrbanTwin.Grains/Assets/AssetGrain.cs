@@ -85,8 +85,9 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
             // Thresholds may have changed: re-derive every level (and so every alarm) from its latest value.
             var kind = AssetCatalog.Get(definition.Kind);
             var now = services.Clock.GetUtcNow();
-            foreach (var metric in State.Metrics)
+            for (var i = 0; i < State.Metrics.Length; i++)
             {
+                ref var metric = ref State.Metrics[i];
                 var rules = kind.Metric(metric.Name) is { } m ? AssetCatalog.EffectiveRules(definition, m) : [];
                 metric.Level = ThresholdEvaluator.Evaluate(rules, metric.Value, AlarmLevel.None);
                 RecordLevel(definition, metric, now, version);
@@ -272,7 +273,8 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
         }
         foreach (var sample in reading.Metrics)
         {
-            if (State.Metric(sample.Metric) is not { } held || held.Ts != reading.Ts || !held.Value.Equals(sample.Value))
+            var i = State.IndexOf(sample.Metric);
+            if (i < 0 || State.Metrics[i].Ts != reading.Ts || !State.Metrics[i].Value.Equals(sample.Value))
             {
                 return false;
             }
@@ -287,11 +289,13 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
         foreach (var sample in reading.Metrics)
         {
             var metric = kind.Metric(sample.Metric)!;
-            if (State.Metric(sample.Metric) is not { } m)
+            var i = State.IndexOf(sample.Metric);
+            if (i < 0)
             {
-                m = new MetricState { Name = metric.Name }; // the catalog's string, shared by every asset of the kind
-                State.Metrics = [.. State.Metrics, m];
+                State.Metrics = [.. State.Metrics, new LatestMetric { Name = metric.Name }]; // the catalog's string, shared by every asset of the kind
+                i = State.Metrics.Length - 1;
             }
+            ref var m = ref State.Metrics[i];
             m.Level = ThresholdEvaluator.Evaluate(AssetCatalog.EffectiveRules(definition, metric), sample.Value, m.Level);
             m.Value = sample.Value;
             m.Ts = reading.Ts;
@@ -303,7 +307,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
         return alarmsChanged;
     }
 
-    private bool RecordLevel(AssetDefinition definition, MetricState metric, DateTimeOffset at, long version)
+    private bool RecordLevel(AssetDefinition definition, in LatestMetric metric, DateTimeOffset at, long version)
     {
         var number = State.AlarmNumber;
         var changed = AlarmBook.OnLevel(State.Alarms, ref number, definition.Id, definition.NodeId, metric.Name, metric.Level, metric.Value, at, version);
