@@ -57,6 +57,7 @@ public sealed partial class RedisGroupCommitStorage : IGrainStorage, ILifecycleP
     private IDatabase _db = null!;
     private long _roundTrips;
     private long _writes;
+    private long _unanswered;
 
     public RedisGroupCommitStorage(string name, string connectionString, StorageOptions options, IGrainStorageSerializer serializer,
         ClusterOptions cluster, IActivatorProvider activators, ILogger<RedisGroupCommitStorage> logger)
@@ -72,6 +73,9 @@ public sealed partial class RedisGroupCommitStorage : IGrainStorage, ILifecycleP
 
     /// <summary>Group-commit round trips and the writes they carried since start: writes / round trips is the batching gained.</summary>
     public (long RoundTrips, long Writes) Counters => (Interlocked.Read(ref _roundTrips), Interlocked.Read(ref _writes));
+
+    /// <summary>Writes queued or in a round trip, not yet answered by Redis.</summary>
+    public long UnansweredWrites => Interlocked.Read(ref _unanswered);
 
     public void Participate(ISiloLifecycle lifecycle) =>
         // No stop step: grains deactivate (and flush through this storage) late in shutdown; DisposeAsync drains.
@@ -116,9 +120,11 @@ public sealed partial class RedisGroupCommitStorage : IGrainStorage, ILifecycleP
     {
         // Serialized now, on the grain's turn: the batch carries the state as it was when the grain asked.
         var payload = _serializer.Serialize(grainState.State).ToMemory();
-        var write = new PendingWrite(Key(stateName, grainId), grainState.ETag ?? "", Guid.NewGuid().ToString("N"), payload);
+        var write = new PendingWrite(Key(stateName, grainId), grainState.ETag ?? "", NewETag(), payload);
+        Interlocked.Increment(ref _unanswered);
         if (!_queue.Writer.TryWrite(write))
         {
+            Interlocked.Decrement(ref _unanswered);
             throw new RedisGroupCommitException($"Storage '{_name}' is stopped; the write of {grainId} was not made.");
         }
         if (!await write.Done.Task)
@@ -154,6 +160,18 @@ public sealed partial class RedisGroupCommitStorage : IGrainStorage, ILifecycleP
     }
 
     private RedisKey Key(string stateName, GrainId grainId) => $"{_keyPrefix}{grainId}/{stateName}";
+
+    /// <summary>
+    /// 72 random bits as 12 characters: two writes practically never draw the same one, so a stale activation's write
+    /// is refused; and each asset keeps its latest ETag in memory (48 B, against 88 B for a 32-digit GUID). Stored
+    /// ETags of the older form still compare.
+    /// </summary>
+    private static string NewETag()
+    {
+        Span<byte> bits = stackalloc byte[9];
+        Random.Shared.NextBytes(bits);
+        return Convert.ToBase64String(bits);
+    }
 
     /// <summary>
     /// Takes whatever is queued (up to a batch), sends it as one script call and completes each writer. Several
@@ -196,6 +214,7 @@ public sealed partial class RedisGroupCommitStorage : IGrainStorage, ILifecycleP
             {
                 batch[i].Done.TrySetResult((int)results[i] == 1);
             }
+            Interlocked.Add(ref _unanswered, -batch.Count);
         }
         catch (Exception ex)
         {
@@ -205,6 +224,7 @@ public sealed partial class RedisGroupCommitStorage : IGrainStorage, ILifecycleP
             {
                 write.Done.TrySetException(failure);
             }
+            Interlocked.Add(ref _unanswered, -batch.Count);
         }
     }
 

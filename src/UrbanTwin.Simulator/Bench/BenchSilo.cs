@@ -28,6 +28,8 @@ public sealed class BenchSilo : IAsyncDisposable
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
+    public IServiceProvider Services => _host.Services;
+
     public static async Task<BenchSilo> StartAsync(string redis)
     {
         var clusterId = "bench-silo-" + Guid.NewGuid().ToString("N")[..8];
