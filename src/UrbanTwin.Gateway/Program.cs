@@ -29,7 +29,7 @@ builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOpt
 builder.Services.AddOpenApi();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section))
-    .Validate(o => o.MaxBodyBytes > 0 && o.MaxItemsPerBatch > 0 && o.MaxFutureSkewSeconds >= 0 && o.MaxLineBytes > 0 && o.MaxMetricsPerItem > 0
+    .Validate(o => o.MaxBodyBytes > 0 && o.MaxItemsPerBatch > 0 && o.MaxFutureSkewSeconds >= 0 && o.MaxLineBytes > 0 && o.MaxMetricsPerItem > 0 && o.MaxDeliveriesInFlight > 0
         && o.MaxJsonDepth is >= 4 and <= ApiJson.MaxDepthLimit, "Ingest limits must be positive, and Ingest:MaxJsonDepth from 4 to 64");
 builder.Services.AddOptions<SimulationOptions>().Bind(builder.Configuration.GetSection(SimulationOptions.Section));
 builder.Services.AddSingleton<NodeDirectory>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts.Access;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Ingest;
@@ -15,9 +16,10 @@ public sealed record IngestResponse(int Accepted, IngestRejection[] Rejected)
 
 /// <summary>
 /// Delivers a parsed batch: items are grouped per asset (in batch order) and each asset gets one grain call
-/// with all its readings, all assets in parallel. The answer has one entry for every refused item.
+/// with all its readings, up to <see cref="IngestOptions.MaxDeliveriesInFlight"/> assets at a time. The answer has
+/// one entry for every refused item.
 /// </summary>
-public sealed class TelemetryIngestor(IGrainFactory grains, ILogger<TelemetryIngestor> logger)
+public sealed class TelemetryIngestor(IGrainFactory grains, IOptions<IngestOptions> options, ILogger<TelemetryIngestor> logger)
 {
     public async Task<IngestResponse> IngestAsync(IReadOnlyList<ParsedItem> items, Ack ack = Ack.Accepted, WriteScope? scope = null)
     {
@@ -36,7 +38,8 @@ public sealed class TelemetryIngestor(IGrainFactory grains, ILogger<TelemetryIng
             }
         }
 
-        await Task.WhenAll(groups.Select(async group =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxDeliveriesInFlight };
+        await Parallel.ForEachAsync(groups, parallel, async (group, _) =>
         {
             var readings = group.Value.Select(i => items[i].Reading!).ToArray();
             try
@@ -56,7 +59,7 @@ public sealed class TelemetryIngestor(IGrainFactory grains, ILogger<TelemetryIng
                     outcomes[i] = ReadingOutcome.Reject(RejectionReasons.Unavailable, "the asset could not be reached; retry the item");
                 }
             }
-        }));
+        });
 
         var rejected = new List<IngestRejection>();
         for (var i = 0; i < outcomes.Length; i++)
