@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Scheduling;
 using UrbanTwin.Grains.Storage;
 
@@ -53,6 +55,24 @@ public sealed class DeferredWriteTests : IDisposable
     [Fact]
     public async Task A_failed_write_behind_is_tried_again_after_another_window()
     {
+        var failuresCounted = 0L;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == UrbanTwinMeter.Name && instrument.Name == "urbantwin.storage.flush.failures")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            // Only this test's grain: one without a silo has kind "unknown" and mode "behind".
+            if (tags.ToArray().Contains(new("kind", "unknown")) && tags.ToArray().Contains(new("mode", "behind")))
+            {
+                Interlocked.Add(ref failuresCounted, value);
+            }
+        });
+        listener.Start();
         var attempts = 0;
         var deferred = Deferred(() => ++attempts == 1 ? Task.FromException(new IOException("storage down")) : Task.CompletedTask);
         await _grain.Run(deferred.Request);
@@ -61,6 +81,7 @@ public sealed class DeferredWriteTests : IDisposable
         await Eventually.Until(() => Task.FromResult(_wakeups.Pending), n => n == 0, TimeSpan.FromSeconds(10), "no wakeup left");
         await _grain.Drained();
         Assert.Equal(2, attempts);
+        Assert.Equal(1, Interlocked.Read(ref failuresCounted)); // counted, so operators see writes failing
         Assert.False(await _grain.Run(() => deferred.Pending));
     }
 
