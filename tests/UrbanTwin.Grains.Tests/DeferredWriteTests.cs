@@ -22,6 +22,18 @@ public sealed class DeferredWriteTests : IDisposable
         public Task WriteStoredStateAsync() => write();
     }
 
+    /// <summary>A storage that answers at once and counts the writes it was given.</summary>
+    private sealed class CountedWrites
+    {
+        public int Count;
+
+        public Task Write()
+        {
+            Count++;
+            return Task.CompletedTask;
+        }
+    }
+
     private DeferredWrite Deferred(Func<Task> write) => new(new NoGrain(write), _grain, _wakeups, Window);
 
     public void Dispose() => _wakeups.Dispose();
@@ -29,12 +41,8 @@ public sealed class DeferredWriteTests : IDisposable
     [Fact]
     public async Task A_requested_write_happens_once_after_the_window_however_often_it_was_asked_for()
     {
-        var writes = 0;
-        var deferred = Deferred(() =>
-        {
-            writes++;
-            return Task.CompletedTask;
-        });
+        var writes = new CountedWrites();
+        var deferred = Deferred(writes.Write);
         await _grain.Run(() =>
         {
             for (var i = 0; i < 100; i++)
@@ -43,12 +51,12 @@ public sealed class DeferredWriteTests : IDisposable
             }
             Assert.True(deferred.Pending);
         });
-        Assert.Equal(0, writes); // not before the window
+        Assert.Equal(0, writes.Count); // not before the window
 
-        await Eventually.Until(() => _grain.Run(() => writes), n => n > 0, TimeSpan.FromSeconds(10), "the write-behind");
+        await Eventually.Until(() => _grain.Run(() => writes.Count), n => n > 0, TimeSpan.FromSeconds(10), "the write-behind");
         await Eventually.Until(() => Task.FromResult(_wakeups.Pending), n => n == 0, TimeSpan.FromSeconds(10), "no wakeup left");
         await _grain.Drained();
-        Assert.Equal(1, writes);
+        Assert.Equal(1, writes.Count);
         Assert.False(await _grain.Run(() => deferred.Pending));
     }
 
@@ -88,21 +96,17 @@ public sealed class DeferredWriteTests : IDisposable
     [Fact]
     public async Task After_the_last_write_of_an_activation_a_wakeup_still_due_writes_nothing()
     {
-        var writes = 0;
-        var deferred = Deferred(() =>
-        {
-            writes++;
-            return Task.CompletedTask;
-        });
+        var writes = new CountedWrites();
+        var deferred = Deferred(writes.Write);
         await _grain.Run(deferred.Request);
         await await _grain.Run(deferred.CloseAsync); // deactivation: writes what is pending at once
-        Assert.Equal(1, writes);
+        Assert.Equal(1, writes.Count);
 
         await Eventually.Until(() => Task.FromResult(_grain.Queued), n => n >= 1, TimeSpan.FromSeconds(10), "the wakeup to come");
         await _grain.Drained();
         await _grain.Run(deferred.Request); // nor does anything asked for afterwards
         Assert.Equal(0, _wakeups.Pending);
-        Assert.Equal(1, writes);
+        Assert.Equal(1, writes.Count);
     }
 
     [Fact]
@@ -141,16 +145,12 @@ public sealed class DeferredWriteTests : IDisposable
     [Fact]
     public async Task A_storage_that_answers_at_once_is_written_on_every_call()
     {
-        var writes = 0;
-        var deferred = Deferred(() =>
-        {
-            writes++;
-            return Task.CompletedTask;
-        });
+        var writes = new CountedWrites();
+        var deferred = Deferred(writes.Write);
         for (var i = 0; i < 3; i++)
         {
             await deferred.WriteNowAsync();
         }
-        Assert.Equal(3, writes);
+        Assert.Equal(3, writes.Count);
     }
 }
