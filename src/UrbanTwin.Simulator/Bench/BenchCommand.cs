@@ -61,7 +61,7 @@ public static class BenchCommand
         await using (var embedded = await Deployment.EmbeddedAsync(directory))
         {
             // Not counted: until the gateway's hot paths are compiled to their optimized tier it runs at half speed.
-            // Reads warm up too: in a 10 s phase, the first seconds of reads on unoptimized code were the slowest 1 %.
+            // Reads warm up too: otherwise the first reads of a 10 s phase run on unoptimized code, among its slowest 1 %.
             var writers = new TelemetryLoad(embedded.Gateway, load, profile.Connections, profile.Batch, "accepted");
             var warmReads = QueryProbe.RunAsync(embedded.Gateway, readable, profile.WarmUp);
             await writers.RunAsync(TimeSpan.Zero, profile.WarmUp, null);
