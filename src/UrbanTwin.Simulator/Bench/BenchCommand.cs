@@ -122,7 +122,7 @@ public static class BenchCommand
         MemoryFigures memory;
         await using (var silo = await BenchSilo.StartAsync(redisConnection))
         {
-            var result = await MemoryProbe.RunAsync(silo.Services, profile.MemoryAssets, new Grains.Storage.StorageOptions().FlushInterval);
+            var result = await MemoryProbe.RunAsync(silo.Services, profile.MemoryAssets);
             memory = new MemoryFigures(result.Assets, result.BytesPerAsset, result.HeapBytesBefore, result.HeapBytesAfter);
             log.WriteLine($"memory: {memory.BytesPerAsset:N0} bytes per asset over {memory.Assets:N0} assets " +
                 $"(heap {result.HeapBytesBefore / 1048576.0:N0} → {result.HeapBytesAfter / 1048576.0:N0} MiB)");
