@@ -30,7 +30,8 @@ public sealed class IngestOptions
     /// Most grain calls one telemetry request has under way at once (one per asset in the batch). A batch of 500
     /// assets started all at once puts 500 continuations in the thread pool's queue, and an operator's read that
     /// arrives meanwhile waits behind them (tens of milliseconds on two cores); a bound keeps the queue short without
-    /// slowing ingest, which needs far fewer calls in flight than a batch holds to keep the cores busy.
+    /// slowing ingest, which needs far fewer calls in flight than a batch holds to keep the cores busy. Not applied to
+    /// <c>ack=durable</c>: those calls wait on Redis, and the more wait together, the more share a round trip.
     /// </summary>
     public int MaxDeliveriesInFlight { get; set; } = 32;
 }
