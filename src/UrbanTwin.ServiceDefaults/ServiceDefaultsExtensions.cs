@@ -41,7 +41,8 @@ public static class ServiceDefaultsExtensions
                 .AddPrometheusExporter());
 
         // Traces and logs go only where an OTLP collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT): spans nobody
-        // collects would still cost an activity per grain call on the ingest path.
+        // collects would still cost an activity per grain call on the ingest path. Orleans' trace propagation between
+        // grains follows the same setting (UrbanTwin.Grains.Hosting.Tracing).
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             builder.Logging.AddOpenTelemetry(logging =>

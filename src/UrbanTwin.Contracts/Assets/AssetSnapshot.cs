@@ -39,9 +39,11 @@ public interface IAssetGrain : IGrainWithStringKey
     /// <see cref="Ingest.Ack.Durable"/> the accepted ones are in storage before the answer; if storage fails they
     /// come back as <c>unavailable</c> (retry them: a redelivered latest reading is accepted again, not refused).
     /// With a <paramref name="scope"/> that does not include the asset's district, every reading is refused as out of scope.
+    /// The array is not copied between caller and grain in one process (<c>[Immutable]</c>, like its readings): neither
+    /// side changes it after the call is made.
     /// </summary>
     [Alias("Apply")]
-    Task<Ingest.ReadingOutcome[]> Apply(Ingest.Reading[] readings, Ingest.Ack ack = Ingest.Ack.Accepted, Access.WriteScope? scope = null);
+    Task<Ingest.ReadingOutcome[]> Apply([Immutable] Ingest.Reading[] readings, Ingest.Ack ack = Ingest.Ack.Accepted, Access.WriteScope? scope = null);
 
     /// <summary>
     /// Tells the district this asset's contribution again (used to heal roll-ups after a restart). One-way: the

@@ -5,10 +5,10 @@ public static class NodeGrains
 {
     public static INodeGrain Get(IGrainFactory grains, NodeKind kind, string id) => kind switch
     {
-        NodeKind.Province => grains.GetGrain<IProvinceGrain>(id),
-        NodeKind.Cluster => grains.GetGrain<IClusterGrain>(id),
-        NodeKind.City => grains.GetGrain<ICityGrain>(id),
-        NodeKind.District => grains.GetGrain<IDistrictGrain>(id),
+        NodeKind.Province => grains.ByKey<IProvinceGrain>(id),
+        NodeKind.Cluster => grains.ByKey<IClusterGrain>(id),
+        NodeKind.City => grains.ByKey<ICityGrain>(id),
+        NodeKind.District => grains.ByKey<IDistrictGrain>(id),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Topology;
@@ -83,7 +84,7 @@ public static class AlarmsApi
 
         // Each district answers its own newest matches; merging them and keeping the newest pageSize is the page.
         var query = new AlarmQuery(wantedState, wantedLevel, after?.RaisedAt, after?.Id, pageSize + 1);
-        var found = await Task.WhenAll(districts.Select(d => grains.GetGrain<IDistrictGrain>(d).SearchAlarms(query)));
+        var found = await Task.WhenAll(districts.Select(d => grains.ByKey<IDistrictGrain>(d).SearchAlarms(query)));
         var merged = found.SelectMany(f => f)
             .OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id, StringComparer.Ordinal)
             .Take(pageSize + 1).ToList();
@@ -118,7 +119,7 @@ public static class AlarmsApi
             return Problems.NotFound("alarm", id);
         }
         var tree = await directory.GetAsync(ct);
-        var result = await grains.GetGrain<IAssetGrain>(assetId).Acknowledge(id, by.Trim(), ack.Comment, caller.Name, caller.WriteScope(tree));
+        var result = await grains.ByKey<IAssetGrain>(assetId).Acknowledge(id, by.Trim(), ack.Comment, caller.Name, caller.WriteScope(tree));
         return result.Outcome switch
         {
             AcknowledgeOutcome.Acknowledged or AcknowledgeOutcome.AlreadyAcknowledged => TypedResults.Ok(AlarmView.From(result.Alarm!, tree)),

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Ingest;
 using UrbanTwin.Contracts.Topology;
@@ -41,7 +42,7 @@ public static class AssetsApi
     internal static async Task<(AssetSnapshot Snapshot, ProblemHttpResult? Problem)?> FindAsync(string id, Caller caller, NodeDirectory directory,
         IGrainFactory grains, CancellationToken ct)
     {
-        if (!Identifiers.IsValidAssetId(id) || await grains.GetGrain<IAssetGrain>(id).Get() is not { } snapshot)
+        if (!Identifiers.IsValidAssetId(id) || await grains.ByKey<IAssetGrain>(id).Get() is not { } snapshot)
         {
             return null;
         }
@@ -102,7 +103,7 @@ public static class AssetsApi
         var items = new List<AssetListItem>(pageSize);
         for (var i = start; i < districts.Count; i++)
         {
-            var page = await grains.GetGrain<IDistrictGrain>(districts[i]).SearchAssets(new AssetQuery(kind, wanted, i == start ? afterId : null, pageSize - items.Count));
+            var page = await grains.ByKey<IDistrictGrain>(districts[i]).SearchAssets(new AssetQuery(kind, wanted, i == start ? afterId : null, pageSize - items.Count));
             items.AddRange(page.Items);
             if (items.Count == pageSize)
             {
@@ -171,7 +172,7 @@ public static class AssetsApi
         var outcomes = new RegistrationOutcome[valid.Count];
         var scope = caller.WriteScope(tree);
         await Parallel.ForEachAsync(Enumerable.Range(0, valid.Count), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = ct },
-            async (k, _) => outcomes[k] = await grains.GetGrain<IAssetGrain>(valid[k].Definition.Id).Register(valid[k].Definition, scope));
+            async (k, _) => outcomes[k] = await grains.ByKey<IAssetGrain>(valid[k].Definition.Id).Register(valid[k].Definition, scope));
         // An asset already registered in a district outside the key's scope stays where it is.
         for (var k = 0; k < valid.Count; k++)
         {

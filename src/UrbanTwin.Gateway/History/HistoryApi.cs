@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.History;
 using UrbanTwin.Contracts.Topology;
@@ -48,7 +49,7 @@ public static class HistoryApi
         {
             return RangeProblem(from, to);
         }
-        var points = await grains.GetGrain<IAssetGrain>(id).GetHistory(metric, range.From, range.To);
+        var points = await grains.ByKey<IAssetGrain>(id).GetHistory(metric, range.From, range.To);
         return TypedResults.Ok(new HistoryView(id, metric, null, points));
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Topology;
 
 namespace UrbanTwin.Gateway.Hosting;
@@ -10,7 +11,7 @@ public sealed class GrainsHealthCheck(IGrainFactory grains) : IHealthCheck
     {
         try
         {
-            var version = await grains.GetGrain<ITopologyGrain>(ITopologyGrain.Key).GetVersion().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            var version = await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).GetVersion().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
             return HealthCheckResult.Healthy($"the cluster answers (topology version {version})");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

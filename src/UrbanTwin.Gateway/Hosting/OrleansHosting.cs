@@ -26,7 +26,10 @@ public static class OrleansHosting
             {
                 client.Configure<ClusterOptions>(o => ClusterSettings.Apply(o, configuration));
                 client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
-                client.AddActivityPropagation();
+                if (Tracing.Exported(configuration))
+                {
+                    client.AddActivityPropagation(); // as the silos do (AddUrbanTwinGrains)
+                }
                 if (OrleansDashboardSettings.Enabled(configuration))
                 {
                     client.AddDashboard();

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Access;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Ingest;
@@ -24,39 +26,52 @@ public sealed class TelemetryIngestor(IGrainFactory grains, IOptions<IngestOptio
     public async Task<IngestResponse> IngestAsync(IReadOnlyList<ParsedItem> items, Ack ack = Ack.Accepted, WriteScope? scope = null)
     {
         var outcomes = new ReadingOutcome[items.Count];
-        var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        // Each asset's items are chained in batch order (next[i]: the asset's item after i, or -1). Most assets have
+        // one item per batch, so a list per asset would be an allocation per reading.
+        var chains = new Dictionary<string, Chain>(items.Count, StringComparer.Ordinal);
+        var next = new int[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
             outcomes[i] = items[i].Outcome;
+            next[i] = -1;
             if (items[i].Reading is not null)
             {
-                if (!groups.TryGetValue(items[i].AssetId!, out var group))
+                ref var chain = ref CollectionsMarshal.GetValueRefOrAddDefault(chains, items[i].AssetId!, out var exists);
+                if (exists)
                 {
-                    groups[items[i].AssetId!] = group = [];
+                    next[chain.Last] = i;
+                    chain = chain with { Last = i, Count = chain.Count + 1 };
                 }
-                group.Add(i);
+                else
+                {
+                    chain = new Chain(i, i, 1);
+                }
             }
         }
 
         // Durable deliveries all start at once: each waits on Redis, not on the cores, and the more wait together the
         // more writes share a group-commit round trip (bounded to 32, one request of 500 got 4 writes per round trip).
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = ack == Ack.Durable ? Math.Max(1, groups.Count) : options.Value.MaxDeliveriesInFlight };
-        await Parallel.ForEachAsync(groups, parallel, async (group, _) =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = ack == Ack.Durable ? Math.Max(1, chains.Count) : options.Value.MaxDeliveriesInFlight };
+        await Parallel.ForEachAsync(chains, parallel, async (asset, _) =>
         {
-            var readings = group.Value.Select(i => items[i].Reading!).ToArray();
+            var readings = new Reading[asset.Value.Count];
+            for (int i = asset.Value.First, k = 0; i >= 0; i = next[i])
+            {
+                readings[k++] = items[i].Reading!;
+            }
             try
             {
-                var results = await grains.GetGrain<IAssetGrain>(group.Key).Apply(readings, ack, scope);
-                for (var k = 0; k < results.Length; k++)
+                var results = await grains.ByKey<IAssetGrain>(asset.Key).Apply(readings, ack, scope);
+                for (int i = asset.Value.First, k = 0; i >= 0; i = next[i])
                 {
-                    outcomes[group.Value[k]] = results[k];
+                    outcomes[i] = results[k++];
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Not acknowledged: the client may retry these items (a redelivered latest reading is accepted again).
-                logger.LogWarning(ex, "Delivering {Count} readings to asset {AssetId} failed", readings.Length, group.Key);
-                foreach (var i in group.Value)
+                logger.LogWarning(ex, "Delivering {Count} readings to asset {AssetId} failed", readings.Length, asset.Key);
+                for (var i = asset.Value.First; i >= 0; i = next[i])
                 {
                     outcomes[i] = ReadingOutcome.Reject(RejectionReasons.Unavailable, "the asset could not be reached; retry the item");
                 }
@@ -74,6 +89,9 @@ public sealed class TelemetryIngestor(IGrainFactory grains, IOptions<IngestOptio
         Count(items.Count, rejected);
         return new IngestResponse(items.Count - rejected.Count, [.. rejected]);
     }
+
+    /// <summary>One asset's items in a batch: the first, the last and how many.</summary>
+    private readonly record struct Chain(int First, int Last, int Count);
 
     private static void Count(int items, List<IngestRejection> rejected)
     {

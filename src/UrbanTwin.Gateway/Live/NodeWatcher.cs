@@ -1,3 +1,4 @@
+using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
@@ -122,7 +123,7 @@ internal sealed class NodeWatcher
     {
         var tree = await _directory.GetAsync(_stop.Token);
         var query = new AlarmQuery(null, null, null, null, AlarmsPerDistrict);
-        var found = await Task.WhenAll(tree.DistrictsUnder(_node).Select(d => _grains.GetGrain<IDistrictGrain>(d).SearchAlarms(query)));
+        var found = await Task.WhenAll(tree.DistrictsUnder(_node).Select(d => _grains.ByKey<IDistrictGrain>(d).SearchAlarms(query)));
         foreach (var alarm in found.SelectMany(f => f).OrderBy(a => a.RaisedAt))
         {
             var known = _alarms.TryGetValue(alarm.Id, out var held);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Security;
@@ -75,7 +76,7 @@ public static partial class IndicatorsApi
         {
             return Problems.Invalid(errors);
         }
-        var result = await grains.GetGrain<ITopologyGrain>(ITopologyGrain.Key).ImportIndicators(id, facts);
+        var result = await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).ImportIndicators(id, facts);
         if (!result.NodeFound)
         {
             return Problems.NotFound("node", id);

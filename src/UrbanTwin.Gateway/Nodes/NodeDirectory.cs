@@ -1,3 +1,4 @@
+using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Topology;
 
 namespace UrbanTwin.Gateway.Nodes;
@@ -26,7 +27,7 @@ public sealed class NodeDirectory(IGrainFactory grains, TimeProvider clock)
         {
             if (clock.GetUtcNow() - _checkedAt >= RefreshAfter)
             {
-                var topology = grains.GetGrain<ITopologyGrain>(ITopologyGrain.Key);
+                var topology = grains.ByKey<ITopologyGrain>(ITopologyGrain.Key);
                 if (await topology.GetVersion() != _tree.Version)
                 {
                     _tree = new Tree(await topology.GetSnapshot());

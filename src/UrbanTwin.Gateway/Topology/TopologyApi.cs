@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
-using UrbanTwin.Gateway.Security;
 using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Gateway.Security;
 using UrbanTwin.Grains.Topology;
 
 namespace UrbanTwin.Gateway.Topology;
@@ -51,7 +52,7 @@ public static class TopologyApi
         {
             return Problems.Invalid(errors);
         }
-        var result = await grains.GetGrain<ITopologyGrain>(ITopologyGrain.Key).Import(nodes);
+        var result = await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).Import(nodes);
         if (!result.Succeeded)
         {
             return Problems.Invalid(result.Errors);
@@ -62,7 +63,7 @@ public static class TopologyApi
 
     private static async Task<Ok<TopologySnapshot>> Get(Caller caller, IGrainFactory grains, NodeDirectory directory, CancellationToken ct)
     {
-        var snapshot = await grains.GetGrain<ITopologyGrain>(ITopologyGrain.Key).GetSnapshot();
+        var snapshot = await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).GetSnapshot();
         if (caller.Unscoped)
         {
             return TypedResults.Ok(snapshot);

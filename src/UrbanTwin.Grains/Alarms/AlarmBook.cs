@@ -21,7 +21,7 @@ public static class AlarmBook
     public static bool OnLevel(List<AlarmRecord> alarms, ref int nextNumber, string assetId, string nodeId, string metric,
         AlarmLevel level, double value, DateTimeOffset at, long version)
     {
-        var open = alarms.FindIndex(a => a.Metric == metric && a.IsOpen);
+        var open = IndexOfOpen(alarms, metric);
         if (open < 0)
         {
             if (level == AlarmLevel.None)
@@ -46,6 +46,19 @@ public static class AlarmBook
             Level = level, Value = value, Version = version, PeakLevel = level > alarm.PeakLevel ? level : alarm.PeakLevel,
         };
         return alarm.Level != level;
+    }
+
+    /// <summary>A loop rather than FindIndex with a lambda: this runs for every metric of every reading, and the lambda's closure would be allocated each time.</summary>
+    private static int IndexOfOpen(List<AlarmRecord> alarms, string metric)
+    {
+        for (var i = 0; i < alarms.Count; i++)
+        {
+            if (alarms[i].IsOpen && alarms[i].Metric == metric)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /// <summary>Acknowledges an open alarm; what happened, and the alarm as it is now.</summary>

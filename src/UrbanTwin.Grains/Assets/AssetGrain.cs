@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Access;
 using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Assets;
@@ -100,7 +101,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
 
         if (previous is not null && previous.NodeId != definition.NodeId)
         {
-            await GrainFactory.GetGrain<IDistrictGrain>(previous.NodeId).Remove(definition.Id, State.Version);
+            await GrainFactory.ByKey<IDistrictGrain>(previous.NodeId).Remove(definition.Id, State.Version);
         }
         await ReportAsync();
         return previous is null ? RegistrationOutcome.Created : RegistrationOutcome.Updated;
@@ -373,7 +374,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
     private void Notify()
     {
         var definition = State.Definition!;
-        _ = GrainFactory.GetGrain<IDistrictGrain>(definition.NodeId).Update(Contribution(definition));
+        _ = GrainFactory.ByKey<IDistrictGrain>(definition.NodeId).Update(Contribution(definition));
     }
 
     /// <summary>Tells the district and waits (registration); if it cannot be reached now, the next flush tries again.</summary>
@@ -382,7 +383,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
         var definition = State.Definition!;
         try
         {
-            await GrainFactory.GetGrain<IDistrictGrain>(definition.NodeId).Report(Contribution(definition));
+            await GrainFactory.ByKey<IDistrictGrain>(definition.NodeId).Report(Contribution(definition));
             _contributionPending = false;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -37,8 +37,13 @@ public static class SiloBuilderExtensions
         silo.Services.TryAddSingleton<ReferenceSeeder>();
         silo.Services.TryAddSingleton<GrainWakeups>();
         silo.Services.TryAddSingleton<AssetServices>();
-        // Trace context flows with grain calls, so a request's trace continues through the grains it calls.
-        silo.AddActivityPropagation();
+        // Trace context flows with grain calls, so a request's trace continues through the grains it calls. Only when
+        // traces are exported: the propagation filters cost every grain call an invoker and two more async state
+        // machines even when nobody listens (about a fifth of the gateway's allocation per update, profiled).
+        if (Tracing.Exported(configuration))
+        {
+            silo.AddActivityPropagation();
+        }
         return silo;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.History;
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
@@ -167,9 +168,9 @@ public abstract class AggregateGrain<TState>(
 
     private IRegionGrain Parent(NodeKind kind, string parentId) => kind switch
     {
-        NodeKind.District => GrainFactory.GetGrain<ICityGrain>(parentId),
-        NodeKind.City => GrainFactory.GetGrain<IClusterGrain>(parentId),
-        NodeKind.Cluster => GrainFactory.GetGrain<IProvinceGrain>(parentId),
+        NodeKind.District => GrainFactory.ByKey<ICityGrain>(parentId),
+        NodeKind.City => GrainFactory.ByKey<IClusterGrain>(parentId),
+        NodeKind.Cluster => GrainFactory.ByKey<IProvinceGrain>(parentId),
         _ => throw new InvalidOperationException($"A {kind} has no parent."),
     };
 }

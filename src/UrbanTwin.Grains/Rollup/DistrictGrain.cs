@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Rollup;
@@ -147,7 +148,7 @@ public sealed class DistrictGrain(
     {
         foreach (var assetId in State.Assets.Keys)
         {
-            _ = GrainFactory.GetGrain<IAssetGrain>(assetId).Refresh(); // one-way: nothing to wait for
+            _ = GrainFactory.ByKey<IAssetGrain>(assetId).Refresh(); // one-way: nothing to wait for
         }
         return Task.CompletedTask;
     }

@@ -9,7 +9,7 @@ public static class ThresholdEvaluator
     /// The level a metric is at after <paramref name="value"/>, given the level it was at before. A level rises as
     /// soon as a rule triggers; it falls only when the value has gone back past the limit by the rule's hysteresis.
     /// </summary>
-    public static AlarmLevel Evaluate(IReadOnlyList<ThresholdRule> rules, double value, AlarmLevel previous)
+    public static AlarmLevel Evaluate(ReadOnlySpan<ThresholdRule> rules, double value, AlarmLevel previous) // a span: no enumerator per reading
     {
         var raw = AlarmLevel.None;
         foreach (var rule in rules)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Grains.Simulation;
@@ -12,7 +13,7 @@ public sealed class ReferenceSeeder(IGrainFactory grains, ILogger<ReferenceSeede
     public async Task<SeedResult> SeedAsync(CancellationToken cancellationToken)
     {
         var nodes = ReferenceTopology.Load();
-        var import = await grains.GetGrain<ITopologyGrain>(ITopologyGrain.Key).Import(nodes);
+        var import = await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).Import(nodes);
         if (!import.Succeeded)
         {
             throw new InvalidOperationException("Seeding the reference topology failed: " +
@@ -23,7 +24,7 @@ public sealed class ReferenceSeeder(IGrainFactory grains, ILogger<ReferenceSeede
         var outcomes = new RegistrationOutcome[assets.Length];
         await Parallel.ForEachAsync(Enumerable.Range(0, assets.Length),
             new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
-            async (i, _) => outcomes[i] = await grains.GetGrain<IAssetGrain>(assets[i].Id).Register(assets[i]));
+            async (i, _) => outcomes[i] = await grains.ByKey<IAssetGrain>(assets[i].Id).Register(assets[i]));
 
         var result = new SeedResult(nodes.Length, assets.Length, outcomes.Count(o => o == RegistrationOutcome.Created));
         logger.LogInformation("Seeded the reference topology: {Nodes} nodes, {Assets} assets ({Created} new)",

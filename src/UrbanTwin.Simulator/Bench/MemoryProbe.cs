@@ -1,13 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Ingest;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Grains.History;
-using UrbanTwin.Grains.Simulation;
-using UrbanTwin.Grains.Topology;
 using UrbanTwin.Grains.Scheduling;
+using UrbanTwin.Grains.Simulation;
 using UrbanTwin.Grains.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
+using UrbanTwin.Grains.Topology;
 
 namespace UrbanTwin.Simulator.Bench;
 
@@ -27,7 +28,7 @@ public static class MemoryProbe
     {
         var grains = silo.GetRequiredService<IGrainFactory>();
         var nodes = ReferenceTopology.Load();
-        var import = await grains.GetGrain<ITopologyGrain>(ITopologyGrain.Key).Import(nodes);
+        var import = await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).Import(nodes);
         if (!import.Succeeded)
         {
             throw new InvalidOperationException("the reference topology did not import");
@@ -41,7 +42,7 @@ public static class MemoryProbe
         {
             var template = templates[i % templates.Length];
             var asset = template with { Id = i < templates.Length ? template.Id : $"{template.Id}-m{i / templates.Length}" };
-            var grain = grains.GetGrain<IAssetGrain>(asset.Id);
+            var grain = grains.ByKey<IAssetGrain>(asset.Id);
             await grain.Register(asset);
             var random = new Random(i);
             var readings = Enumerable.Range(0, readingsPerMetric)

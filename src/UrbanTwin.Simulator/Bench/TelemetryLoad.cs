@@ -45,9 +45,16 @@ public sealed class TelemetryLoad(Uri gateway, IReadOnlyList<AssetDefinition> as
             var samples = MetricSets(own, seed: c);
             var buffer = new ArrayBufferWriter<byte>(batch * 128);
             var interval = ratePerSecond is { } rate ? TimeSpan.FromSeconds(batch * connections / rate) : TimeSpan.Zero;
-            var due = clock.Elapsed;
+            // Each sender's turn is offset by its share of the interval. Senders started together would post in step:
+            // every interval, all their batches at one instant, and a read arriving then waits behind all of them.
+            var due = clock.Elapsed + interval * c / connections;
             for (var next = 0; !stop.IsCancellationRequested;)
             {
+                if (due > clock.Elapsed)
+                {
+                    await Task.Delay(due - clock.Elapsed, CancellationToken.None);
+                }
+                due += interval;
                 buffer.ResetWrittenCount();
                 next = WriteBatch(buffer, own, samples, next);
                 using var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
@@ -74,14 +81,6 @@ public sealed class TelemetryLoad(Uri gateway, IReadOnlyList<AssetDefinition> as
                 catch (HttpRequestException)
                 {
                     Interlocked.Increment(ref failed);
-                }
-                if (interval > TimeSpan.Zero)
-                {
-                    due += interval;
-                    if (due > clock.Elapsed)
-                    {
-                        await Task.Delay(due - clock.Elapsed, CancellationToken.None);
-                    }
                 }
             }
         }, CancellationToken.None)).ToArray();
