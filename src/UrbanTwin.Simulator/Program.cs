@@ -1,6 +1,7 @@
 using UrbanTwin.Simulator;
 using UrbanTwin.Simulator.Bench;
 using UrbanTwin.Simulator.Checks;
+using UrbanTwin.Simulator.Profiling;
 
 // Usage:
 //   feed  [--url http://localhost:8080] [--rate 1000] [--seconds 30] [--batch 200]
@@ -10,17 +11,30 @@ using UrbanTwin.Simulator.Checks;
 //   bench [--quick | --full | --smoke] [--silos 1,2,3] [--memory ASSETS] [--out FILE]
 //         the benchmark (docs/benchmarks.md); run it with -c Release. --silos adds ingest against clusters of those
 //         sizes; --memory measures the heap per asset over that many assets instead of the profile's number.
+//   profile --pid PID [--seconds 10] [--alloc] [--top 30] [--out FILE.nettrace]
+//         an EventPipe trace of a running gateway or silo (CPU samples, or allocations with --alloc), summed up
 // feed and check send the API key in URBANTWIN_API_KEY when it is set (a cluster gateway needs one).
 const string Usage = """
     usage: UrbanTwin.Simulator feed [--url URL] [--rate READINGS_PER_SECOND] [--seconds N] [--batch N]
            UrbanTwin.Simulator check write --ledger FILE [--count N] [--url URL]
            UrbanTwin.Simulator check verify --ledger FILE [--seconds N] [--url URL]
            UrbanTwin.Simulator bench [--quick | --full | --smoke] [--silos 1,2,3] [--memory ASSETS] [--out FILE]
+           UrbanTwin.Simulator profile --pid PID [--seconds N] [--alloc] [--top N] [--out FILE.nettrace]
     feed and check send the API key in URBANTWIN_API_KEY when it is set.
     """;
 if (args.FirstOrDefault() == "bench")
 {
     return await RunBenchAsync(args);
+}
+if (args.FirstOrDefault() == "profile")
+{
+    var (profile, problem) = ProfileArguments.Parse(args);
+    if (profile is null)
+    {
+        Console.Error.WriteLine($"{problem}\n{Usage}");
+        return 2;
+    }
+    return await ProfileCommand.RunAsync(profile, Console.Out);
 }
 var options = CommandLine.Parse(args);
 if (options.Command is not ("feed" or "check"))
