@@ -25,12 +25,8 @@ public sealed class OtlpExportTests(ITestOutputHelper output) : IDisposable
         _collector.Start();
         _ = Task.Run(ReceiveAsync);
 
-        var httpPort = Ports.Free();
-        await using var gateway = ServiceProcess.Start("gateway", "dotnet", [Binaries.Gateway], new Dictionary<string, string>
+        await using var gateway = await LocalCluster.StartEmbeddedGatewayAsync(_directory, new Dictionary<string, string>
         {
-            ["Urls"] = $"http://127.0.0.1:{httpPort}",
-            ["Orleans__SiloPort"] = Ports.Free().ToString(),
-            ["Orleans__GatewayPort"] = Ports.Free().ToString(),
             ["Topology__Seed"] = "none",
             ["Simulation__Enabled"] = "false",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{collectorPort}",
@@ -39,10 +35,9 @@ public sealed class OtlpExportTests(ITestOutputHelper output) : IDisposable
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
             ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
-        }, Path.Combine(_directory, "gateway.log"));
-        await LocalCluster.WaitReadyAsync(gateway, $"http://127.0.0.1:{httpPort}/health/ready", output);
+        }, output);
 
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+        using var http = new HttpClient { BaseAddress = gateway.Url };
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/v1/nodes/nowhere")).StatusCode); // asks the topology grain
 
         await Eventually.Until(() => Task.FromResult(string.Join(',', _received.Keys.Order())),

@@ -5,8 +5,8 @@ namespace UrbanTwin.Cluster.Tests;
 
 /// <summary>
 /// The simulator's <c>profile</c> command against a real gateway process taking requests: it records a trace and
-/// names the code that ran (CPU) and what was allocated (allocations). Only that the summary is there and names
-/// the product's code is asserted, not how much of anything: that depends on the machine.
+/// names the code that ran (CPU) and what was allocated (allocations). Only that the summary is there and that
+/// stacks through the product's handlers were recorded is asserted, not how much of anything: that depends on the machine.
 /// </summary>
 public sealed class ProfileCommandTests(ITestOutputHelper output) : IDisposable
 {
@@ -17,20 +17,12 @@ public sealed class ProfileCommandTests(ITestOutputHelper output) : IDisposable
     [InlineData("alloc", "of allocations sampled", "--- by allocating method")]
     public async Task Profile_summarises_a_busy_gateway(string kind, string heading, string section)
     {
-        var httpPort = Ports.Free();
-        await using var gateway = ServiceProcess.Start("gateway", "dotnet", [Binaries.Gateway], new Dictionary<string, string>
-        {
-            ["Urls"] = $"http://127.0.0.1:{httpPort}",
-            ["Orleans__SiloPort"] = Ports.Free().ToString(),
-            ["Orleans__GatewayPort"] = Ports.Free().ToString(),
-            ["Simulation__Enabled"] = "false",
-        }, Path.Combine(_directory, "gateway.log"));
-        await LocalCluster.WaitReadyAsync(gateway, $"http://127.0.0.1:{httpPort}/health/ready", output);
+        await using var gateway = await LocalCluster.StartEmbeddedGatewayAsync(_directory, new Dictionary<string, string> { ["Simulation__Enabled"] = "false" }, output);
 
         using var busy = new CancellationTokenSource();
         var reads = Task.Run(async () =>
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+            using var http = new HttpClient { BaseAddress = gateway.Url };
             while (!busy.IsCancellationRequested)
             {
                 using var response = await http.GetAsync("/api/v1/nodes/taiyuan", CancellationToken.None);
@@ -38,7 +30,7 @@ public sealed class ProfileCommandTests(ITestOutputHelper output) : IDisposable
             }
         });
         var trace = Path.Combine(_directory, kind + ".nettrace");
-        string[] arguments = ["profile", "--pid", gateway.Pid.ToString(), "--seconds", "3", "--top", "15", "--out", trace, .. kind == "alloc" ? new[] { "--alloc" } : []];
+        string[] arguments = ["profile", "--pid", gateway.Process.Pid.ToString(), "--seconds", "3", "--top", "15", "--out", trace, .. kind == "alloc" ? new[] { "--alloc" } : []];
         await using var profile = ServiceProcess.Start("profile", "dotnet", [Binaries.Of("UrbanTwin.Simulator", Binaries.OwnConfiguration), .. arguments],
             new Dictionary<string, string>(), Path.Combine(_directory, "profile.log"));
         var exitCode = await profile.WaitForExitAsync(TimeSpan.FromMinutes(2));
@@ -50,9 +42,9 @@ public sealed class ProfileCommandTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, exitCode);
         Assert.Contains(heading, summary);
         Assert.Contains(section, summary);
-        Assert.Contains("UrbanTwin.Gateway", summary); // the request handlers ran, and were named
         Assert.True(new FileInfo(trace).Length > 0);
-        Assert.True(File.ReadLines(trace + ".folded").Any());
+        // Stacks through the product's request handlers were recorded, with the methods named.
+        Assert.Contains(File.ReadLines(trace + ".folded"), stack => stack.Contains("UrbanTwin.Gateway.Nodes.NodesApi", StringComparison.Ordinal));
     }
 
     [Fact]

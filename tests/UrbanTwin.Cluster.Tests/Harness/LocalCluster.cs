@@ -158,10 +158,39 @@ public sealed class LocalCluster : IAsyncDisposable
         return settings;
     }
 
+    /// <summary>An embedded gateway (co-hosted silo, state in memory) as a process of its own on free ports, once ready.</summary>
+    public static async Task<EmbeddedGateway> StartEmbeddedGatewayAsync(string directory, IReadOnlyDictionary<string, string> settings, ITestOutputHelper output)
+    {
+        var url = new Uri($"http://127.0.0.1:{Ports.Free()}");
+        var all = new Dictionary<string, string>(settings)
+        {
+            ["Urls"] = url.ToString().TrimEnd('/'),
+            ["Orleans__SiloPort"] = Ports.Free().ToString(),
+            ["Orleans__GatewayPort"] = Ports.Free().ToString(),
+        };
+        var gateway = ServiceProcess.Start("gateway", "dotnet", [Binaries.Gateway], all, Path.Combine(directory, "gateway.log"));
+        try
+        {
+            await WaitReadyAsync(gateway, new Uri(url, "/health/ready").ToString(), output);
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
+        return new EmbeddedGateway(gateway, url);
+    }
+
     /// <summary>Waits for the process's readiness endpoint and says how long it took.</summary>
     public static async Task WaitReadyAsync(ServiceProcess process, string url, ITestOutputHelper output)
     {
         var took = await Readiness.WaitAsync(process, url, StartDeadline);
         output.WriteLine($"{process.Name} ready in {took.TotalSeconds:F1} s (pid {process.Pid})");
     }
+}
+
+/// <summary>A gateway process of its own in embedded mode, and the address it serves; stopped when disposed.</summary>
+public sealed record EmbeddedGateway(ServiceProcess Process, Uri Url) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
 }
