@@ -171,7 +171,10 @@ public static class AssetsApi
 
         var outcomes = new RegistrationOutcome[valid.Count];
         var scope = caller.WriteScope(tree);
-        await Parallel.ForEachAsync(Enumerable.Range(0, valid.Count), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = ct },
+        // District by district: a district writes its membership through for every new asset, and the registrations
+        // in flight together share one write. Taken in request order, 64 in flight would fall in 64 districts.
+        var byDistrict = Enumerable.Range(0, valid.Count).OrderBy(k => valid[k].Definition.NodeId, StringComparer.Ordinal);
+        await Parallel.ForEachAsync(byDistrict, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = ct },
             async (k, _) => outcomes[k] = await grains.ByKey<IAssetGrain>(valid[k].Definition.Id).Register(valid[k].Definition, scope));
         // An asset already registered in a district outside the key's scope stays where it is.
         for (var k = 0; k < valid.Count; k++)

@@ -38,7 +38,10 @@ public static class MemoryProbe
 
         var readingsPerMetric = new HistoryOptions().ReadingsPerMetric;
         var start = DateTimeOffset.UtcNow.AddSeconds(-readingsPerMetric);
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 128 }, async (i, _) =>
+        // District by district, as the gateway's bulk registration does: the registrations in flight together share
+        // their district's membership write. Round-robin over the districts, each write carried one registration.
+        var byDistrict = Enumerable.Range(0, count).OrderBy(i => templates[i % templates.Length].NodeId, StringComparer.Ordinal);
+        await Parallel.ForEachAsync(byDistrict, new ParallelOptions { MaxDegreeOfParallelism = 128 }, async (i, _) =>
         {
             var template = templates[i % templates.Length];
             var asset = template with { Id = i < templates.Length ? template.Id : $"{template.Id}-m{i / templates.Length}" };
