@@ -55,5 +55,14 @@ public sealed class ProfileCommandTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, await profile.WaitForExitAsync(TimeSpan.FromMinutes(1)));
     }
 
+    [Fact]
+    public async Task Profile_of_a_process_that_is_not_there_says_so()
+    {
+        await using var profile = ServiceProcess.Start("profile", "dotnet", [Binaries.Of("UrbanTwin.Simulator", Binaries.OwnConfiguration), "profile", "--pid", "2147483000", "--seconds", "1"],
+            new Dictionary<string, string>(), Path.Combine(_directory, "profile.log"));
+        Assert.Equal(2, await profile.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Contains("no .NET process of this user answers diagnostics at pid 2147483000", profile.LogTail(10));
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

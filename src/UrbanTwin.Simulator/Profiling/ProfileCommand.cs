@@ -23,8 +23,18 @@ public static class ProfileCommand
     public static async Task<int> RunAsync(ProfileOptions options, TextWriter output)
     {
         var client = new DiagnosticsClient(options.Pid);
-        // Rundown at the end names the methods that were compiled before the session started.
-        using (var session = client.StartEventPipeSession(Providers(options.Kind), requestRundown: true, circularBufferMB: 256))
+        EventPipeSession session;
+        try
+        {
+            // Rundown at the end names the methods that were compiled before the session started.
+            session = client.StartEventPipeSession(Providers(options.Kind), requestRundown: true, circularBufferMB: 256);
+        }
+        catch (ServerNotAvailableException)
+        {
+            await Console.Error.WriteLineAsync($"profile: no .NET process of this user answers diagnostics at pid {options.Pid}");
+            return 2;
+        }
+        using (session)
         {
             await using var file = File.Create(options.TracePath);
             var copy = session.EventStream.CopyToAsync(file);
