@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 using UrbanTwin.Gateway.Alarms;
@@ -9,6 +10,7 @@ using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Gateway.Live;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Rankings;
+using UrbanTwin.Gateway.Reads;
 using UrbanTwin.Gateway.Security;
 using UrbanTwin.Gateway.Simulation;
 using UrbanTwin.Gateway.Topology;
@@ -29,10 +31,13 @@ builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOpt
 builder.Services.AddOpenApi();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section))
-    .Validate(o => o.MaxBodyBytes > 0 && o.MaxItemsPerBatch > 0 && o.MaxFutureSkewSeconds >= 0 && o.MaxLineBytes > 0 && o.MaxMetricsPerItem > 0 && o.MaxDeliveriesInFlight > 0
+    .Validate(o => o.MaxBodyBytes > 0 && o.MaxItemsPerBatch > 0 && o.MaxFutureSkewSeconds >= 0 && o.MaxLineBytes > 0 && o.MaxMetricsPerItem > 0 && o.MaxDeliveriesInFlight > 0 && o.DeliveryTimeout > TimeSpan.Zero
         && o.MaxJsonDepth is >= 4 and <= ApiJson.MaxDepthLimit, "Ingest limits must be positive, and Ingest:MaxJsonDepth from 4 to 64");
 builder.Services.AddOptions<SimulationOptions>().Bind(builder.Configuration.GetSection(SimulationOptions.Section));
 builder.Services.AddSingleton<NodeDirectory>();
+builder.Services.AddOptions<ReadOptions>().Bind(builder.Configuration.GetSection(ReadOptions.Section)).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<ReadOptions>, ReadOptionsValidator>();
+builder.Services.AddSingleton<LastSeenReads>();
 builder.Services.AddOptions<LiveOptions>().Bind(builder.Configuration.GetSection(LiveOptions.Section))
     .Validate(o => o.PollInterval > TimeSpan.Zero && o.AlarmPollInterval > TimeSpan.Zero && o.Heartbeat > TimeSpan.Zero && o.MaxPendingAlarms > 0 && o.MaxStreamsPerKey > 0,
         "Live settings must be positive");

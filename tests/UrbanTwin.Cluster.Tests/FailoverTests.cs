@@ -109,31 +109,6 @@ public sealed class FailoverTests(ITestOutputHelper output)
         Assert.Empty(await TelemetryWriter.ReadBackMismatchesAsync(cluster.Http, writer.Acknowledged.Values, ReadBackDeadline));
     }
 
-    [Fact]
-    public async Task Reads_during_a_silo_crash_recover_by_themselves()
-    {
-        await using var cluster = await LocalCluster.StartAsync(output);
-        var districts = ReferenceTopology.Load().Where(n => n.Kind == Contracts.Topology.NodeKind.District).Select(n => n.Id).ToArray();
-        var reads = new ReadProbe(cluster.Http, ReferenceAssets.Select(a => "/api/v1/assets/" + a.Id).Concat(districts.Select(d => "/api/v1/nodes/" + d)).ToArray());
-        using var stop = new CancellationTokenSource();
-        var readers = reads.RunAsync(concurrency: 8, stop.Token);
-
-        await Eventually.Until(() => Task.FromResult(reads.Count), n => n >= 500, TimeSpan.FromSeconds(60), "500 reads before the crash");
-        var killedAt = reads.Elapsed;
-        cluster.KillSilo(1);
-        // Recovered: a full 5 s without a failed read after the kill.
-        await Eventually.Until(() => Task.FromResult(reads.QuietSince(killedAt)), quiet => quiet >= TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(180),
-            "5 s of reads without a failure after the kill");
-        await stop.CancelAsync();
-        await readers;
-
-        var figures = reads.FiguresSince(killedAt);
-        output.WriteLine($"reads during a silo crash: {figures.Succeeded}/{figures.Total} succeeded ({figures.SuccessShare:P1}) " +
-            $"from the kill until all succeed again; all succeed again {figures.RecoverySeconds:F1} s after the kill; slowest read {figures.SlowestMs:F0} ms");
-        await File.WriteAllTextAsync(Path.Combine(cluster.Directory, "read-failover.json"), System.Text.Json.JsonSerializer.Serialize(figures));
-        Assert.True(figures.Total > 0);
-    }
-
     /// <summary>Scripts Redis ran (EVAL and EVALSHA): what a write costs in round trips.</summary>
     private static async Task<long> ScriptCallsAsync(LocalCluster cluster) =>
         await cluster.Redis.CommandCallsAsync("evalsha") + await cluster.Redis.CommandCallsAsync("eval");

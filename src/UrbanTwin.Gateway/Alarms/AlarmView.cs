@@ -27,7 +27,9 @@ public sealed record AlarmView(
         a.AcknowledgedBy, a.AcknowledgedKey, a.AcknowledgedAt, a.Comment, a.ClearedAt);
 }
 
-public sealed record AlarmPageView(AlarmView[] Items, string? NextCursor);
+/// <summary>A page of alarms; <c>stale</c> when a district answered from the gateway's last-seen state, then with <c>asOf</c>, the oldest of them.</summary>
+public sealed record AlarmPageView(AlarmView[] Items, string? NextCursor, bool Stale,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? AsOf = null);
 
 /// <summary>The body of <c>POST /alarms/{id}/ack</c>.</summary>
 public sealed record AcknowledgeRequest(string? By, string? Comment);

@@ -9,6 +9,7 @@ using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Gateway.Reads;
 using UrbanTwin.Gateway.Security;
 using UrbanTwin.Grains.Rules;
 
@@ -33,7 +34,7 @@ public static class AlarmsApi
 
     private static async Task<Results<Ok<AlarmPageView>, ProblemHttpResult, ValidationProblem>> List(
         string? node, string? state, string? level, string? limit, string? cursor,
-        Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+        Caller caller, NodeDirectory directory, IGrainFactory grains, LastSeenReads reads, TimeProvider clock, HttpContext context, CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
         AlarmState? wantedState = null;
@@ -84,13 +85,15 @@ public static class AlarmsApi
 
         // Each district answers its own newest matches; merging them and keeping the newest pageSize is the page.
         var query = new AlarmQuery(wantedState, wantedLevel, after?.RaisedAt, after?.Id, pageSize + 1);
-        var found = await Task.WhenAll(districts.Select(d => grains.ByKey<IDistrictGrain>(d).SearchAlarms(query)));
-        var merged = found.SelectMany(f => f)
+        // Each district through the last-seen cache: a district whose silo just died answers its last page, marked stale.
+        var found = await Task.WhenAll(districts.Select(d => reads.GetAsync($"alarms:{d}:{query}", () => grains.ByKey<IDistrictGrain>(d).SearchAlarms(query), ct)));
+        var freshness = Freshness.Of(found, clock.GetUtcNow()).Describe(context, clock);
+        var merged = found.SelectMany(f => f.Value)
             .OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id, StringComparer.Ordinal)
             .Take(pageSize + 1).ToList();
         var page = merged.Take(pageSize).Select(a => AlarmView.From(a, tree)).ToArray();
         var next = merged.Count > pageSize ? EncodeCursor(page[^1].RaisedAt, page[^1].Id) : null;
-        return TypedResults.Ok(new AlarmPageView(page, next));
+        return TypedResults.Ok(new AlarmPageView(page, next, freshness.Stale, freshness.StaleAsOf));
     }
 
     private static async Task<Results<Ok<AlarmView>, ProblemHttpResult, ValidationProblem>> Acknowledge(

@@ -21,6 +21,13 @@ public sealed record AssetView(
     long Version,
     AqiResult? Aqi)
 {
+    /// <summary>On a stale answer only: when the asset's grain last gave its state to the gateway.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? AsOf { get; init; }
+
+    /// <summary>True when the gateway answered from the last state it saw because the asset's grain did not answer in time.</summary>
+    public bool Stale { get; init; }
+
     public static AssetView From(AssetSnapshot s) => new(
         s.Definition.Id, s.Definition.Kind, s.Definition.NodeId, s.Definition.Name, s.Definition.Location, s.Status,
         s.Readings.ToDictionary(r => r.Key, r => new ReadingView(r.Value.Value, r.Value.Unit, r.Value.Ts,
@@ -37,7 +44,9 @@ public sealed record ThresholdView(AlarmLevel Level, Comparison Op, double Value
     public static ThresholdView From(ThresholdRule r) => new(r.Level, r.Op, r.Value, r.Hysteresis);
 }
 
-public sealed record AssetPageView(AssetListItem[] Items, string? NextCursor);
+/// <summary>A page of assets; <c>stale</c> when a district answered from the gateway's last-seen state, then with <c>asOf</c>, the oldest of them.</summary>
+public sealed record AssetPageView(AssetListItem[] Items, string? NextCursor, bool Stale,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? AsOf = null);
 
 public sealed record RegistrationResponse(int Created, int Updated, int Unchanged, RegistrationRejection[] Rejected);
 

@@ -8,6 +8,7 @@ using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Gateway.Reads;
 using UrbanTwin.Gateway.Security;
 using UrbanTwin.Grains.Rules;
 
@@ -29,31 +30,44 @@ public static class AssetsApi
     }
 
     private static async Task<Results<Ok<AssetView>, ProblemHttpResult>> GetAsset(string id, Caller caller, NodeDirectory directory, IGrainFactory grains,
-        CancellationToken ct)
+        LastSeenReads reads, TimeProvider clock, HttpContext context, CancellationToken ct)
     {
-        if (await FindAsync(id, caller, directory, grains, ct) is not { } found)
+        if (await FindAsync(id, caller, directory, grains, reads, ct) is not { } found)
         {
             return Problems.NotFound("asset", id);
         }
-        return found.Problem is { } problem ? problem : TypedResults.Ok(AssetView.From(found.Snapshot));
+        if (found.Problem is { } problem)
+        {
+            return problem;
+        }
+        var freshness = Freshness.Of(found.Read).Describe(context, clock);
+        return TypedResults.Ok(AssetView.From(found.Read.Value!) with { AsOf = freshness.StaleAsOf, Stale = freshness.Stale });
     }
 
-    /// <summary>The asset, or null when there is none; with a 403 to answer instead when it is outside the caller's scope.</summary>
-    internal static async Task<(AssetSnapshot Snapshot, ProblemHttpResult? Problem)?> FindAsync(string id, Caller caller, NodeDirectory directory,
-        IGrainFactory grains, CancellationToken ct)
+    /// <summary>
+    /// The asset (through the last-seen cache), or null when there is none; with a 403 to answer instead when it is
+    /// outside the caller's scope.
+    /// </summary>
+    internal static async Task<(ReadResult<AssetSnapshot?> Read, ProblemHttpResult? Problem)?> FindAsync(string id, Caller caller, NodeDirectory directory,
+        IGrainFactory grains, LastSeenReads reads, CancellationToken ct)
     {
-        if (!Identifiers.IsValidAssetId(id) || await grains.ByKey<IAssetGrain>(id).Get() is not { } snapshot)
+        if (!Identifiers.IsValidAssetId(id))
+        {
+            return null;
+        }
+        var read = await reads.GetAsync("asset:" + id, () => grains.ByKey<IAssetGrain>(id).Get(), ct);
+        if (read.Value is not { } snapshot)
         {
             return null;
         }
         return caller.Sees(await directory.GetAsync(ct), snapshot.Definition.NodeId)
-            ? (snapshot, null)
-            : (snapshot, Problems.OutOfScope(caller, $"asset '{id}' (in '{snapshot.Definition.NodeId}')"));
+            ? (read, null)
+            : (read, Problems.OutOfScope(caller, $"asset '{id}' (in '{snapshot.Definition.NodeId}')"));
     }
 
     private static async Task<Results<Ok<AssetPageView>, ProblemHttpResult, ValidationProblem>> Search(
         string? node, string? kind, string? status, string? limit, string? cursor,
-        Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+        Caller caller, NodeDirectory directory, IGrainFactory grains, LastSeenReads reads, TimeProvider clock, HttpContext context, CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
         if (kind is not null && AssetCatalog.Find(kind) is null)
@@ -101,17 +115,23 @@ public static class AssetsApi
         }
 
         var items = new List<AssetListItem>(pageSize);
+        var freshness = new Freshness(false, clock.GetUtcNow());
         for (var i = start; i < districts.Count; i++)
         {
-            var page = await grains.ByKey<IDistrictGrain>(districts[i]).SearchAssets(new AssetQuery(kind, wanted, i == start ? afterId : null, pageSize - items.Count));
-            items.AddRange(page.Items);
+            var query = new AssetQuery(kind, wanted, i == start ? afterId : null, pageSize - items.Count);
+            var district = districts[i];
+            var read = await reads.GetAsync($"assets:{district}:{query}", () => grains.ByKey<IDistrictGrain>(district).SearchAssets(query), ct);
+            freshness = freshness.And(read);
+            items.AddRange(read.Value.Items);
             if (items.Count == pageSize)
             {
-                var more = page.HasMore || i + 1 < districts.Count;
-                return TypedResults.Ok(new AssetPageView([.. items], more ? new AssetCursor(districts[i], items[^1].Id).Encode() : null));
+                var more = read.Value.HasMore || i + 1 < districts.Count;
+                freshness.Describe(context, clock);
+                return TypedResults.Ok(new AssetPageView([.. items], more ? new AssetCursor(districts[i], items[^1].Id).Encode() : null, freshness.Stale, freshness.StaleAsOf));
             }
         }
-        return TypedResults.Ok(new AssetPageView([.. items], null));
+        freshness.Describe(context, clock);
+        return TypedResults.Ok(new AssetPageView([.. items], null, freshness.Stale, freshness.StaleAsOf));
     }
 
     private static async Task<Results<Ok<RegistrationResponse>, JsonHttpResult<RegistrationResponse>, ValidationProblem, ProblemHttpResult>> Register(

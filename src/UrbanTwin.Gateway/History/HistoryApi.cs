@@ -28,10 +28,10 @@ public static class HistoryApi
     }
 
     private static async Task<Results<Ok<HistoryView>, ProblemHttpResult, ValidationProblem>> AssetHistory(
-        string id, string? metric, string? from, string? to, Caller caller, NodeDirectory directory, IGrainFactory grains, TimeProvider clock,
-        CancellationToken ct)
+        string id, string? metric, string? from, string? to, Caller caller, NodeDirectory directory, IGrainFactory grains, Reads.LastSeenReads reads,
+        TimeProvider clock, CancellationToken ct)
     {
-        if (await Assets.AssetsApi.FindAsync(id, caller, directory, grains, ct) is not { } found)
+        if (await Assets.AssetsApi.FindAsync(id, caller, directory, grains, reads, ct) is not { } found)
         {
             return Problems.NotFound("asset", id);
         }
@@ -39,7 +39,7 @@ public static class HistoryApi
         {
             return outOfScope;
         }
-        var asset = found.Snapshot;
+        var asset = found.Read.Value!;
         var kind = AssetCatalog.Get(asset.Definition.Kind);
         if (metric is null || kind.Metric(metric) is null)
         {

@@ -37,6 +37,9 @@ public static class OrleansHosting
                 // A request in flight to a silo that crashes gets no answer; the default 30 s wait would hold an
                 // operator's read that long. Grain calls here are small: fail (503) sooner and let the client retry.
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(10)));
+                // The client drops a gateway whose connection fails at once; the list refresh (default every minute) is how
+                // it learns of a silo that joined or was declared dead without a connection of this client noticing.
+                client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = configuration.GetValue("Orleans:GatewayListRefreshPeriod", TimeSpan.FromSeconds(5)));
                 // Silos may start after the gateway (or all be restarting): keep trying; readiness says so meanwhile.
                 client.UseConnectionRetryFilter(async (_, ct) =>
                 {

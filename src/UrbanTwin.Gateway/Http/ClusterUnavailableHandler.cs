@@ -14,7 +14,7 @@ public sealed class ClusterUnavailableHandler(IProblemDetailsService problems, I
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsTransient(exception))
+        if (!IsTransient(exception, context.RequestAborted))
         {
             return false;
         }
@@ -34,7 +34,14 @@ public sealed class ClusterUnavailableHandler(IProblemDetailsService problems, I
         });
     }
 
-    private static bool IsTransient(Exception exception) => exception is TimeoutException or SiloUnavailableException
+    /// <summary>
+    /// Transient, or cancelled inside the cluster (a placement or directory lookup cancelled on a silo while membership
+    /// changes) rather than by the caller giving up on <paramref name="request"/>.
+    /// </summary>
+    public static bool IsTransient(Exception exception, CancellationToken request) =>
+        IsTransient(exception) || (exception is OperationCanceledException && !request.IsCancellationRequested);
+
+    public static bool IsTransient(Exception exception) => exception is TimeoutException or SiloUnavailableException
         or OrleansMessageRejectionException or ClientNotAvailableException or Orleans.Runtime.Messaging.ConnectionFailedException
         or Grains.Storage.RedisGroupCommitException
         || (exception.InnerException is { } inner && IsTransient(inner));

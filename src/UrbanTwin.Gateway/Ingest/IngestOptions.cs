@@ -34,4 +34,11 @@ public sealed class IngestOptions
     /// <c>ack=durable</c>: those calls wait on Redis, and the more wait together, the more share a round trip.
     /// </summary>
     public int MaxDeliveriesInFlight { get; set; } = 32;
+
+    /// <summary>
+    /// How long a delivery to one asset may take before its items answer <c>unavailable</c> (retry them). While a
+    /// silo dies, calls to its grains would otherwise wait for Orleans' response timeout; the asset is reactivated
+    /// elsewhere once the silo is declared dead (seconds), and a retried item is applied once (redelivery).
+    /// </summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

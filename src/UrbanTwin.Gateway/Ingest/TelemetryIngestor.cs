@@ -51,6 +51,9 @@ public sealed class TelemetryIngestor(IGrainFactory grains, IOptions<IngestOptio
 
         // Durable deliveries all start at once: each waits on Redis, not on the cores, and the more wait together the
         // more writes share a group-commit round trip (bounded to 32, one request of 500 got 4 writes per round trip).
+        var unreachable = 0;
+        Exception? firstFailure = null;
+        var timeout = options.Value.DeliveryTimeout;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = ack == Ack.Durable ? Math.Max(1, chains.Count) : options.Value.MaxDeliveriesInFlight };
         await Parallel.ForEachAsync(chains, parallel, async (asset, _) =>
         {
@@ -61,16 +64,19 @@ public sealed class TelemetryIngestor(IGrainFactory grains, IOptions<IngestOptio
             }
             try
             {
-                var results = await grains.ByKey<IAssetGrain>(asset.Key).Apply(readings, ack, scope);
+                var results = await grains.ByKey<IAssetGrain>(asset.Key).Apply(readings, ack, scope).WaitAsync(timeout);
                 for (int i = asset.Value.First, k = 0; i >= 0; i = next[i])
                 {
                     outcomes[i] = results[k++];
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
+                // Whatever went wrong in the cluster (a silo died mid-call, a placement or directory lookup was cancelled
+                // there, the delivery timed out), this request was not cancelled: it takes no token.
                 // Not acknowledged: the client may retry these items (a redelivered latest reading is accepted again).
-                logger.LogWarning(ex, "Delivering {Count} readings to asset {AssetId} failed", readings.Length, asset.Key);
+                Interlocked.Increment(ref unreachable);
+                Interlocked.CompareExchange(ref firstFailure, ex, null);
                 for (var i = asset.Value.First; i >= 0; i = next[i])
                 {
                     outcomes[i] = ReadingOutcome.Reject(RejectionReasons.Unavailable, "the asset could not be reached; retry the item");
@@ -78,6 +84,12 @@ public sealed class TelemetryIngestor(IGrainFactory grains, IOptions<IngestOptio
             }
         });
 
+        if (firstFailure is not null)
+        {
+            // One line per request, not one per asset: a silo's crash would otherwise log a line for each of hundreds.
+            logger.LogWarning(firstFailure, "{Count} of {Assets} assets of a telemetry request could not be reached; their items answered unavailable",
+                unreachable, chains.Count);
+        }
         var rejected = new List<IngestRejection>();
         for (var i = 0; i < outcomes.Length; i++)
         {

@@ -6,14 +6,19 @@ namespace UrbanTwin.Gateway.Nodes;
 /// <summary>
 /// The gateway's cached copy of the node tree (a few hundred nodes), used to route a node id to its grain type
 /// and to expand a node into the districts below it. It re-checks the topology grain's version at most every
-/// <see cref="RefreshAfter"/>, so an import through another gateway is seen within that time.
+/// <see cref="RefreshAfter"/>, so an import through another gateway is seen within that time. The check runs in the
+/// background while requests go on with the tree they have: the topology grain is one grain, and no request should
+/// wait on it while its silo dies and it moves. Only the first load, and the first read after an import through
+/// this gateway, wait for it.
 /// </summary>
-public sealed class NodeDirectory(IGrainFactory grains, TimeProvider clock)
+public sealed class NodeDirectory(IGrainFactory grains, TimeProvider clock, ILogger<NodeDirectory> logger)
 {
     public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(2);
 
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private Tree _tree = Tree.Empty;
+    private volatile Tree _tree = Tree.Empty;
+    private volatile bool _current;
+    private int _invalidations;
     private DateTimeOffset _checkedAt = DateTimeOffset.MinValue;
 
     public async ValueTask<Tree> GetAsync(CancellationToken cancellationToken = default)
@@ -22,17 +27,20 @@ public sealed class NodeDirectory(IGrainFactory grains, TimeProvider clock)
         {
             return _tree;
         }
+        if (_current)
+        {
+            if (_refresh.Wait(0))
+            {
+                _ = Task.Run(RefreshInBackgroundAsync, CancellationToken.None);
+            }
+            return _tree;
+        }
         await _refresh.WaitAsync(cancellationToken);
         try
         {
-            if (clock.GetUtcNow() - _checkedAt >= RefreshAfter)
+            if (!_current || clock.GetUtcNow() - _checkedAt >= RefreshAfter)
             {
-                var topology = grains.ByKey<ITopologyGrain>(ITopologyGrain.Key);
-                if (await topology.GetVersion() != _tree.Version)
-                {
-                    _tree = new Tree(await topology.GetSnapshot());
-                }
-                _checkedAt = clock.GetUtcNow();
+                await RefreshAsync();
             }
             return _tree;
         }
@@ -42,8 +50,46 @@ public sealed class NodeDirectory(IGrainFactory grains, TimeProvider clock)
         }
     }
 
-    /// <summary>After an import through this gateway: the next read fetches the new tree.</summary>
-    public void Invalidate() => _checkedAt = DateTimeOffset.MinValue;
+    /// <summary>After an import through this gateway: the next read waits for the new tree.</summary>
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _invalidations);
+        _current = false;
+        _checkedAt = DateTimeOffset.MinValue;
+    }
+
+    private async Task RefreshAsync()
+    {
+        // A background check that began before an import through this gateway must not mark its older answer current.
+        var invalidations = Volatile.Read(ref _invalidations);
+        var topology = grains.ByKey<ITopologyGrain>(ITopologyGrain.Key);
+        if (await topology.GetVersion() != _tree.Version)
+        {
+            _tree = new Tree(await topology.GetSnapshot());
+        }
+        if (invalidations == Volatile.Read(ref _invalidations))
+        {
+            _checkedAt = clock.GetUtcNow();
+            _current = true;
+        }
+    }
+
+    private async Task RefreshInBackgroundAsync()
+    {
+        try
+        {
+            await RefreshAsync();
+        }
+        catch (Exception ex)
+        {
+            // Requests keep the tree they have; the next request past RefreshAfter tries again.
+            logger.LogDebug(ex, "Refreshing the node tree failed; serving the one from {CheckedAt:O}", _checkedAt);
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
 
     public sealed class Tree
     {

@@ -25,6 +25,9 @@ public sealed record NodeView(
     AqiResult? Aqi,
     DateTimeOffset AsOf)
 {
+    /// <summary>True when the gateway answered from the last summary it saw because the node's grain did not answer in time.</summary>
+    public bool Stale { get; init; }
+
     public static NodeView From(NodeSummary summary, NodeDefinition? definition) => new(
         summary.Id, summary.Kind, summary.Name, summary.NameZh, summary.Code, summary.ParentId, summary.ChildCount, summary.Location,
         StatusOf(summary.Assets),
@@ -69,4 +72,6 @@ public sealed record MetricStatsView(int Count, double Mean, double Min, double 
     public static MetricStatsView From(MetricStats s) => new(s.Count, Math.Round(s.Mean, 4), s.Min, s.Max);
 }
 
-public sealed record NodeListView(NodeView[] Items);
+/// <summary>A node's children; <c>stale</c> when it is the last list the gateway saw, then with <c>asOf</c>, when it saw it.</summary>
+public sealed record NodeListView(NodeView[] Items, bool Stale,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? AsOf = null);

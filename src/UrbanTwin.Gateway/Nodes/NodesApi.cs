@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
+using UrbanTwin.Gateway.Reads;
 using UrbanTwin.Gateway.Security;
 
 namespace UrbanTwin.Gateway.Nodes;
@@ -15,25 +17,40 @@ public static class NodesApi
         return api;
     }
 
-    private static async Task<Results<Ok<NodeView>, ProblemHttpResult>> GetNode(string id, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+    /// <summary>A node's summary, through the last-seen cache: the read path of the node, children and rankings endpoints.</summary>
+    public static Task<ReadResult<NodeSummary?>> ReadSummaryAsync(LastSeenReads reads, IGrainFactory grains, NodeDefinition node, CancellationToken ct) =>
+        reads.GetAsync("node:" + node.Id, () => NodeGrains.Get(grains, node.Kind, node.Id).GetSummary(), ct);
+
+    public static Task<ReadResult<NodeSummary[]>> ReadChildrenAsync(LastSeenReads reads, IGrainFactory grains, NodeDefinition node, CancellationToken ct) =>
+        reads.GetAsync("children:" + node.Id, () => NodeGrains.Get(grains, node.Kind, node.Id).GetChildren(), ct);
+
+    private static async Task<Results<Ok<NodeView>, ProblemHttpResult>> GetNode(string id, Caller caller, NodeDirectory directory, IGrainFactory grains,
+        LastSeenReads reads, TimeProvider clock, HttpContext context, CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
         if (!caller.TryFind(tree, id, out var node, out var problem))
         {
             return problem;
         }
-        var summary = await NodeGrains.Get(grains, node.Kind, id).GetSummary();
-        return summary is null ? Problems.NotFound("node", id) : TypedResults.Ok(NodeView.From(summary, node));
+        var read = await ReadSummaryAsync(reads, grains, node, ct);
+        if (read.Value is not { } summary)
+        {
+            return Problems.NotFound("node", id);
+        }
+        var freshness = Freshness.Of(read).Describe(context, clock);
+        return TypedResults.Ok(NodeView.From(summary, node) with { Stale = freshness.Stale });
     }
 
-    private static async Task<Results<Ok<NodeListView>, ProblemHttpResult>> GetChildren(string id, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Ok<NodeListView>, ProblemHttpResult>> GetChildren(string id, Caller caller, NodeDirectory directory, IGrainFactory grains,
+        LastSeenReads reads, TimeProvider clock, HttpContext context, CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
         if (!caller.TryFind(tree, id, out var node, out var problem))
         {
             return problem;
         }
-        var children = await NodeGrains.Get(grains, node.Kind, id).GetChildren();
-        return TypedResults.Ok(new NodeListView([.. children.Select(c => NodeView.From(c, tree.Find(c.Id)))]));
+        var read = await ReadChildrenAsync(reads, grains, node, ct);
+        var freshness = Freshness.Of(read).Describe(context, clock);
+        return TypedResults.Ok(new NodeListView([.. read.Value.Select(c => NodeView.From(c, tree.Find(c.Id)))], freshness.Stale, freshness.StaleAsOf));
     }
 }

@@ -3,6 +3,7 @@ using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Gateway.Reads;
 using UrbanTwin.Gateway.Security;
 using UrbanTwin.Grains.Rollup;
 using UrbanTwin.Grains.Rules;
@@ -11,7 +12,9 @@ namespace UrbanTwin.Gateway.Rankings;
 
 public sealed record RankingItem(int Rank, string Id, string Name, string? NameZh, string? ParentId, double? Value, int? Year);
 
-public sealed record RankingView(string Level, string Metric, string Order, RankingItem[] Items);
+/// <summary>A ranking; <c>stale</c> when a parent answered from the gateway's last-seen state, then with <c>asOf</c>, the oldest of them.</summary>
+public sealed record RankingView(string Level, string Metric, string Order, RankingItem[] Items, bool Stale,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? AsOf = null);
 
 public static class RankingsApi
 {
@@ -37,7 +40,8 @@ public static class RankingsApi
     }
 
     private static async Task<Results<Ok<RankingView>, ValidationProblem, ProblemHttpResult>> Get(
-        string? level, string? metric, string? order, string? node, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+        string? level, string? metric, string? order, string? node, Caller caller, NodeDirectory directory, IGrainFactory grains,
+        LastSeenReads reads, TimeProvider clock, HttpContext context, CancellationToken ct)
     {
         NodeKind? kind = level switch { "cluster" => NodeKind.Cluster, "city" => NodeKind.City, "district" => NodeKind.District, _ => null };
         if (kind is null)
@@ -73,15 +77,16 @@ public static class RankingsApi
         // One call per parent: the parent already holds its children's latest summaries.
         var ranked = roots.SelectMany(r => tree.OfKindUnder(r, kind.Value)).ToList();
         var parents = ranked.Select(n => n.ParentId).OfType<string>().Distinct().ToList();
-        var summaries = (await Task.WhenAll(parents.Select(p => NodeGrains.Get(grains, tree.Find(p)!.Kind, p).GetChildren())))
-            .SelectMany(c => c).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var found = await Task.WhenAll(parents.Select(p => NodesApi.ReadChildrenAsync(reads, grains, tree.Find(p)!, ct)));
+        var freshness = Freshness.Of(found, clock.GetUtcNow()).Describe(context, clock);
+        var summaries = found.SelectMany(c => c.Value).ToDictionary(s => s.Id, StringComparer.Ordinal);
 
         var rows = ranked.Where(n => summaries.ContainsKey(n.Id)).Select(n => (Node: n, Measured: measure(summaries[n.Id]))).ToList();
         var sorted = order == "desc"
             ? rows.OrderBy(r => r.Measured.Value is null).ThenByDescending(r => r.Measured.Value).ThenBy(r => r.Node.Id, StringComparer.Ordinal)
             : rows.OrderBy(r => r.Measured.Value is null).ThenBy(r => r.Measured.Value).ThenBy(r => r.Node.Id, StringComparer.Ordinal);
         var items = sorted.Select((r, i) => new RankingItem(i + 1, r.Node.Id, r.Node.Name, r.Node.NameZh, r.Node.ParentId, r.Measured.Value, r.Measured.Year)).ToArray();
-        return TypedResults.Ok(new RankingView(level!, metric, order, items));
+        return TypedResults.Ok(new RankingView(level!, metric, order, items, freshness.Stale, freshness.StaleAsOf));
     }
 
     private static Func<NodeSummary, (double? Value, int? Year)>? Measure(string metric)

@@ -35,6 +35,11 @@ public static class UrbanTwinMeter
     public static readonly Counter<long> StorageFlushFailures = Meter.CreateCounter<long>(
         "urbantwin.storage.flush.failures", "{write}", "Grain state writes that storage did not confirm, by mode (durable or write-behind) and grain kind.");
 
+    /// <summary>The write-behind backlog: grains with state not yet written (a grain counts once however many changes wait).</summary>
+    public static readonly UpDownCounter<int> StoragePending = Meter.CreateUpDownCounter<int>(
+        "urbantwin.storage.pending", "{grain}",
+        "Grains whose state is waiting to be written to storage (write-behind backlog; grows while storage is away, drains when it is back)");
+
     /// <summary>From a change arriving at a district to the province holding it (the newest change of each push).</summary>
     public static readonly Histogram<double> RollupLag = Meter.CreateHistogram<double>(
         "urbantwin.rollup.lag", "s", "Time from a change at a district to the province summary reflecting it.",

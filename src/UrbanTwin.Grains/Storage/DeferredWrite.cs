@@ -43,7 +43,7 @@ internal sealed class DeferredWrite
     {
         if (!_armed && !_closed)
         {
-            _armed = true;
+            SetArmed(true);
             _wakeups.Schedule(_scheduler, _delay, static state => ((DeferredWrite)state).OnDue(), this);
         }
     }
@@ -61,6 +61,17 @@ internal sealed class DeferredWrite
         finally
         {
             _closed = true;
+            SetArmed(false); // what a failed last write left is no longer this activation's to write
+        }
+    }
+
+    /// <summary>Armed = state waiting to be written; the backlog gauge counts the grains in that state.</summary>
+    private void SetArmed(bool armed)
+    {
+        if (_armed != armed)
+        {
+            _armed = armed;
+            UrbanTwinMeter.StoragePending.Add(armed ? 1 : -1, _kind);
         }
     }
 
@@ -133,7 +144,7 @@ internal sealed class DeferredWrite
 
     private async Task WriteAsync(KeyValuePair<string, object?> mode)
     {
-        _armed = false;
+        SetArmed(false);
         try
         {
             var started = Stopwatch.GetTimestamp();

@@ -85,8 +85,9 @@ public sealed class TelemetryWriter(HttpClient http, IReadOnlyList<AssetDefiniti
         JsonSerializer.Deserialize<Item[]>(await File.ReadAllTextAsync(path), LedgerJson) ?? [];
 
     /// <summary>
-    /// Reads every ledger entry back through the gateway (retrying a read that fails until the deadline, as during a
-    /// fail-over); returns what differs from what was acknowledged: empty when every value came back unchanged.
+    /// Reads every ledger entry back through the gateway (retrying a read that fails, or that the gateway answered
+    /// stale from its last-seen state, until the deadline, as during a fail-over); returns what differs from what was
+    /// acknowledged: empty when every value came back unchanged from the asset itself.
     /// </summary>
     public static async Task<List<string>> ReadBackMismatchesAsync(HttpClient http, IEnumerable<Item> ledger, TimeSpan deadline)
     {
@@ -120,7 +121,9 @@ public sealed class TelemetryWriter(HttpClient http, IReadOnlyList<AssetDefiniti
         try
         {
             using var response = await http.GetAsync($"/api/v1/assets/{assetId}");
-            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
+            return response.IsSuccessStatusCode && await response.Content.ReadFromJsonAsync<JsonObject>() is { } asset && (bool?)asset["stale"] != true
+                ? asset
+                : null;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {

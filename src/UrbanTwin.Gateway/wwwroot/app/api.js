@@ -1,3 +1,5 @@
+import { noteAnswer } from './freshness.js';
+
 // The gateway's own API, same origin. Every call throws with the problem's detail when the answer is not 2xx.
 async function call(path, options) {
   const response = await fetch(path, options);
@@ -8,7 +10,9 @@ async function call(path, options) {
     error.status = response.status;
     throw error;
   }
-  return response.json();
+  const body = await response.json();
+  noteAnswer(body, response);
+  return body;
 }
 
 const enc = encodeURIComponent;

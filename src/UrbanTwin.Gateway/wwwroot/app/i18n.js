@@ -2,7 +2,7 @@
 const labels = {
   en: {
     title: 'UrbanTwin', language: '中文', colorStatus: 'Colour: status', colorAqi: 'Colour: AQI',
-    live: '● live', reconnecting: '○ reconnecting…', assets: 'Assets', activeAlarms: 'Active alarms', warning: 'Warning',
+    live: '● live', reconnecting: '○ reconnecting…', stale: (s) => `◐ last known state, ${s} s old: the cluster is recovering`, assets: 'Assets', activeAlarms: 'Active alarms', warning: 'Warning',
     alarm: 'Alarm', normal: 'Normal', offline: 'Offline', urbanization: 'Urbanization', aqi: 'AQI', population: 'Population',
     alarms: 'Alarms', acknowledge: 'Acknowledge', acknowledged: 'acknowledged', active: 'active', cleared: 'cleared',
     children: { province: 'Cities by cluster', cluster: 'Cities', city: 'Districts', district: 'Assets' },
@@ -14,7 +14,7 @@ const labels = {
   },
   zh: {
     title: '城市数字孪生', language: 'English', colorStatus: '着色：状态', colorAqi: '着色：空气质量',
-    live: '● 实时', reconnecting: '○ 正在重连…', assets: '设施', activeAlarms: '当前告警', warning: '预警',
+    live: '● 实时', reconnecting: '○ 正在重连…', stale: (s) => `◐ 显示 ${s} 秒前的最后状态：集群正在恢复`, assets: '设施', activeAlarms: '当前告警', warning: '预警',
     alarm: '告警', normal: '正常', offline: '离线', urbanization: '城镇化率', aqi: '空气质量指数', population: '人口',
     alarms: '告警列表', acknowledge: '确认', acknowledged: '已确认', active: '未处理', cleared: '已解除',
     children: { province: '城市（按城市群）', cluster: '城市', city: '区县', district: '设施' },

@@ -2,6 +2,7 @@ import { api } from './api.js';
 import { el } from './dom.js';
 import { t, nameOf, toggleLanguage } from './i18n.js';
 import { stop } from './live.js';
+import { beginView, endView } from './freshness.js';
 import { renderNode } from './views/node.js';
 import { renderAsset } from './views/asset.js';
 
@@ -23,11 +24,13 @@ async function route() {
   cleanup?.();
   cleanup = null;
   labelControls();
+  beginView();
   try {
     const dispose = kind === 'nodes' ? await renderNode(root, id, state) : await renderAsset(root, id);
     if (ticket !== rendering) { dispose?.(); return; }
     cleanup = dispose;
     await breadcrumbs(kind, id);
+    endView();
     root.dataset.ready = location.hash; // the view is complete (tests and screen readers can rely on it)
     root.focus({ preventScroll: true });
   } catch (error) {
@@ -116,4 +119,5 @@ document.getElementById('sign-out').addEventListener('click', async () => {
 });
 window.addEventListener('hashchange', route);
 document.addEventListener('ut:reconnected', route);
+document.addEventListener('ut:refresh', route);
 whoAmI().finally(route);
