@@ -44,6 +44,7 @@ builder.Services.AddOptions<LiveOptions>().Bind(builder.Configuration.GetSection
 builder.Services.AddSingleton<LiveHub>();
 builder.Services.AddSingleton<TelemetryIngestor>();
 builder.Services.AddHostedService<TelemetryFeed>();
+builder.Services.AddHostedService<StartupBanner>();
 builder.Services.AddHealthChecks()
     .AddCheck<SeedingHealthCheck>("seeding", tags: [ServiceDefaultsExtensions.ReadyTag])
     .AddCheck<GrainsHealthCheck>("grains", tags: [ServiceDefaultsExtensions.ReadyTag]);

@@ -10,6 +10,8 @@ namespace UrbanTwin.Gateway.Http;
 /// </summary>
 public sealed class ClusterUnavailableHandler(IProblemDetailsService problems, ILogger<ClusterUnavailableHandler> logger) : IExceptionHandler
 {
+    private readonly Grains.Observability.RepeatedWarning _answered503 = new(logger, "Requests answered 503 because the cluster did not answer");
+
     public const int RetryAfterSeconds = 2;
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -18,7 +20,7 @@ public sealed class ClusterUnavailableHandler(IProblemDetailsService problems, I
         {
             return false;
         }
-        logger.LogWarning("{Method} {Path} answered 503: {Error}", context.Request.Method, context.Request.Path, exception.Message);
+        _answered503.Report(null, $"{context.Request.Method} {context.Request.Path}: {exception.Message}");
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext

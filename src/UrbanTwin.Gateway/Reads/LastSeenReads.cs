@@ -107,6 +107,13 @@ public sealed class LastSeenReads(IOptions<ReadOptions> options, TimeProvider cl
             _ = call.ContinueWith(static (done, state) =>
             {
                 var (entry, clock, startedAt) = ((Entry, TimeProvider, DateTimeOffset))state!;
+                lock (entry._lock)
+                {
+                    if (ReferenceEquals(entry._inFlight, done))
+                    {
+                        entry._inFlight = null; // nothing to join any more; the entry keeps only what it saw
+                    }
+                }
                 if (done.IsCompletedSuccessfully && done.Result is { } value)
                 {
                     lock (entry._lock)

@@ -15,7 +15,7 @@ public sealed class ReadOptions
     public TimeSpan RetryEvery { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How many last-seen states the gateway keeps; past it the least recently read are forgotten.</summary>
-    public int MaxItems { get; set; } = 50_000;
+    public int MaxItems { get; set; } = 20_000;
 }
 
 /// <summary>A bad <c>Reads:*</c> setting stops start-up, naming the key.</summary>

@@ -59,16 +59,7 @@ public static class AuthSetup
                 mode.IsCluster ? "the default in cluster mode" : "as configured");
             return false;
         }
-        if (ring.Mode == AuthMode.Open)
-        {
-            logger.LogWarning("THE API IS OPEN: no API key is needed, every caller is an unscoped admin ({Why}). " +
-                "Anyone who can reach this gateway can push telemetry, change topology and acknowledge alarms.",
-                ring.ExplicitlyOpen ? "Auth:Mode=open" : "the embedded default");
-        }
-        else
-        {
-            logger.LogInformation("API keys required: {Count} configured ({Names})", ring.Keys.Count, string.Join(", ", ring.Keys.Select(k => k.Name)));
-        }
+        // Open mode, or the keys configured, is said in the start-up banner (Hosting/StartupBanner).
         return true;
     }
 }

@@ -33,7 +33,7 @@ public sealed class TelemetryFeed(TelemetryIngestor ingestor, SeedingState seedi
         var random = new Random(settings.Seed);
         var perTick = Math.Max(1, (int)(settings.ReadingsPerSecond * Tick.TotalSeconds));
         var next = 0;
-        logger.LogInformation("Telemetry feed: {Rate} readings/s over {Assets} generated assets", settings.ReadingsPerSecond, assets.Length);
+        logger.LogDebug("Telemetry feed: {Rate} readings/s over {Assets} generated assets", settings.ReadingsPerSecond, assets.Length);
 
         using var timer = new PeriodicTimer(Tick, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))

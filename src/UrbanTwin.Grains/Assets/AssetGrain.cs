@@ -365,7 +365,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            services.Logger.LogWarning(ex, "Durable write of asset {AssetId} failed; it stays pending", this.GetPrimaryKeyString());
+            services.DurableWriteFailed.Report(ex, this.GetPrimaryKeyString());
             return false;
         }
     }
@@ -388,7 +388,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            services.Logger.LogWarning(ex, "Asset {AssetId} could not report to district {DistrictId}; will retry", definition.Id, definition.NodeId);
+            services.ReportFailed.Report(ex, $"{definition.Id} to {definition.NodeId}");
             _contributionPending = true;
             _write.Request();
         }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using UrbanTwin.Grains.History;
+using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Rollup;
 using UrbanTwin.Grains.Scheduling;
 using UrbanTwin.Grains.Storage;
@@ -29,4 +30,9 @@ public sealed class AssetServices(
     public int HistoryReadings { get; } = history.Value.ReadingsPerMetric;
     public GrainWakeups Wakeups => wakeups;
     public ILogger Logger => logger;
+
+    /// <summary>Per-asset failures, logged once per interval with a count (a Redis outage would log one per asset).</summary>
+    public RepeatedWarning DurableWriteFailed { get; } = new(logger, "Durable writes of assets failed (they stay pending)", clock);
+
+    public RepeatedWarning ReportFailed { get; } = new(logger, "Assets could not report to their district (they retry at the next flush)", clock);
 }

@@ -27,7 +27,7 @@ public sealed class ReferenceSeeder(IGrainFactory grains, ILogger<ReferenceSeede
             async (i, _) => outcomes[i] = await grains.ByKey<IAssetGrain>(assets[i].Id).Register(assets[i]));
 
         var result = new SeedResult(nodes.Length, assets.Length, outcomes.Count(o => o == RegistrationOutcome.Created));
-        logger.LogInformation("Seeded the reference topology: {Nodes} nodes, {Assets} assets ({Created} new)",
+        logger.LogDebug("Seeded the reference topology: {Nodes} nodes, {Assets} assets ({Created} new)",
             result.Nodes, result.Assets, result.CreatedAssets);
         return result;
     }

@@ -5,11 +5,42 @@ namespace UrbanTwin.Simulator.Processes;
 
 public static class Ports
 {
-    /// <summary>A TCP port free right now on the loopback interface.</summary>
+    // Below Linux's ephemeral range (32768-60999): a port the OS hands out for an outgoing connection can never be
+    // one handed out here, so a process started seconds later on it does not find it taken by a client socket.
+    private const int First = 20_000;
+    private const int Last = 32_767;
+    private static readonly HashSet<int> Given = [];
+    private static readonly Random Pick = new();
+
+    /// <summary>A TCP port free right now on the loopback interface, never the same twice in this process.</summary>
     public static int Free()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (Given)
+        {
+            for (var attempt = 0; attempt < 1000; attempt++)
+            {
+                var port = Pick.Next(First, Last + 1);
+                if (!Given.Contains(port) && IsFree(port))
+                {
+                    Given.Add(port);
+                    return port;
+                }
+            }
+        }
+        throw new InvalidOperationException($"No free TCP port between {First} and {Last}.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 }
