@@ -28,7 +28,7 @@ builder.AddPerKeyRateLimit();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddOperationTransformer<ApiErrorResponses>());
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section))
     .Validate(o => o.MaxBodyBytes > 0 && o.MaxItemsPerBatch > 0 && o.MaxFutureSkewSeconds >= 0 && o.MaxLineBytes > 0 && o.MaxMetricsPerItem > 0 && o.MaxDeliveriesInFlight > 0 && o.DeliveryTimeout > TimeSpan.Zero
@@ -89,7 +89,7 @@ app.UseAuthentication();
 app.UseRateLimiter(); // after authentication: the bucket is the caller's key
 app.UseAuthorization();
 
-var api = app.MapGroup("/api/v1").Requires(Permission.Read);
+var api = app.MapGroup("/api/v1").Requires(Permission.Read).RefuseUnknownQueryParameters();
 api.MapAuthApi();
 api.MapNodesApi();
 api.MapIndicatorsApi();

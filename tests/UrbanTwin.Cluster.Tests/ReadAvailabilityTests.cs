@@ -183,7 +183,7 @@ public sealed class ReadAvailabilityTests(ITestOutputHelper output)
 
     private void Report(string scenario, ReadProbe.Figures figures, PacedWriters writers, LocalCluster cluster)
     {
-        output.WriteLine($"{scenario} at {writers.Rate:F0} durable updates/s: {figures.Answered}/{figures.Total} reads answered " +
+        output.WriteLine($"{scenario} at {writers.Rate:F0} durable updates/s asked ({writers.AcknowledgedRate:F0}/s acknowledged): {figures.Answered}/{figures.Total} reads answered " +
             $"({figures.AnsweredShare:P2}; {figures.Stale} stale), p50 {figures.P50Ms:F0} ms, p99 {figures.P99Ms:F0} ms, max {figures.MaxMs:F0} ms; " +
             $"every read fresh again {figures.FreshAgainSeconds:F1} s after; writes: {writers.AcknowledgedItems} acknowledged, " +
             $"{writers.RetryableRefusals} requests with retryable refusals; last reads not fresh: {string.Join("; ", figures.LastNotFresh)}");

@@ -28,27 +28,27 @@ public class AirQualityApiTests(GatewayFixture gateway)
             new StringContent($"[{Item(stations[0], 20)},{Item(stations[1], 140)}]", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        var first = (await Json(await _http.GetAsync($"/api/v1/assets/{stations[0]}")))["aqi"]!;
+        var first = (await ReadJson(await _http.GetAsync($"/api/v1/assets/{stations[0]}")))["aqi"]!;
         Assert.Equal(29, (int)first["value"]!);
         Assert.Equal("excellent", (string?)first["category"]);
-        var second = (await Json(await _http.GetAsync($"/api/v1/assets/{stations[1]}")))["aqi"]!;
+        var second = (await ReadJson(await _http.GetAsync($"/api/v1/assets/{stations[1]}")))["aqi"]!;
         Assert.Equal((186, "moderately polluted", "#FF0000"), ((int)second["value"]!, (string?)second["category"], (string?)second["color"]));
         Assert.Equal(["pm25"], second["primary"]!.AsArray().Select(p => (string?)p));
-        Assert.Null((await Json(await _http.GetAsync($"/api/v1/assets/{district.Id}-gas-001")))["aqi"]);
+        Assert.Null((await ReadJson(await _http.GetAsync($"/api/v1/assets/{district.Id}-gas-001")))["aqi"]);
 
-        var districtAqi = await Eventually.Until(async () => (await Json(await _http.GetAsync($"/api/v1/nodes/{district.Id}")))["aqi"]?["value"] is { } v ? (int)v : 0,
+        var districtAqi = await Eventually.Until(async () => (await ReadJson(await _http.GetAsync($"/api/v1/nodes/{district.Id}")))["aqi"]?["value"] is { } v ? (int)v : 0,
             v => v == 107, TimeSpan.FromSeconds(30), $"{district.Id} AQI");
         Assert.Equal(107, districtAqi);
 
         // The city ranks first by AQI among the 11 (no other city has station readings in these tests).
         var city = district.ParentId!;
-        await Eventually.Until(async () => (await Json(await _http.GetAsync($"/api/v1/nodes/{city}")))["aqi"]?["value"] is { } v ? (int)v : 0,
+        await Eventually.Until(async () => (await ReadJson(await _http.GetAsync($"/api/v1/nodes/{city}")))["aqi"]?["value"] is { } v ? (int)v : 0,
             v => v == 107, TimeSpan.FromSeconds(30), $"{city} AQI");
         // Rankings read the summaries the cities pushed to their clusters: wait for the push too.
         System.Text.Json.Nodes.JsonArray items = [];
         await Eventually.Until(async () =>
         {
-            items = (await Json(await _http.GetAsync("/api/v1/rankings?level=city&metric=aqi")))["items"]!.AsArray();
+            items = (await ReadJson(await _http.GetAsync("/api/v1/rankings?level=city&metric=aqi")))["items"]!.AsArray();
             return items[0]!["value"] is { } v ? (int)(double)v : 0;
         }, v => v == 107, TimeSpan.FromSeconds(30), "the top of the city AQI ranking");
         Assert.Equal(11, items.Count);

@@ -32,7 +32,7 @@ public class AlarmsApiTests(GatewayFixture gateway)
     }
 
     private async Task<JsonArray> List(string query) =>
-        (await Json(await _http.GetAsync("/api/v1/alarms?" + query)))["items"]!.AsArray();
+        (await ReadJson(await _http.GetAsync("/api/v1/alarms?" + query)))["items"]!.AsArray();
 
     private Task<HttpResponseMessage> Ack(string id, string body) =>
         _http.PostAsync($"/api/v1/alarms/{Uri.EscapeDataString(id)}/ack", new StringContent(body, Encoding.UTF8, "application/json"));
@@ -53,11 +53,11 @@ public class AlarmsApiTests(GatewayFixture gateway)
 
         var acked = await Ack(id, """{"by":"duty officer Li","comment":"crew dispatched"}""");
         Assert.Equal(HttpStatusCode.OK, acked.StatusCode);
-        var view = await Json(acked);
+        var view = await ReadJson(acked);
         Assert.Equal(("acknowledged", "duty officer Li", "crew dispatched"), ((string?)view["state"], (string?)view["acknowledgedBy"], (string?)view["comment"]));
         var again = await Ack(id, """{"by":"someone else"}""");
         Assert.Equal(HttpStatusCode.OK, again.StatusCode); // idempotent: the first acknowledgement stands
-        Assert.Equal("duty officer Li", (string?)(await Json(again))["acknowledgedBy"]);
+        Assert.Equal("duty officer Li", (string?)(await ReadJson(again))["acknowledgedBy"]);
         await Eventually.Until(() => List("node=changzhi-luzhou&state=acknowledged"), items => items.Any(i => (string?)i!["id"] == id), TimeSpan.FromSeconds(30), "the alarm list");
 
         await Send(5);
@@ -81,7 +81,7 @@ public class AlarmsApiTests(GatewayFixture gateway)
     {
         var response = await _http.GetAsync("/api/v1/alarms?" + query);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.NotNull((await Json(response))["errors"]![field]);
+        Assert.NotNull((await ReadJson(response))["errors"]![field]);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public class AlarmsApiTests(GatewayFixture gateway)
             .First(i => (string?)i!["assetId"] == Asset)!;
         var response = await Ack((string)alarm["id"]!, body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var errors = (await Json(response))["errors"]!.AsObject();
+        var errors = (await ReadJson(response))["errors"]!.AsObject();
         Assert.Contains(errors, e => e.Key.StartsWith(fieldPrefix, StringComparison.Ordinal) || (fieldPrefix == "$" && e.Key is "$" or "body"));
         Assert.Equal("active", (string?)(await List("node=changzhi-luzhou&state=active")).First(i => (string?)i!["id"] == (string)alarm["id"]!)!["state"]);
     }
@@ -123,7 +123,7 @@ public class AlarmsApiTests(GatewayFixture gateway)
         string? cursor = null;
         do
         {
-            var page = await Json(await _http.GetAsync("/api/v1/alarms?limit=2" + (cursor is null ? "" : "&cursor=" + cursor)));
+            var page = await ReadJson(await _http.GetAsync("/api/v1/alarms?limit=2" + (cursor is null ? "" : "&cursor=" + cursor)));
             paged.AddRange(page["items"]!.AsArray().Select(i => (string)i!["id"]!));
             cursor = (string?)page["nextCursor"];
         }

@@ -15,13 +15,13 @@ public class AssetsApiTests(GatewayFixture gateway)
     [Fact]
     public async Task Paging_through_a_city_returns_every_asset_once_in_a_stable_order()
     {
-        var city = await Json(await _http.GetAsync("/api/v1/nodes/yangquan"));
+        var city = await ReadJson(await _http.GetAsync("/api/v1/nodes/yangquan"));
         var total = (int)city["assets"]!["total"]!;
         var seen = new List<string>();
         string? cursor = null;
         do
         {
-            var page = await Json(await _http.GetAsync($"/api/v1/assets?node=yangquan&limit=7{(cursor is null ? "" : "&cursor=" + cursor)}"));
+            var page = await ReadJson(await _http.GetAsync($"/api/v1/assets?node=yangquan&limit=7{(cursor is null ? "" : "&cursor=" + cursor)}"));
             var items = page["items"]!.AsArray();
             Assert.True(items.Count <= 7);
             seen.AddRange(items.Select(i => (string)i!["id"]!));
@@ -36,11 +36,11 @@ public class AssetsApiTests(GatewayFixture gateway)
     [Fact]
     public async Task Search_filters_by_kind_and_status()
     {
-        var page = await Json(await _http.GetAsync("/api/v1/assets?node=jincheng&kind=bridge&limit=1000"));
+        var page = await ReadJson(await _http.GetAsync("/api/v1/assets?node=jincheng&kind=bridge&limit=1000"));
         var items = page["items"]!.AsArray();
         Assert.NotEmpty(items);
         Assert.All(items, i => Assert.Equal("bridge", (string?)i!["kind"]));
-        var offline = await Json(await _http.GetAsync("/api/v1/assets?node=jincheng&status=offline"));
+        var offline = await ReadJson(await _http.GetAsync("/api/v1/assets?node=jincheng&status=offline"));
         Assert.Empty(offline["items"]!.AsArray()); // just registered: nobody has been silent for 3 intervals yet
     }
 
@@ -48,9 +48,9 @@ public class AssetsApiTests(GatewayFixture gateway)
     public async Task Registration_is_idempotent_and_rejects_bad_items_by_field()
     {
         const string good = """{"id":"test-reg-tunnel-1","kind":"utility-tunnel","nodeId":"jinzhong-yuci","name":"Test tunnel","location":{"lng":112.7,"lat":37.7}}""";
-        var created = await Json(await PostAssets($"[{good}]"));
+        var created = await ReadJson(await PostAssets($"[{good}]"));
         Assert.Equal(1, (int)created["created"]! + (int)created["unchanged"]!);
-        var again = await Json(await PostAssets($"[{good}]"));
+        var again = await ReadJson(await PostAssets($"[{good}]"));
         Assert.Equal(1, (int)again["unchanged"]!);
 
         var response = await PostAssets($$$"""
@@ -67,7 +67,7 @@ public class AssetsApiTests(GatewayFixture gateway)
             ]
             """);
         Assert.Equal(HttpStatusCode.MultiStatus, response.StatusCode);
-        var result = await Json(response);
+        var result = await ReadJson(response);
         var fields = result["rejected"]!.AsArray().Select(r => (string)r!["field"]!).ToList();
         Assert.Equal(["[1].kind", "[2].nodeId", "[3].location.lng", "[4].thresholds", "[5].thresholds.gasLel", "[6].id", "[7].id"], fields);
         Assert.Equal(1, (int)result["unchanged"]!);
@@ -79,6 +79,6 @@ public class AssetsApiTests(GatewayFixture gateway)
     {
         var response = await PostAssets("""[{"id":"x","kind":"gas-pipeline","location":{"lng":"east","lat":1}}]""");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.NotNull((await Json(response))["errors"]!["$[0].location.lng"]);
+        Assert.NotNull((await ReadJson(response))["errors"]!["$[0].location.lng"]);
     }
 }

@@ -23,14 +23,33 @@ public class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Orleans:GatewayPort", Ports.Free().ToString());
     }
 
+    private Contract.OpenApiContract? _contract;
+
+    /// <summary>The gateway's own OpenAPI document, read once: every client below checks its traffic against it.</summary>
+    public Contract.OpenApiContract Contract => _contract ??= new Contract.OpenApiContract(
+        CreateDefaultClient().GetStringAsync("/openapi/v1.json").GetAwaiter().GetResult());
+
     public virtual async Task InitializeAsync()
     {
         await Services.GetRequiredService<SeedingState>().WhenDone.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>A client whose every request and response is checked against the OpenAPI document (a mismatch throws).</summary>
+    public new HttpClient CreateClient() => CreateClient(new WebApplicationFactoryClientOptions());
+
+    public new HttpClient CreateClient(WebApplicationFactoryClientOptions options)
+    {
+        var handlers = new List<DelegatingHandler> { new Contract.ContractCheckingHandler(Contract) };
+        if (options.HandleCookies)
+        {
+            handlers.Insert(0, new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler());
+        }
+        return CreateDefaultClient(options.BaseAddress, [.. handlers]);
+    }
+
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
-    public static async Task<JsonNode> Json(HttpResponseMessage response) =>
+    public static async Task<JsonNode> ReadJson(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new JsonException("empty body");
 }
 

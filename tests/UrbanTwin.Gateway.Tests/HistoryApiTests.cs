@@ -19,12 +19,12 @@ public class HistoryApiTests(GatewayFixture gateway)
             $$$"""{"assetId":"{{{asset}}}","ts":"{{{t0.AddSeconds(i):yyyy-MM-ddTHH:mm:ss.fffZ}}}","metrics":{"pressure":{{{0.30 + i / 100.0}}}}}"""));
         Assert.Equal(HttpStatusCode.OK, (await _http.PostAsync("/api/v1/telemetry", new StringContent($"[{items}]", Encoding.UTF8, "application/json"))).StatusCode);
 
-        var history = await Json(await _http.GetAsync($"/api/v1/assets/{asset}/history?metric=pressure"));
+        var history = await ReadJson(await _http.GetAsync($"/api/v1/assets/{asset}/history?metric=pressure"));
         Assert.Equal([0.30, 0.31, 0.32], history["points"]!.AsArray().Select(p => (double)p!["value"]!));
         var from = Uri.EscapeDataString(t0.AddSeconds(1).ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
-        var later = await Json(await _http.GetAsync($"/api/v1/assets/{asset}/history?metric=pressure&from={from}"));
+        var later = await ReadJson(await _http.GetAsync($"/api/v1/assets/{asset}/history?metric=pressure&from={from}"));
         Assert.Equal([0.31, 0.32], later["points"]!.AsArray().Select(p => (double)p!["value"]!));
-        Assert.Empty((await Json(await _http.GetAsync($"/api/v1/assets/{asset}/history?metric=flow")))["points"]!.AsArray());
+        Assert.Empty((await ReadJson(await _http.GetAsync($"/api/v1/assets/{asset}/history?metric=flow")))["points"]!.AsArray());
     }
 
     [Theory]
@@ -40,7 +40,7 @@ public class HistoryApiTests(GatewayFixture gateway)
     {
         var response = await _http.GetAsync(url);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.NotNull((await Json(response))["errors"]![field]);
+        Assert.NotNull((await ReadJson(response))["errors"]![field]);
     }
 
     [Theory]
@@ -63,7 +63,7 @@ public class HistoryApiTests(GatewayFixture gateway)
         JsonArray points;
         do
         {
-            points = (await Json(await _http.GetAsync($"/api/v1/nodes/{district}/history?metric=activeAlarms.alarm")))["points"]!.AsArray();
+            points = (await ReadJson(await _http.GetAsync($"/api/v1/nodes/{district}/history?metric=activeAlarms.alarm")))["points"]!.AsArray();
             if (points.Any(p => (double)p!["value"]! >= 1))
             {
                 break;
@@ -72,7 +72,7 @@ public class HistoryApiTests(GatewayFixture gateway)
             await Task.Delay(250);
         }
         while (true);
-        var view = await Json(await _http.GetAsync($"/api/v1/nodes/{district}/history?metric=activeAlarms.alarm"));
+        var view = await ReadJson(await _http.GetAsync($"/api/v1/nodes/{district}/history?metric=activeAlarms.alarm"));
         Assert.Equal("10s", (string?)view["step"]);
         var times = points.Select(p => DateTimeOffset.Parse((string)p!["ts"]!)).ToList();
         Assert.Equal(times.Order(), times);

@@ -21,21 +21,21 @@ public class IndicatorsApiTests(GatewayFixture gateway)
                            {"name":"hotline.resolved","period":"2026-10","value":90}]}
             """);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal((2, 0), ((int)(await Json(first))["created"]!, (int)(await Json(first))["updated"]!));
+        Assert.Equal((2, 0), ((int)(await ReadJson(first))["created"]!, (int)(await ReadJson(first))["updated"]!));
         var again = await Put("lvliang-lishi", """{"indicators":[{"name":"hotline.tickets","period":"2026-10","value":100,"source":"12345 monthly report"}]}""");
-        Assert.Equal(1, (int)(await Json(again))["unchanged"]!); // idempotent
+        Assert.Equal(1, (int)(await ReadJson(again))["unchanged"]!); // idempotent
         Assert.Equal(HttpStatusCode.OK, (await Put("lvliang-xiaoyi", """
             {"indicators":[{"name":"hotline.tickets","period":"2026-10","value":20},{"name":"hotline.resolved","period":"2026-10","value":10}]}
             """)).StatusCode);
 
-        var own = await Json(await _http.GetAsync("/api/v1/nodes/lvliang-lishi"));
+        var own = await ReadJson(await _http.GetAsync("/api/v1/nodes/lvliang-lishi"));
         Assert.Equal(90.0, (double)own["indicators"]!["hotline.resolutionRate"]!["value"]!);
-        var rate = (await Eventually.Until(async () => (await Json(await _http.GetAsync("/api/v1/nodes/lvliang")))["indicators"]?["hotline.resolutionRate"],
+        var rate = (await Eventually.Until(async () => (await ReadJson(await _http.GetAsync("/api/v1/nodes/lvliang")))["indicators"]?["hotline.resolutionRate"],
             r => r is not null && (double)r["value"]! == 83.33, TimeSpan.FromSeconds(30), "the city's resolution rate"))!;
         Assert.Equal(("2026-10", "rollup"), ((string?)rate["period"], (string?)rate["origin"]));
         Assert.Equal(2, (int)rate["coverage"]!["reported"]!);
         Assert.Equal(13, (int)rate["coverage"]!["total"]!);
-        var list = (await Json(await _http.GetAsync("/api/v1/nodes/lvliang/indicators")))["indicators"]!.AsArray();
+        var list = (await ReadJson(await _http.GetAsync("/api/v1/nodes/lvliang/indicators")))["indicators"]!.AsArray();
         Assert.Contains(list, p => (string?)p!["name"] == "hotline.tickets" && (double)p["value"]! == 120 && (string?)p["period"] == "2026-10");
     }
 
@@ -60,7 +60,7 @@ public class IndicatorsApiTests(GatewayFixture gateway)
         var before = await _http.GetStringAsync("/api/v1/nodes/lvliang-fenyang/indicators");
         var response = await Put("lvliang-fenyang", body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var errors = (await Json(response))["errors"]!.AsObject();
+        var errors = (await ReadJson(response))["errors"]!.AsObject();
         Assert.True(errors.ContainsKey(field) || (field == "$" && errors.Any(e => e.Key.StartsWith('$') || e.Key == "body")),
             $"expected an error on {field}: {errors.ToJsonString()}");
         Assert.Equal(before, await _http.GetStringAsync("/api/v1/nodes/lvliang-fenyang/indicators"));
@@ -72,7 +72,7 @@ public class IndicatorsApiTests(GatewayFixture gateway)
         var body = """{"indicators":[{"name":"hotline.tickets","period":"2026","value":1}]}""";
         var province = await Put("shanxi", body);
         Assert.Equal(HttpStatusCode.BadRequest, province.StatusCode);
-        Assert.NotNull((await Json(province))["errors"]!["id"]);
+        Assert.NotNull((await ReadJson(province))["errors"]!["id"]);
         Assert.Equal(HttpStatusCode.NotFound, (await Put("atlantis", body)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/v1/nodes/atlantis/indicators")).StatusCode);
     }

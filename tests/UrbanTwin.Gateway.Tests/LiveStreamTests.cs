@@ -144,7 +144,7 @@ public class LiveStreamTests(GatewayFixture gateway, ITestOutputHelper output)
         new AssetCountsView(0, new StatusCountsView(0, 0, 0, 0), []), new AlarmCountsView(0, 0, 0), [], null, DateTimeOffset.UnixEpoch);
 
     private static AlarmView AlarmOf(int n) => new($"a:gasLel:{n}", "a", "x", ["x"], "gasLel", Contracts.Assets.AlarmLevel.Warning,
-        Contracts.Assets.AlarmLevel.Warning, 30, DateTimeOffset.UnixEpoch, Contracts.Alarms.AlarmState.Active, null, null, null, null, null);
+        Contracts.Assets.AlarmLevel.Warning, 30, DateTimeOffset.UnixEpoch, Contracts.Alarms.AlarmState.Active, null, null, null, null, null, "\"0\"");
 }
 
 /// <summary>A minimal server-sent-events reader: events by name, comments as <see cref="Heartbeat"/>.</summary>

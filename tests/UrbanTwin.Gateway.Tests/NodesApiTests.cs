@@ -11,7 +11,7 @@ public class NodesApiTests(GatewayFixture gateway)
     [Fact]
     public async Task The_province_has_4_clusters_and_the_census_population()
     {
-        var province = await Json(await _http.GetAsync("/api/v1/nodes/shanxi"));
+        var province = await ReadJson(await _http.GetAsync("/api/v1/nodes/shanxi"));
         Assert.Equal("province", (string?)province["kind"]);
         Assert.Equal(4, (int)province["childCount"]!);
         Assert.Equal(34_915_616, (double)province["indicators"]!["population"]!["value"]!);
@@ -25,12 +25,12 @@ public class NodesApiTests(GatewayFixture gateway)
     [Fact]
     public async Task Taiyuan_has_10_districts_listed_as_children()
     {
-        var children = await Json(await _http.GetAsync("/api/v1/nodes/taiyuan/children"));
+        var children = await ReadJson(await _http.GetAsync("/api/v1/nodes/taiyuan/children"));
         var items = children["items"]!.AsArray();
         Assert.Equal(10, items.Count);
         Assert.Contains(items, i => (string?)i!["id"] == "taiyuan-xiaodian");
         Assert.All(items, i => Assert.Equal("district", (string?)i!["kind"]));
-        var clusters = await Json(await _http.GetAsync("/api/v1/nodes/shanxi/children"));
+        var clusters = await ReadJson(await _http.GetAsync("/api/v1/nodes/shanxi/children"));
         Assert.Equal(["central", "jinbei", "jindongnan", "jinnan"], clusters["items"]!.AsArray().Select(i => (string?)i!["id"]));
     }
 
@@ -44,18 +44,18 @@ public class NodesApiTests(GatewayFixture gateway)
         var response = await _http.GetAsync(url);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(404, (int)(await Json(response))["status"]!);
+        Assert.Equal(404, (int)(await ReadJson(response))["status"]!);
     }
 
     [Fact]
     public async Task Cities_rank_by_population_with_taiyuan_first()
     {
-        var ranking = await Json(await _http.GetAsync("/api/v1/rankings?level=city&metric=population"));
+        var ranking = await ReadJson(await _http.GetAsync("/api/v1/rankings?level=city&metric=population"));
         var items = ranking["items"]!.AsArray();
         Assert.Equal(11, items.Count);
         Assert.Equal("taiyuan", (string?)items[0]!["id"]);
         Assert.Equal(5_304_061, (double)items[0]!["value"]!);
-        var ascending = await Json(await _http.GetAsync("/api/v1/rankings?level=city&metric=population&order=asc"));
+        var ascending = await ReadJson(await _http.GetAsync("/api/v1/rankings?level=city&metric=population&order=asc"));
         Assert.Equal("yangquan", (string?)ascending["items"]![0]!["id"]);
     }
 
@@ -73,7 +73,7 @@ public class NodesApiTests(GatewayFixture gateway)
     {
         var response = await _http.GetAsync(url);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.NotNull((await Json(response))["errors"]![parameter]);
+        Assert.NotNull((await ReadJson(response))["errors"]![parameter]);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class NodesApiTests(GatewayFixture gateway)
     {
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/health/ready")).StatusCode);
-        var openApi = await Json(await _http.GetAsync("/openapi/v1.json"));
+        var openApi = await ReadJson(await _http.GetAsync("/openapi/v1.json"));
         Assert.NotNull(openApi["paths"]!["/api/v1/telemetry"]);
     }
 }

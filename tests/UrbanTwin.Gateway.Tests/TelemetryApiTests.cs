@@ -18,7 +18,7 @@ public class TelemetryApiTests(GatewayFixture gateway)
 
     private async Task<string> Snapshot(string assetId) => await _http.GetStringAsync($"/api/v1/assets/{assetId}");
 
-    private async Task<int> Alarms(string nodeId) => (int)(await Json(await _http.GetAsync($"/api/v1/nodes/{nodeId}")))["activeAlarms"]!["alarm"]!;
+    private async Task<int> Alarms(string nodeId) => (int)(await ReadJson(await _http.GetAsync($"/api/v1/nodes/{nodeId}")))["activeAlarms"]!["alarm"]!;
 
     [Fact]
     public async Task Ack_durable_is_answered_after_the_write_and_an_unknown_ack_is_refused_without_changing_anything()
@@ -27,7 +27,7 @@ public class TelemetryApiTests(GatewayFixture gateway)
         var item = $$$"""[{"assetId":"{{{asset}}}","ts":"{{{Now()}}}","seq":1,"metrics":{"gasLel":7.5}}]""";
         var durable = await _http.PostAsync("/api/v1/telemetry?ack=durable", new StringContent(item, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, durable.StatusCode);
-        Assert.Equal(1, (int)(await Json(durable))["accepted"]!);
+        Assert.Equal(1, (int)(await ReadJson(durable))["accepted"]!);
         var before = await Snapshot(asset);
 
         // Sent again unchanged (a client that lost the answer): acknowledged again, applied once.
@@ -39,7 +39,7 @@ public class TelemetryApiTests(GatewayFixture gateway)
         var bad = await _http.PostAsync("/api/v1/telemetry?ack=eventually", new StringContent(later, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
-        Assert.NotNull((await Json(bad))["errors"]!["ack"]);
+        Assert.NotNull((await ReadJson(bad))["errors"]!["ack"]);
         Assert.Equal(before, await Snapshot(asset));
     }
 
@@ -56,8 +56,8 @@ public class TelemetryApiTests(GatewayFixture gateway)
 
         var response = await Post($$$"""[{"assetId":"{{{asset}}}","ts":"{{{Now()}}}","metrics":{"gasLel":60}}]""");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(1, (int)(await Json(response))["accepted"]!);
-        Assert.Equal("alarm", (string?)(await Json(await _http.GetAsync($"/api/v1/assets/{asset}")))["status"]);
+        Assert.Equal(1, (int)(await ReadJson(response))["accepted"]!);
+        Assert.Equal("alarm", (string?)(await ReadJson(await _http.GetAsync($"/api/v1/assets/{asset}")))["status"]);
 
         var deadline = DateTime.UtcNow.AddSeconds(2);
         foreach (var node in path)
@@ -106,7 +106,7 @@ public class TelemetryApiTests(GatewayFixture gateway)
         // Nothing accepted: 422 problem details, with the same per-item answers a 207 has.
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var result = await Json(response);
+        var result = await ReadJson(response);
         Assert.Equal(0, (int)result["accepted"]!);
         Assert.StartsWith($"None of the {items.Length} items was accepted; [0] (no-such-asset): unknown-asset", (string?)result["detail"]);
         var rejected = result["rejected"]!.AsArray();
@@ -131,11 +131,11 @@ public class TelemetryApiTests(GatewayFixture gateway)
             """;
         var response = await Post(ndjson, "application/x-ndjson");
         Assert.Equal(HttpStatusCode.MultiStatus, response.StatusCode);
-        var result = await Json(response);
+        var result = await ReadJson(response);
         Assert.Equal(2, (int)result["accepted"]!);
         Assert.Equal(1, (int)result["rejected"]![0]!["index"]!);
         Assert.Equal("malformed-item", (string?)result["rejected"]![0]!["reason"]);
-        var state = await Json(await _http.GetAsync($"/api/v1/assets/{asset}"));
+        var state = await ReadJson(await _http.GetAsync($"/api/v1/assets/{asset}"));
         Assert.Equal(30, (double)state["readings"]!["gasLel"]!["value"]!);
         Assert.Equal("warning", (string?)state["status"]);
     }
@@ -150,7 +150,7 @@ public class TelemetryApiTests(GatewayFixture gateway)
     {
         var response = await Post(body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.NotNull((await Json(response))["errors"]!["body"]);
+        Assert.NotNull((await ReadJson(response))["errors"]!["body"]);
     }
 
     [Fact]

@@ -65,6 +65,8 @@ public enum AcknowledgeOutcome
     Cleared = 3,
     /// <summary>Refused: the alarm's asset is outside the caller's scope.</summary>
     OutOfScope = 4,
+    /// <summary>Refused: the alarm changed since the revision the caller named (If-Match).</summary>
+    Changed = 5,
 }
 
 [GenerateSerializer, Immutable, Alias("ut.AcknowledgeResult")]

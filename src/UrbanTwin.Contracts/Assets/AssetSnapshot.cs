@@ -57,7 +57,8 @@ public interface IAssetGrain : IGrainWithStringKey
     /// API key that asked, kept with the acknowledgement (<paramref name="by"/> is whoever the caller says they are).
     /// </summary>
     [Alias("Acknowledge")]
-    Task<Alarms.AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment, string? key = null, Access.WriteScope? scope = null);
+    Task<Alarms.AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment, string? key = null, Access.WriteScope? scope = null,
+        string? expectedRevision = null);
 
     /// <summary>The recent readings of one metric between two times, oldest first (kept in memory, up to History:ReadingsPerMetric).</summary>
     [Alias("GetHistory")]

@@ -6,16 +6,20 @@ public interface ITopologyGrain : IGrainWithStringKey
 {
     const string Key = "default";
 
-    /// <summary>Validates the nodes against the merged tree and, only if all are valid, upserts them durably.</summary>
+    /// <summary>
+    /// Validates the nodes against the merged tree and, only if all are valid, upserts them durably. With
+    /// <paramref name="expectedVersion"/> (an If-Match), nothing changes unless the topology is still at that version
+    /// (<see cref="TopologyImportResult.VersionChanged"/>).
+    /// </summary>
     [Alias("Import")]
-    Task<TopologyImportResult> Import(NodeDefinition[] nodes);
+    Task<TopologyImportResult> Import(NodeDefinition[] nodes, long? expectedVersion = null);
 
     /// <summary>
     /// Upserts indicator figures of one node by (name, period), durably, kept apart from the topology document so a
     /// later topology import does not drop them; the node sees them merged into its definition. The caller validates.
     /// </summary>
     [Alias("ImportIndicators")]
-    Task<IndicatorImportResult> ImportIndicators(string nodeId, IndicatorFact[] facts);
+    Task<IndicatorImportResult> ImportIndicators(string nodeId, IndicatorFact[] facts, long? expectedVersion = null);
 
     [Alias("GetSnapshot")]
     Task<TopologySnapshot> GetSnapshot();
@@ -37,9 +41,10 @@ public sealed record TopologyImportResult(
     [property: Id(1)] int Created,
     [property: Id(2)] int Updated,
     [property: Id(3)] int Unchanged,
-    [property: Id(4)] long Version)
+    [property: Id(4)] long Version,
+    [property: Id(5)] bool VersionChanged = false)
 {
-    public bool Succeeded => Errors.Length == 0;
+    public bool Succeeded => Errors.Length == 0 && !VersionChanged;
 }
 
 [GenerateSerializer, Immutable, Alias("ut.IndicatorImportResult")]
@@ -47,4 +52,6 @@ public sealed record IndicatorImportResult(
     [property: Id(0)] bool NodeFound,
     [property: Id(1)] int Created,
     [property: Id(2)] int Updated,
-    [property: Id(3)] int Unchanged);
+    [property: Id(3)] int Unchanged,
+    [property: Id(4)] long Version = 0,
+    [property: Id(5)] bool VersionChanged = false);

@@ -8,6 +8,7 @@ using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
+using UrbanTwin.Gateway.Assets;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Reads;
 using UrbanTwin.Gateway.Security;
@@ -27,8 +28,14 @@ public static class AlarmsApi
     {
         var alarms = api.MapGroup("/alarms").WithTags("Alarms");
         alarms.MapGet("/", List).WithSummary("Alarms under a node (default: everywhere), newest first, by state and level, paged with nextCursor.");
+        alarms.MapGet("/{id}", GetAlarm).WithSummary("One alarm, with its ETag (If-None-Match: 304 while it has not changed).")
+            .Produces(StatusCodes.Status304NotModified);
         alarms.MapPost("/{id}/ack", Acknowledge).Requires(Permission.Acknowledge).WithSummary("Acknowledges an alarm ({by, comment}): durable before the answer, idempotent; 409 once cleared.")
-            .Accepts<AcknowledgeRequest>("application/json");
+            .Accepts<AcknowledgeRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithDescription("With If-Match (the alarm's ETag as read), the acknowledgement is made only if the alarm has not changed since: "
+                + "412 with the current ETag otherwise, so an operator never acknowledges an escalation they have not seen.");
         return api;
     }
 
@@ -96,9 +103,31 @@ public static class AlarmsApi
         return TypedResults.Ok(new AlarmPageView(page, next, freshness.Stale, freshness.StaleAsOf));
     }
 
+    private static async Task<Results<Ok<AlarmView>, StatusCodeHttpResult, ProblemHttpResult>> GetAlarm(
+        string id, Caller caller, NodeDirectory directory, IGrainFactory grains, LastSeenReads reads, TimeProvider clock, HttpContext context, CancellationToken ct)
+    {
+        if (AlarmRecord.AssetOf(id) is not { } assetId
+            || await AssetsApi.FindAsync(assetId, caller, directory, grains, reads, ct) is not { } found
+            || found.Read.Value!.Alarms.FirstOrDefault(a => a.Id == id) is not { } alarm)
+        {
+            return Problems.NotFound("alarm", id);
+        }
+        if (found.Problem is { } outOfScope)
+        {
+            return outOfScope;
+        }
+        Freshness.Of(found.Read).Describe(context, clock);
+        var view = AlarmView.From(alarm, await directory.GetAsync(ct));
+        return EntityTags.NotModified(context, view.Etag) ? EntityTags.NotModifiedResult() : TypedResults.Ok(view);
+    }
+
     private static async Task<Results<Ok<AlarmView>, ProblemHttpResult, ValidationProblem>> Acknowledge(
         string id, HttpRequest request, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
     {
+        if (!EntityTags.TryReadIfMatch(request, out var expected, out var badIfMatch))
+        {
+            return badIfMatch!;
+        }
         var read = await RequestBody.ReadJsonAsync<AcknowledgeRequest>(request, MaxAckBodyBytes, ApiJson.Strict, ct);
         if (read.TooLarge is { } tooLarge)
         {
@@ -122,9 +151,14 @@ public static class AlarmsApi
             return Problems.NotFound("alarm", id);
         }
         var tree = await directory.GetAsync(ct);
-        var result = await grains.ByKey<IAssetGrain>(assetId).Acknowledge(id, by.Trim(), ack.Comment, caller.Name, caller.WriteScope(tree));
+        var result = await grains.ByKey<IAssetGrain>(assetId).Acknowledge(id, by.Trim(), ack.Comment, caller.Name, caller.WriteScope(tree), expected);
+        if (result.Alarm is { } current)
+        {
+            request.HttpContext.Response.Headers.ETag = AlarmView.ETagOf(current);
+        }
         return result.Outcome switch
         {
+            AcknowledgeOutcome.Changed => EntityTags.Changed(request.HttpContext, $"Alarm '{id}'", AlarmView.ETagOf(result.Alarm!)),
             AcknowledgeOutcome.Acknowledged or AcknowledgeOutcome.AlreadyAcknowledged => TypedResults.Ok(AlarmView.From(result.Alarm!, tree)),
             AcknowledgeOutcome.Cleared => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Alarm cleared",
                 detail: $"Alarm '{id}' cleared at {result.Alarm!.ClearedAt:O}; a cleared alarm cannot be acknowledged."),

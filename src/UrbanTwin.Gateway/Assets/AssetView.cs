@@ -18,7 +18,7 @@ public sealed record AssetView(
     long? LastSeq,
     DateTimeOffset SilentAfter,
     Dictionary<string, string> Attributes,
-    long Version,
+    string Version,
     AqiResult? Aqi)
 {
     /// <summary>On a stale answer only: when the asset's grain last gave its state to the gateway.</summary>
@@ -33,7 +33,7 @@ public sealed record AssetView(
         s.Readings.ToDictionary(r => r.Key, r => new ReadingView(r.Value.Value, r.Value.Unit, r.Value.Ts,
             s.Levels.GetValueOrDefault(r.Key)), StringComparer.Ordinal),
         s.EffectiveThresholds.ToDictionary(t => t.Key, t => t.Value.Select(ThresholdView.From).ToArray(), StringComparer.Ordinal),
-        s.Definition.ReportingIntervalSeconds, s.LastReadingAt, s.LastSeq, s.SilentAfter, s.Definition.Attributes, s.Version,
+        s.Definition.ReportingIntervalSeconds, s.LastReadingAt, s.LastSeq, s.SilentAfter, s.Definition.Attributes, Http.ApiVersion.Format(s.Version),
         s.Definition.Kind == AssetCatalog.AirQualityStation ? AirQuality.Compute(s.Readings.ToDictionary(r => r.Key, r => r.Value.Value)) : null);
 }
 

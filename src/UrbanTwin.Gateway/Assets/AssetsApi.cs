@@ -22,14 +22,17 @@ public static class AssetsApi
     public static RouteGroupBuilder MapAssetsApi(this RouteGroupBuilder api)
     {
         var assets = api.MapGroup("/assets").WithTags("Assets");
-        assets.MapGet("/{id}", GetAsset).WithSummary("One asset: readings, thresholds, status.");
+        assets.MapGet("/{id}", GetAsset).WithSummary("One asset: readings, thresholds, status; its ETag is its version (If-None-Match: 304).")
+            .Produces(StatusCodes.Status304NotModified);
         assets.MapGet("/", Search).WithSummary("A paged search of assets under any node, by kind and status.");
         assets.MapPost("/", Register).Requires(Permission.Write).WithSummary("Registers or updates assets in bulk (a JSON array); idempotent; per-item answers.")
-            .Accepts<AssetDocument[]>("application/json");
+            .Accepts<AssetDocument[]>("application/json")
+            .Produces<RegistrationResponse>(StatusCodes.Status207MultiStatus)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return api;
     }
 
-    private static async Task<Results<Ok<AssetView>, ProblemHttpResult>> GetAsset(string id, Caller caller, NodeDirectory directory, IGrainFactory grains,
+    private static async Task<Results<Ok<AssetView>, StatusCodeHttpResult, ProblemHttpResult>> GetAsset(string id, Caller caller, NodeDirectory directory, IGrainFactory grains,
         LastSeenReads reads, TimeProvider clock, HttpContext context, CancellationToken ct)
     {
         if (await FindAsync(id, caller, directory, grains, reads, ct) is not { } found)
@@ -41,6 +44,10 @@ public static class AssetsApi
             return problem;
         }
         var freshness = Freshness.Of(found.Read).Describe(context, clock);
+        if (EntityTags.NotModified(context, ApiVersion.ETag(found.Read.Value!.Version)))
+        {
+            return EntityTags.NotModifiedResult();
+        }
         return TypedResults.Ok(AssetView.From(found.Read.Value!) with { AsOf = freshness.StaleAsOf, Stale = freshness.Stale });
     }
 

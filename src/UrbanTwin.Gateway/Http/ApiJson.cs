@@ -11,6 +11,9 @@ public static class ApiJson
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DictionaryKeyPolicy = null; // metric and kind names are ids: keep them as they are
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        // A number is a JSON number (the web defaults also read "12" as 12, and would document every integer as
+        // "integer or string" in the OpenAPI document).
+        options.NumberHandling = JsonNumberHandling.Strict;
     }
 
     /// <summary>The most <c>Ingest:MaxJsonDepth</c> may be; the serializer options below allow this much, the setting less.</summary>

@@ -83,4 +83,18 @@ public static class TelemetryApi
 }
 
 /// <summary>The shape of one telemetry item, for the OpenAPI document (the parser reads the body itself).</summary>
-public sealed record TelemetryItemDocument(string AssetId, DateTimeOffset Ts, long? Seq, Dictionary<string, double> Metrics);
+public sealed class TelemetryItemDocument
+{
+    /// <summary>The asset's id.</summary>
+    public required string AssetId { get; init; }
+
+    /// <summary>When the reading was taken (RFC 3339 with an offset); at most Ingest:MaxFutureSkewSeconds ahead, never older than the asset's latest reading.</summary>
+    public required DateTimeOffset Ts { get; init; }
+
+    /// <summary>Optional: the device's sequence number, 0 to 2^53 - 1; a repeated one is refused as duplicate-seq.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, TelemetryParser.MaxSeq)]
+    public long? Seq { get; init; }
+
+    /// <summary>Metric name to a finite number; at least one, at most Ingest:MaxMetricsPerItem.</summary>
+    public required Dictionary<string, double> Metrics { get; init; }
+}

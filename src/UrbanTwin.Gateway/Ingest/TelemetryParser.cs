@@ -21,6 +21,8 @@ public sealed record BatchError(int StatusCode, string Field, string Message);
 /// </summary>
 public static partial class TelemetryParser
 {
+    /// <summary>The largest <c>seq</c>: 2^53 - 1, the largest integer every JSON client (JavaScript's numbers) holds exactly.</summary>
+    public const long MaxSeq = (1L << 53) - 1;
 
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();
@@ -170,9 +172,9 @@ public static partial class TelemetryParser
         long? sequence = null;
         if (seq is { } seqElement && seqElement.ValueKind != JsonValueKind.Null)
         {
-            if (seqElement.ValueKind != JsonValueKind.Number || !seqElement.TryGetInt64(out var s) || s < 0)
+            if (seqElement.ValueKind != JsonValueKind.Number || !seqElement.TryGetInt64(out var s) || s is < 0 or > MaxSeq)
             {
-                return Reject(index, id, RejectionReasons.InvalidSeq, "seq must be an integer ≥ 0");
+                return Reject(index, id, RejectionReasons.InvalidSeq, "seq must be an integer from 0 to 9007199254740991 (2^53 - 1)");
             }
             sequence = s;
         }

@@ -13,7 +13,7 @@ namespace UrbanTwin.Gateway.Nodes;
 /// <summary>The body of <c>PUT /nodes/{id}/indicators</c>.</summary>
 public sealed record IndicatorImportDocument(IndicatorItemDocument?[]? Indicators);
 
-public sealed record IndicatorItemDocument(string? Name, string? Period, double? Value, string? Source);
+public sealed record IndicatorItemDocument(string? Name, string? Period, double? Value, string? Source = null);
 
 public sealed record IndicatorImportResponse(string NodeId, int Created, int Updated, int Unchanged);
 
@@ -32,7 +32,10 @@ public static partial class IndicatorsApi
     {
         api.MapPut("/nodes/{id}/indicators", Import).WithTags("Nodes").Requires(Permission.Administer)
             .WithSummary("Imports a city's or district's figures (12345 hotline counts, urban renewal, …) per period; upsert, idempotent.")
-            .Accepts<IndicatorImportDocument>("application/json");
+            .Accepts<IndicatorImportDocument>("application/json")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithDescription("With If-Match (the ETag of GET …/indicators or GET /topology: the topology's version), the import is made only if no "
+                + "topology or indicator import happened since; 412 with the current ETag otherwise.");
         api.MapGet("/nodes/{id}/indicators", List).WithTags("Nodes")
             .WithSummary("Every indicator of a node, each period, reported or rolled up (with coverage).");
         return api;
@@ -44,6 +47,14 @@ public static partial class IndicatorsApi
     private static async Task<Results<Ok<IndicatorImportResponse>, ValidationProblem, ProblemHttpResult>> Import(
         string id, HttpRequest request, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
     {
+        if (!EntityTags.TryReadIfMatch(request, out var ifMatch, out var badIfMatch))
+        {
+            return badIfMatch!;
+        }
+        if (!TryParseVersion(ifMatch, out var expectedVersion))
+        {
+            return EntityTags.Changed(request.HttpContext, "The topology and its indicators", ApiVersion.ETag(await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).GetVersion()));
+        }
         var tree = await directory.GetAsync(ct);
         if (!caller.TryFind(tree, id, out var node, out var problem))
         {
@@ -76,18 +87,42 @@ public static partial class IndicatorsApi
         {
             return Problems.Invalid(errors);
         }
-        var result = await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).ImportIndicators(id, facts);
+        var result = await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).ImportIndicators(id, facts, expectedVersion);
         if (!result.NodeFound)
         {
             return Problems.NotFound("node", id);
         }
+        if (result.VersionChanged)
+        {
+            return EntityTags.Changed(request.HttpContext, "The topology and its indicators", ApiVersion.ETag(result.Version));
+        }
+        request.HttpContext.Response.Headers.ETag = ApiVersion.ETag(result.Version);
         directory.Invalidate();
         return TypedResults.Ok(new IndicatorImportResponse(id, result.Created, result.Updated, result.Unchanged));
     }
 
-    private static async Task<Results<Ok<IndicatorListView>, ProblemHttpResult>> List(string id, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
+    /// <summary>An If-Match tag names a topology version: a decimal number. Any other tag can never match (412).</summary>
+    internal static bool TryParseVersion(string? tag, out long? version)
+    {
+        version = null;
+        if (tag is null)
+        {
+            return true;
+        }
+        if (long.TryParse(tag, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+        {
+            version = parsed;
+            return true;
+        }
+        return false;
+    }
+
+    private static async Task<Results<Ok<IndicatorListView>, ProblemHttpResult>> List(string id, Caller caller, NodeDirectory directory, IGrainFactory grains,
+        HttpContext context, CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
+        // Imports are versioned with the topology: its version is the tag to send as If-Match with the next import.
+        context.Response.Headers.ETag = ApiVersion.ETag(tree.Version);
         if (!caller.TryFind(tree, id, out var node, out var problem))
         {
             return problem;

@@ -12,7 +12,8 @@ public static class NodesApi
     public static RouteGroupBuilder MapNodesApi(this RouteGroupBuilder api)
     {
         var nodes = api.MapGroup("/nodes").WithTags("Nodes");
-        nodes.MapGet("/{id}", GetNode).WithSummary("A province, cluster, city or district: summary, indicators, counts, alarms.");
+        nodes.MapGet("/{id}", GetNode).WithSummary("A province, cluster, city or district: summary, indicators, counts, alarms; ETag (If-None-Match: 304).")
+            .Produces(StatusCodes.Status304NotModified);
         nodes.MapGet("/{id}/children", GetChildren).WithSummary("The summaries of a node's child nodes (the drill-down).");
         return api;
     }
@@ -24,7 +25,7 @@ public static class NodesApi
     public static Task<ReadResult<NodeSummary[]>> ReadChildrenAsync(LastSeenReads reads, IGrainFactory grains, NodeDefinition node, CancellationToken ct) =>
         reads.GetAsync("children:" + node.Id, () => NodeGrains.Get(grains, node.Kind, node.Id).GetChildren(), ct);
 
-    private static async Task<Results<Ok<NodeView>, ProblemHttpResult>> GetNode(string id, Caller caller, NodeDirectory directory, IGrainFactory grains,
+    private static async Task<Results<Ok<NodeView>, StatusCodeHttpResult, ProblemHttpResult>> GetNode(string id, Caller caller, NodeDirectory directory, IGrainFactory grains,
         LastSeenReads reads, TimeProvider clock, HttpContext context, CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
@@ -38,6 +39,10 @@ public static class NodesApi
             return Problems.NotFound("node", id);
         }
         var freshness = Freshness.Of(read).Describe(context, clock);
+        if (EntityTags.NotModified(context, ApiVersion.ETag(summary.Version)))
+        {
+            return EntityTags.NotModifiedResult();
+        }
         return TypedResults.Ok(NodeView.From(summary, node) with { Stale = freshness.Stale });
     }
 

@@ -9,7 +9,7 @@ public sealed class ReadOptions
     public TimeSpan Budget { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>How long a read of an id this gateway has never seen waits before answering 503: it has nothing older to show.</summary>
-    public TimeSpan ColdBudget { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ColdBudget { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>While a grain does not answer, a new call to it is started at most this often (reads meanwhile join the call in flight).</summary>
     public TimeSpan RetryEvery { get; set; } = TimeSpan.FromSeconds(1);

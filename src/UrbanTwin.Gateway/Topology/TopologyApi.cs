@@ -11,7 +11,11 @@ using UrbanTwin.Grains.Topology;
 
 namespace UrbanTwin.Gateway.Topology;
 
-public sealed record TopologyImportResponse(int Created, int Updated, int Unchanged, long Version);
+/// <summary>What an import did; <c>version</c> is the topology's version after it (opaque: compare, never compute).</summary>
+public sealed record TopologyImportResponse(int Created, int Updated, int Unchanged, string Version);
+
+/// <summary>The node tree in the import format, with its version (opaque, as the <c>ETag</c> carries it).</summary>
+public sealed record TopologyView(string Version, NodeDefinition[] Nodes);
 
 public static class TopologyApi
 {
@@ -20,14 +24,26 @@ public static class TopologyApi
         var topology = api.MapGroup("/topology").WithTags("Topology");
         topology.MapPut("/", Put).Requires(Permission.Administer)
             .WithSummary("Imports nodes (upsert by id; the document may reference nodes already known). Validated whole: a bad document changes nothing.")
-            .Accepts<TopologyDocument>("application/json");
-        topology.MapGet("/", Get).WithSummary("The node tree in the import format (for a scoped key, the part of it in scope).");
+            .Accepts<TopologyDocument>("application/json")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithDescription("With If-Match (the ETag of GET /topology), the import is made only if the topology is still at that version; "
+                + "412 with the current ETag otherwise, so two administrators cannot overwrite each other's imports unknowingly.");
+        topology.MapGet("/", Get).WithSummary("The node tree in the import format (for a scoped key, the part of it in scope); ETag (If-None-Match: 304).")
+            .Produces(StatusCodes.Status304NotModified);
         return api;
     }
 
     private static async Task<Results<Ok<TopologyImportResponse>, ValidationProblem, ProblemHttpResult>> Put(
         HttpRequest request, Caller caller, IGrainFactory grains, NodeDirectory directory, IOptions<IngestOptions> options, CancellationToken ct)
     {
+        if (!EntityTags.TryReadIfMatch(request, out var ifMatch, out var badIfMatch))
+        {
+            return badIfMatch!;
+        }
+        if (!Nodes.IndicatorsApi.TryParseVersion(ifMatch, out var expectedVersion))
+        {
+            return EntityTags.Changed(request.HttpContext, "The topology", ApiVersion.ETag(await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).GetVersion()));
+        }
         if (!caller.Unscoped)
         {
             return Problems.OutOfScope(caller, "the topology as a whole (changing it needs an unscoped admin key)");
@@ -52,23 +68,33 @@ public static class TopologyApi
         {
             return Problems.Invalid(errors);
         }
-        var result = await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).Import(nodes);
+        var result = await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).Import(nodes, expectedVersion);
+        if (result.VersionChanged)
+        {
+            return EntityTags.Changed(request.HttpContext, "The topology", ApiVersion.ETag(result.Version));
+        }
         if (!result.Succeeded)
         {
             return Problems.Invalid(result.Errors);
         }
         directory.Invalidate();
-        return TypedResults.Ok(new TopologyImportResponse(result.Created, result.Updated, result.Unchanged, result.Version));
+        request.HttpContext.Response.Headers.ETag = ApiVersion.ETag(result.Version);
+        return TypedResults.Ok(new TopologyImportResponse(result.Created, result.Updated, result.Unchanged, ApiVersion.Format(result.Version)));
     }
 
-    private static async Task<Ok<TopologySnapshot>> Get(Caller caller, IGrainFactory grains, NodeDirectory directory, CancellationToken ct)
+    private static async Task<Results<Ok<TopologyView>, StatusCodeHttpResult>> Get(Caller caller, IGrainFactory grains, HttpContext context, CancellationToken ct)
     {
         var snapshot = await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).GetSnapshot();
+        var version = ApiVersion.Format(snapshot.Version);
+        if (EntityTags.NotModified(context, ApiVersion.ETag(snapshot.Version)))
+        {
+            return EntityTags.NotModifiedResult();
+        }
         if (caller.Unscoped)
         {
-            return TypedResults.Ok(snapshot);
+            return TypedResults.Ok(new TopologyView(version, snapshot.Nodes));
         }
         var tree = new NodeDirectory.Tree(snapshot);
-        return TypedResults.Ok(snapshot with { Nodes = [.. snapshot.Nodes.Where(n => caller.Sees(tree, n.Id))] });
+        return TypedResults.Ok(new TopologyView(version, [.. snapshot.Nodes.Where(n => caller.Sees(tree, n.Id))]));
     }
 }

@@ -63,7 +63,7 @@ public static class AlarmBook
 
     /// <summary>Acknowledges an open alarm; what happened, and the alarm as it is now.</summary>
     public static AcknowledgeResult Acknowledge(List<AlarmRecord> alarms, string alarmId, string by, string? comment, string? key, DateTimeOffset at,
-        long version)
+        long version, string? expectedRevision = null)
     {
         var index = alarms.FindIndex(a => a.Id == alarmId);
         if (index < 0)
@@ -71,6 +71,10 @@ public static class AlarmBook
             return new AcknowledgeResult(AcknowledgeOutcome.NotFound, null);
         }
         var alarm = alarms[index];
+        if (expectedRevision is not null && expectedRevision != Revision(alarm))
+        {
+            return new AcknowledgeResult(AcknowledgeOutcome.Changed, alarm);
+        }
         switch (alarm.State)
         {
             case AlarmState.Cleared:
@@ -85,6 +89,15 @@ public static class AlarmBook
                 return new AcknowledgeResult(AcknowledgeOutcome.Acknowledged, alarms[index]);
         }
     }
+
+    /// <summary>
+    /// The alarm's revision, its ETag: it changes when what an operator decides on changes (state, level, peak level,
+    /// acknowledgement, clearing), not with every new value of the metric while the alarm is open.
+    /// </summary>
+    public static string Revision(AlarmRecord alarm) =>
+        System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(
+            $"{alarm.Id}|{alarm.State}|{alarm.Level}|{alarm.PeakLevel}|{alarm.AcknowledgedAt?.UtcTicks}|{alarm.ClearedAt?.UtcTicks}"))
+        .ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Keeps every open alarm and the <see cref="ClearedKept"/> most recently cleared.</summary>
     private static void Prune(List<AlarmRecord> alarms)

@@ -177,13 +177,15 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
         return outcomes;
     }
 
-    public async Task<AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment, string? key = null, WriteScope? scope = null)
+    public async Task<AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment, string? key = null, WriteScope? scope = null,
+        string? expectedRevision = null)
     {
         if (scope is not null && State.Definition is { } definition && !scope.Allows(definition.NodeId))
         {
             return new AcknowledgeResult(AcknowledgeOutcome.OutOfScope, null);
         }
-        var result = AlarmBook.Acknowledge(State.Alarms, alarmId, by, comment, key, services.Clock.GetUtcNow(), Versions.Next(State.Version, services.Clock));
+        var result = AlarmBook.Acknowledge(State.Alarms, alarmId, by, comment, key, services.Clock.GetUtcNow(), Versions.Next(State.Version, services.Clock),
+            expectedRevision);
         if (result.Outcome == AcknowledgeOutcome.Acknowledged)
         {
             State.Version = result.Alarm!.Version;

@@ -36,8 +36,12 @@ public sealed class TopologyGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<TopologyImportResult> Import(NodeDefinition[] nodes)
+    public async Task<TopologyImportResult> Import(NodeDefinition[] nodes, long? expectedVersion = null)
     {
+        if (expectedVersion is { } expected && expected != store.State.Version)
+        {
+            return new TopologyImportResult([], 0, 0, 0, store.State.Version, VersionChanged: true);
+        }
         var errors = TopologyValidator.CheckTree(_byId, nodes);
         if (errors.Count > 0)
         {
@@ -106,11 +110,15 @@ public sealed class TopologyGrain(
         return new TopologyImportResult([], created, updated, unchanged, store.State.Version);
     }
 
-    public async Task<IndicatorImportResult> ImportIndicators(string nodeId, IndicatorFact[] facts)
+    public async Task<IndicatorImportResult> ImportIndicators(string nodeId, IndicatorFact[] facts, long? expectedVersion = null)
     {
         if (!_byId.TryGetValue(nodeId, out var node))
         {
-            return new IndicatorImportResult(false, 0, 0, 0);
+            return new IndicatorImportResult(false, 0, 0, 0, store.State.Version);
+        }
+        if (expectedVersion is { } expected && expected != store.State.Version)
+        {
+            return new IndicatorImportResult(true, 0, 0, 0, store.State.Version, VersionChanged: true);
         }
         var held = store.State.Imported.GetValueOrDefault(nodeId) ?? [];
         var merged = new List<IndicatorFact>(held);
@@ -151,7 +159,7 @@ public sealed class TopologyGrain(
         }
         var children = store.State.Nodes.Where(n => n.ParentId == nodeId).Select(n => n.Id).ToArray();
         await NodeGrains.Get(GrainFactory, node.Kind, nodeId).Define(WithImported(node), children);
-        return new IndicatorImportResult(true, created, updated, unchanged);
+        return new IndicatorImportResult(true, created, updated, unchanged, store.State.Version);
     }
 
     public Task<TopologySnapshot> GetSnapshot() =>

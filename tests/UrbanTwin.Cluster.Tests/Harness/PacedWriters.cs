@@ -20,7 +20,19 @@ public sealed class PacedWriters(HttpClient http, IReadOnlyList<AssetDefinition>
 
     public double Rate => writers * batch / interval.TotalSeconds;
 
-    public Task RunAsync(CancellationToken stop) => Task.WhenAll(Writers.Select((writer, w) => Task.Run(async () =>
+    private readonly System.Diagnostics.Stopwatch _running = new();
+
+    /// <summary>What was acknowledged per second while running: below <see cref="Rate"/> when the cluster cannot keep up.</summary>
+    public double AcknowledgedRate => _running.Elapsed.TotalSeconds > 0 ? AcknowledgedItems / _running.Elapsed.TotalSeconds : 0;
+
+    public Task RunAsync(CancellationToken stop)
+    {
+        _running.Start();
+        stop.Register(_running.Stop);
+        return RunWritersAsync(stop);
+    }
+
+    private Task RunWritersAsync(CancellationToken stop) => Task.WhenAll(Writers.Select((writer, w) => Task.Run(async () =>
     {
         // Offset from each other, so the writers take turns rather than post in step.
         await Task.Delay(interval * w / writers, CancellationToken.None);

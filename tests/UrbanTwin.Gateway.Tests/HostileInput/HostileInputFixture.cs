@@ -38,7 +38,7 @@ public sealed class HostileInputFixture : GatewayFixture
         using var http = CreateClient();
         await PostAsync(http, $$$"""[{"assetId":"{{{Asset}}}","ts":"{{{LatestTs:O}}}","seq":{{{LatestSeq}}},"metrics":{"gasLel":12.5,"pressure":0.3}}]""");
         await PostAsync(http, $$$"""[{"assetId":"{{{AlarmAsset}}}","ts":"{{{LatestTs:O}}}","metrics":{"gasLel":60}}]""");
-        var alarms = await Eventually.Until(async () => (await Json(await http.GetAsync("/api/v1/alarms?node=taiyuan-xiaodian&state=active")))["items"]!.AsArray(),
+        var alarms = await Eventually.Until(async () => (await ReadJson(await http.GetAsync("/api/v1/alarms?node=taiyuan-xiaodian&state=active")))["items"]!.AsArray(),
             items => items.Count > 0, TimeSpan.FromSeconds(30), "the alarm the acknowledgement cases use");
         AlarmId = (string)alarms[0]!["id"]!;
     }

@@ -24,13 +24,13 @@ public class AccessTests(KeysGatewayFixture gateway)
         JsonBody($$$"""[{"assetId":"{{{asset}}}","ts":"{{{NextTs()}}}","metrics":{"gasLel":{{{lel}}}}}]""");
 
     private async Task<double?> LelOf(string asset) =>
-        (double?)(await Json(await gateway.ClientFor("admin").GetAsync($"/api/v1/assets/{asset}")))["readings"]?["gasLel"]?["value"];
+        (double?)(await ReadJson(await gateway.ClientFor("admin").GetAsync($"/api/v1/assets/{asset}")))["readings"]?["gasLel"]?["value"];
 
     private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string detailContains)
     {
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await Json(response);
+        var problem = await ReadJson(response);
         Assert.Equal((int)status, (int)problem["status"]!);
         Assert.Contains(detailContains, (string?)problem["detail"] ?? "", StringComparison.Ordinal);
     }
@@ -54,7 +54,7 @@ public class AccessTests(KeysGatewayFixture gateway)
     {
         using var http = gateway.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
-        var ready = await Json(await http.GetAsync("/health/ready"));
+        var ready = await ReadJson(await http.GetAsync("/health/ready"));
         Assert.Equal("Healthy", (string?)ready["checks"]!["auth"]!["status"]);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/")).StatusCode);
     }
@@ -106,7 +106,7 @@ public class AccessTests(KeysGatewayFixture gateway)
     {
         using var http = gateway.CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", KeysGatewayFixture.KeyOf("reader"));
-        var me = await Json(await http.GetAsync("/api/v1/auth/me"));
+        var me = await ReadJson(await http.GetAsync("/api/v1/auth/me"));
         Assert.Equal(("reader", "reader", "keys"), ((string?)me["name"], (string?)me["role"], (string?)me["mode"]));
         Assert.Equal(["read"], me["permissions"]!.AsArray().Select(p => (string?)p));
     }
@@ -135,7 +135,7 @@ public class AccessTests(KeysGatewayFixture gateway)
              {"assetId":"{{{DatongAsset}}}","ts":"{{{ts}}}","metrics":{"gasLel":44}}]
             """));
         Assert.Equal((HttpStatusCode)207, response.StatusCode);
-        var body = await Json(response);
+        var body = await ReadJson(response);
         Assert.Equal(1, (int)body["accepted"]!);
         var rejected = body["rejected"]!.AsArray().Single()!;
         Assert.Equal((1, DatongAsset, "out-of-scope"), ((int)rejected["index"]!, (string?)rejected["assetId"], (string?)rejected["reason"]));
@@ -145,7 +145,7 @@ public class AccessTests(KeysGatewayFixture gateway)
         Assert.Equal(datongBefore, await LelOf(DatongAsset));
         // Durable acknowledgement follows the same rule.
         var durable = await writer.PostAsync("/api/v1/telemetry?ack=durable", Reading(DatongAsset, 45));
-        Assert.Equal("out-of-scope", (string?)(await Json(durable))["rejected"]![0]!["reason"]);
+        Assert.Equal("out-of-scope", (string?)(await ReadJson(durable))["rejected"]![0]!["reason"]);
         Assert.Equal(datongBefore, await LelOf(DatongAsset));
     }
 
@@ -167,13 +167,13 @@ public class AccessTests(KeysGatewayFixture gateway)
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/v1/nodes/atlantis")).StatusCode);
 
         // Lists default to the key's scope rather than the province.
-        var districts = (await Json(await http.GetAsync("/api/v1/rankings?level=district&metric=assets.total")))["items"]!.AsArray();
+        var districts = (await ReadJson(await http.GetAsync("/api/v1/rankings?level=district&metric=assets.total")))["items"]!.AsArray();
         Assert.NotEmpty(districts);
         Assert.All(districts, d => Assert.StartsWith("taiyuan-", (string?)d!["id"]));
-        var assets = (await Json(await http.GetAsync("/api/v1/assets?limit=1000")))["items"]!.AsArray();
+        var assets = (await ReadJson(await http.GetAsync("/api/v1/assets?limit=1000")))["items"]!.AsArray();
         Assert.NotEmpty(assets);
         Assert.All(assets, a => Assert.StartsWith("taiyuan-", (string?)a!["nodeId"]));
-        var topology = (await Json(await http.GetAsync("/api/v1/topology")))["nodes"]!.AsArray();
+        var topology = (await ReadJson(await http.GetAsync("/api/v1/topology")))["nodes"]!.AsArray();
         Assert.Equal(11, topology.Count); // Taiyuan and its 10 county-level divisions
     }
 
@@ -181,7 +181,7 @@ public class AccessTests(KeysGatewayFixture gateway)
     public async Task A_key_with_two_scopes_sees_both_and_nothing_else()
     {
         using var http = gateway.ClientFor("north-reader");
-        var cities = (await Json(await http.GetAsync("/api/v1/rankings?level=city&metric=population")))["items"]!.AsArray();
+        var cities = (await ReadJson(await http.GetAsync("/api/v1/rankings?level=city&metric=population")))["items"]!.AsArray();
         Assert.Equal(["datong", "shuozhou"], cities.Select(c => (string?)c!["id"]).Order());
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync("/api/v1/nodes/taiyuan")).StatusCode);
     }
@@ -196,7 +196,7 @@ public class AccessTests(KeysGatewayFixture gateway)
              {"id":"{{{DatongAsset}}}","kind":"gas-pipeline","nodeId":"taiyuan-xiaodian","name":"stolen","location":{"lng":112.5,"lat":37.8}}]
             """));
         Assert.Equal((HttpStatusCode)207, response.StatusCode);
-        var body = await Json(response);
+        var body = await ReadJson(response);
         Assert.Equal(1, (int)body["created"]!);
         var rejected = body["rejected"]!.AsArray();
         Assert.Equal([(1, "out-of-scope", "[1].nodeId"), (2, "out-of-scope", "[2].id")],
@@ -204,7 +204,7 @@ public class AccessTests(KeysGatewayFixture gateway)
 
         using var admin = gateway.ClientFor("admin");
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/assets/ty-scope-new-2")).StatusCode);
-        var datong = await Json(await admin.GetAsync($"/api/v1/assets/{DatongAsset}"));
+        var datong = await ReadJson(await admin.GetAsync($"/api/v1/assets/{DatongAsset}"));
         Assert.Equal("datong-pingcheng", (string?)datong["nodeId"]);
         Assert.NotEqual("stolen", (string?)datong["name"]);
     }
@@ -227,20 +227,20 @@ public class AccessTests(KeysGatewayFixture gateway)
         var acked = await op.PostAsync($"/api/v1/alarms/{taiyuanAlarm}/ack", JsonBody("""{"by":"Li"}"""));
         Assert.Equal(HttpStatusCode.OK, acked.StatusCode);
         // Who said they acknowledged it, and with which key: the audit trail of a safety alarm.
-        var view = await Json(acked);
+        var view = await ReadJson(acked);
         Assert.Equal(("Li", "ty-operator"), ((string?)view["acknowledgedBy"], (string?)view["acknowledgedKey"]));
         Assert.Equal("acknowledged", await StateOf(admin, "taiyuan", taiyuanAlarm));
     }
 
     private static async Task<string> ActiveAlarmOf(HttpClient http, string node, string asset)
     {
-        var items = await Eventually.Until(async () => (await Json(await http.GetAsync($"/api/v1/alarms?node={node}&state=active&limit=1000")))["items"]!.AsArray(),
+        var items = await Eventually.Until(async () => (await ReadJson(await http.GetAsync($"/api/v1/alarms?node={node}&state=active&limit=1000")))["items"]!.AsArray(),
             list => list.Any(a => (string?)a!["assetId"] == asset), TimeSpan.FromSeconds(30), $"an active alarm on {asset}");
         return (string)items.First(a => (string?)a!["assetId"] == asset)!["id"]!;
     }
 
     private static async Task<string?> StateOf(HttpClient http, string node, string alarmId) =>
-        (string?)(await Json(await http.GetAsync($"/api/v1/alarms?node={node}&limit=1000")))["items"]!.AsArray().First(a => (string?)a!["id"] == alarmId)!["state"];
+        (string?)(await ReadJson(await http.GetAsync($"/api/v1/alarms?node={node}&limit=1000")))["items"]!.AsArray().First(a => (string?)a!["id"] == alarmId)!["state"];
 
     [Fact]
     public async Task Topology_changes_need_an_unscoped_admin()
@@ -282,7 +282,7 @@ public class AccessTests(KeysGatewayFixture gateway)
 
         var withCookie = new HttpRequestMessage(HttpMethod.Get, "/api/v1/auth/me");
         withCookie.Headers.Add("Cookie", cookie.Split(';')[0]);
-        Assert.Equal("ty-operator", (string?)(await Json(await http.SendAsync(withCookie)))["name"]);
+        Assert.Equal("ty-operator", (string?)(await ReadJson(await http.SendAsync(withCookie)))["name"]);
 
         var badCookie = new HttpRequestMessage(HttpMethod.Get, "/api/v1/auth/me");
         badCookie.Headers.Add("Cookie", "urbantwin_key=forged");

@@ -46,7 +46,7 @@ public class LimitsTests(KeysGatewayFixture gateway)
         Assert.InRange(sent, KeysGatewayFixture.ThrottledBurst + 1, 50);
         Assert.True(int.Parse(refused.Headers.GetValues("Retry-After").Single()) >= 1);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("'throttled'", (string?)(await Json(refused))["detail"]);
+        Assert.Contains("'throttled'", (string?)(await ReadJson(refused))["detail"]);
 
         var before = await (await other.GetAsync($"/api/v1/assets/{asset}")).Content.ReadAsStringAsync();
         var write = await throttled.PostAsync("/api/v1/telemetry", new StringContent(
@@ -69,7 +69,7 @@ public class LimitsTests(KeysGatewayFixture gateway)
         }
         var refused = await http.GetAsync("/api/v1/nodes/taiyuan/stream", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-        Assert.Contains("Live:MaxStreamsPerKey", (string?)(await Json(refused))["detail"]);
+        Assert.Contains("Live:MaxStreamsPerKey", (string?)(await ReadJson(refused))["detail"]);
         // Another key is not affected.
         using var other = gateway.ClientFor("reader");
         using (var theirs = await other.GetAsync("/api/v1/nodes/taiyuan/stream", HttpCompletionOption.ResponseHeadersRead))
