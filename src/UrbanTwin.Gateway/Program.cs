@@ -28,7 +28,7 @@ builder.AddPerKeyRateLimit();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
-builder.Services.AddOpenApi(o => o.AddOperationTransformer<ApiErrorResponses>());
+builder.Services.AddOpenApi(o => o.AddOperationTransformer<ApiErrorResponses>().AddOperationTransformer<ParameterDescriptions>());
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section))
     .Validate(o => o.MaxBodyBytes > 0 && o.MaxItemsPerBatch > 0 && o.MaxFutureSkewSeconds >= 0 && o.MaxLineBytes > 0 && o.MaxMetricsPerItem > 0 && o.MaxDeliveriesInFlight > 0 && o.DeliveryTimeout > TimeSpan.Zero

@@ -26,6 +26,10 @@ public sealed class ContractTests(GatewayFixture gateway)
             {
                 var where = $"{method.ToUpperInvariant()} {path}";
                 Assert.False(string.IsNullOrWhiteSpace((string?)operation!["summary"]), $"{where} has no summary");
+                foreach (var parameter in operation["parameters"]?.AsArray() ?? [])
+                {
+                    Assert.False(string.IsNullOrWhiteSpace((string?)parameter!["description"]), $"{where}: parameter '{parameter["name"]}' is not described");
+                }
                 var statuses = operation["responses"]!.AsObject().Select(r => r.Key).ToHashSet();
                 Assert.True(statuses.IsSupersetOf(["401", "403", "429", "503"]), $"{where} documents {string.Join(", ", statuses)}");
                 if (operation["requestBody"] is not null)
