@@ -26,7 +26,8 @@ public static class SiloBuilderExtensions
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<RollupOptions>().Bind(configuration.GetSection(RollupOptions.Section))
-            .Validate(o => o.PublishInterval > TimeSpan.Zero && o.OfflineAfterIntervals > 0, "Rollup intervals must be positive");
+            .Validate(o => o.PublishInterval > TimeSpan.Zero && o.UrgentDelay > TimeSpan.Zero && o.UrgentDelay <= o.PublishInterval && o.OfflineAfterIntervals > 0,
+                "Rollup intervals must be positive, Rollup:UrgentDelay at most Rollup:PublishInterval");
         silo.Services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section))
             .Validate(o => o.FlushInterval > TimeSpan.Zero && o.GroupCommitMaxBatch > 0 && o.GroupCommitMaxInFlight > 0 && o.RedisTimeout > TimeSpan.Zero,
                 "Storage settings must be positive");

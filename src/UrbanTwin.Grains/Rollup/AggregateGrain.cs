@@ -33,6 +33,7 @@ public abstract class AggregateGrain<TState>(
     private readonly AggregateHistory _history = new();
     private IGrainTimer? _publishTimer;
     private IGrainTimer? _historyTimer;
+    private IGrainTimer? _urgentPublish;
     private DeferredWrite _write = null!;
 
     protected TState State => store.State;
@@ -109,11 +110,26 @@ public abstract class AggregateGrain<TState>(
     /// <summary>Whether time alone changed the summary (an asset went silent), without any update.</summary>
     protected virtual bool ExpiredSince(DateTimeOffset computedAt, DateTimeOffset now) => false;
 
-    /// <summary>Call after any change of the children's state: the node is recomputed and pushed on the next tick.</summary>
-    protected void MarkDirty()
+    /// <summary>
+    /// Call after any change of the children's state: the node is recomputed and pushed on the next tick. An urgent
+    /// change (a status or an alarm count changed) is pushed after <see cref="RollupOptions.UrgentDelay"/> instead, by
+    /// a one-shot grain timer: the urgent changes that arrive meanwhile go up together in that one push.
+    /// </summary>
+    protected void MarkDirty(bool urgent = false)
     {
         Dirty = true;
         _write.Request();
+        if (urgent && _urgentPublish is null && State.Definition?.ParentId is not null)
+        {
+            _urgentPublish = this.RegisterGrainTimer(PublishUrgentAsync, new GrainTimerCreationOptions(options.Value.UrgentDelay, Timeout.InfiniteTimeSpan));
+        }
+    }
+
+    private Task PublishUrgentAsync()
+    {
+        _urgentPublish?.Dispose();
+        _urgentPublish = null;
+        return PublishAsync();
     }
 
     private NodeSummary Current()

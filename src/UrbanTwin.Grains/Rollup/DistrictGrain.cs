@@ -43,7 +43,9 @@ public sealed class DistrictGrain(
         State.Assets[contribution.AssetId] = contribution;
         KeepAlarms(contribution.Alarms);
         _changedAt = Clock.GetUtcNow();
-        MarkDirty();
+        // A new asset, a status or an alarm count that changed goes up at once; a value alone waits for the interval.
+        MarkDirty(urgent: held is null || held.Status != contribution.Status || held.WarningCount != contribution.WarningCount
+            || held.AlarmCount != contribution.AlarmCount);
         if (held is null)
         {
             // Membership is written through: after a crash the district must still know every asset to heal from.

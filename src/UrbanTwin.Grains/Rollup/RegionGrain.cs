@@ -31,10 +31,13 @@ public abstract class RegionGrain(
             return Task.CompletedTask;
         }
         State.Children[child.Id] = child;
-        MarkDirty();
+        MarkDirty(urgent: held is null || held.ActiveAlarms != child.ActiveAlarms || !SameStatusCounts(held.Assets, child.Assets));
         OnChildReported(child, held);
         return Task.CompletedTask;
     }
+
+    private static bool SameStatusCounts(AssetCounts a, AssetCounts b) =>
+        (a.Total, a.Normal, a.Warning, a.Alarm, a.Offline) == (b.Total, b.Normal, b.Warning, b.Alarm, b.Offline);
 
     /// <summary>A child's newer summary was taken in.</summary>
     protected virtual void OnChildReported(NodeSummary child, NodeSummary? previous)

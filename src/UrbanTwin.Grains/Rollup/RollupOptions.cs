@@ -11,6 +11,13 @@ public sealed class RollupOptions
     /// </summary>
     public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How long a node gathers urgent changes (an asset's status or an alarm changed below it) before pushing them to
+    /// its parent, instead of waiting for <see cref="PublishInterval"/>: an alarm reaches the province in a few of
+    /// these, while changes of values only still go up at the publish interval.
+    /// </summary>
+    public TimeSpan UrgentDelay { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>An asset is offline when silent for this many reporting intervals.</summary>
     public int OfflineAfterIntervals { get; set; } = 3;
 }
