@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 using UrbanTwin.Gateway.Alarms;
@@ -30,17 +29,12 @@ builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
 builder.Services.AddOpenApi(o => o.AddOperationTransformer<ApiErrorResponses>().AddOperationTransformer<ParameterDescriptions>());
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section))
-    .Validate(o => o.MaxBodyBytes > 0 && o.MaxItemsPerBatch > 0 && o.MaxFutureSkewSeconds >= 0 && o.MaxLineBytes > 0 && o.MaxMetricsPerItem > 0 && o.MaxDeliveriesInFlight > 0 && o.DeliveryTimeout > TimeSpan.Zero
-        && o.MaxJsonDepth is >= 4 and <= ApiJson.MaxDepthLimit, "Ingest limits must be positive, and Ingest:MaxJsonDepth from 4 to 64");
-builder.Services.AddOptions<SimulationOptions>().Bind(builder.Configuration.GetSection(SimulationOptions.Section));
+builder.Services.AddSettings<IngestOptions, IngestRules>(builder.Configuration.GetSection(IngestOptions.Section));
+builder.Services.AddSettings<SimulationOptions, SimulationRules>(builder.Configuration.GetSection(SimulationOptions.Section));
 builder.Services.AddSingleton<NodeDirectory>();
-builder.Services.AddOptions<ReadOptions>().Bind(builder.Configuration.GetSection(ReadOptions.Section)).ValidateOnStart();
-builder.Services.AddSingleton<IValidateOptions<ReadOptions>, ReadOptionsValidator>();
+builder.Services.AddSettings<ReadOptions, ReadRules>(builder.Configuration.GetSection(ReadOptions.Section));
 builder.Services.AddSingleton<LastSeenReads>();
-builder.Services.AddOptions<LiveOptions>().Bind(builder.Configuration.GetSection(LiveOptions.Section))
-    .Validate(o => o.PollInterval > TimeSpan.Zero && o.AlarmPollInterval > TimeSpan.Zero && o.Heartbeat > TimeSpan.Zero && o.MaxPendingAlarms > 0 && o.MaxStreamsPerKey > 0,
-        "Live settings must be positive");
+builder.Services.AddSettings<LiveOptions, LiveRules>(builder.Configuration.GetSection(LiveOptions.Section));
 builder.Services.AddSingleton<LiveHub>();
 builder.Services.AddSingleton<TelemetryIngestor>();
 builder.Services.AddHostedService<TelemetryFeed>();

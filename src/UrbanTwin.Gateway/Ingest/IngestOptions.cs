@@ -42,3 +42,20 @@ public sealed class IngestOptions
     /// </summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
+
+public sealed class IngestRules : Grains.Hosting.SettingsRules<IngestOptions>
+{
+    protected override string Section => IngestOptions.Section;
+
+    protected override IEnumerable<(bool, string, string)> Rules(IngestOptions o) =>
+    [
+        Between(o.MaxBodyBytes, 1, long.MaxValue, nameof(o.MaxBodyBytes)),
+        Between(o.MaxItemsPerBatch, 1, 1_000_000, nameof(o.MaxItemsPerBatch)),
+        Between(o.MaxFutureSkewSeconds, 0, 86_400, nameof(o.MaxFutureSkewSeconds)),
+        Between(o.MaxLineBytes, 1, int.MaxValue, nameof(o.MaxLineBytes)),
+        Between(o.MaxJsonDepth, 4, Http.ApiJson.MaxDepthLimit, nameof(o.MaxJsonDepth)),
+        Between(o.MaxMetricsPerItem, 1, 10_000, nameof(o.MaxMetricsPerItem)),
+        Between(o.MaxDeliveriesInFlight, 1, 100_000, nameof(o.MaxDeliveriesInFlight)),
+        Positive(o.DeliveryTimeout, nameof(o.DeliveryTimeout)),
+    ];
+}

@@ -20,3 +20,17 @@ public sealed class LiveOptions
     /// <summary>Streams one API key may hold open on one gateway; one more is answered 429 (a dashboard needs one per tab).</summary>
     public int MaxStreamsPerKey { get; set; } = 20;
 }
+
+public sealed class LiveRules : Grains.Hosting.SettingsRules<LiveOptions>
+{
+    protected override string Section => LiveOptions.Section;
+
+    protected override IEnumerable<(bool, string, string)> Rules(LiveOptions o) =>
+    [
+        Positive(o.PollInterval, nameof(o.PollInterval)),
+        Positive(o.AlarmPollInterval, nameof(o.AlarmPollInterval)),
+        Positive(o.Heartbeat, nameof(o.Heartbeat)),
+        Between(o.MaxPendingAlarms, 1, 1_000_000, nameof(o.MaxPendingAlarms)),
+        Between(o.MaxStreamsPerKey, 1, 100_000, nameof(o.MaxStreamsPerKey)),
+    ];
+}

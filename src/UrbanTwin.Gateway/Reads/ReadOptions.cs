@@ -18,28 +18,15 @@ public sealed class ReadOptions
     public int MaxItems { get; set; } = 20_000;
 }
 
-/// <summary>A bad <c>Reads:*</c> setting stops start-up, naming the key.</summary>
-public sealed class ReadOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<ReadOptions>
+public sealed class ReadRules : Grains.Hosting.SettingsRules<ReadOptions>
 {
-    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ReadOptions options)
-    {
-        var errors = new List<string>();
-        if (options.Budget <= TimeSpan.Zero)
-        {
-            errors.Add($"{ReadOptions.Section}:{nameof(ReadOptions.Budget)} must be positive");
-        }
-        if (options.ColdBudget < options.Budget)
-        {
-            errors.Add($"{ReadOptions.Section}:{nameof(ReadOptions.ColdBudget)} must be at least {ReadOptions.Section}:{nameof(ReadOptions.Budget)}");
-        }
-        if (options.RetryEvery <= TimeSpan.Zero)
-        {
-            errors.Add($"{ReadOptions.Section}:{nameof(ReadOptions.RetryEvery)} must be positive");
-        }
-        if (options.MaxItems < 100)
-        {
-            errors.Add($"{ReadOptions.Section}:{nameof(ReadOptions.MaxItems)} must be at least 100");
-        }
-        return errors.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(errors);
-    }
+    protected override string Section => ReadOptions.Section;
+
+    protected override IEnumerable<(bool, string, string)> Rules(ReadOptions o) =>
+    [
+        Positive(o.Budget, nameof(o.Budget)),
+        (o.ColdBudget >= o.Budget, nameof(o.ColdBudget), $"must be at least {ReadOptions.Section}:{nameof(o.Budget)}"),
+        Positive(o.RetryEvery, nameof(o.RetryEvery)),
+        Between(o.MaxItems, 100, 10_000_000, nameof(o.MaxItems)),
+    ];
 }

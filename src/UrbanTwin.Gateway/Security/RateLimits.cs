@@ -1,3 +1,4 @@
+using UrbanTwin.Grains.Hosting;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
@@ -18,6 +19,17 @@ public sealed class RateLimitOptions
     public int Burst { get; set; } = 200;
 }
 
+public sealed class RateLimitRules : Grains.Hosting.SettingsRules<RateLimitOptions>
+{
+    protected override string Section => RateLimitOptions.Section;
+
+    protected override IEnumerable<(bool, string, string)> Rules(RateLimitOptions o) =>
+    [
+        Between(o.RequestsPerSecond, 0, 1_000_000, nameof(o.RequestsPerSecond)),
+        Between(o.Burst, 1, 10_000_000, nameof(o.Burst)),
+    ];
+}
+
 /// <summary>
 /// Per-key rate limiting of <c>/api</c>: one token bucket per key name (per client address for requests without a
 /// key, which end in 401 anyway). The open caller of open mode has no key to limit by and is not limited.
@@ -27,8 +39,7 @@ public static class RateLimits
 {
     public static WebApplicationBuilder AddPerKeyRateLimit(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section))
-            .Validate(o => o.RequestsPerSecond >= 0 && o.Burst > 0, "RateLimit:RequestsPerSecond must be ≥ 0 and RateLimit:Burst > 0");
+        builder.Services.AddSettings<RateLimitOptions, RateLimitRules>(builder.Configuration.GetSection(RateLimitOptions.Section));
         builder.Services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(Partition);

@@ -15,3 +15,14 @@ public sealed class SimulationOptions
 
     public int Seed { get; set; } = 7;
 }
+
+public sealed class SimulationRules : Grains.Hosting.SettingsRules<SimulationOptions>
+{
+    protected override string Section => SimulationOptions.Section;
+
+    protected override IEnumerable<(bool, string, string)> Rules(SimulationOptions o) =>
+    [
+        Between(o.ReadingsPerSecond, 1, 1_000_000, nameof(o.ReadingsPerSecond)),
+        Between(o.IncidentEverySeconds, 1, 86_400, nameof(o.IncidentEverySeconds)),
+    ];
+}

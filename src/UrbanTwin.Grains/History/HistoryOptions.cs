@@ -8,3 +8,10 @@ public sealed class HistoryOptions
     /// <summary>Recent readings kept per metric of an asset, in memory (16 bytes each).</summary>
     public int ReadingsPerMetric { get; set; } = 60;
 }
+
+public sealed class HistoryRules : Hosting.SettingsRules<HistoryOptions>
+{
+    protected override string Section => HistoryOptions.Section;
+
+    protected override IEnumerable<(bool, string, string)> Rules(HistoryOptions o) => [Between(o.ReadingsPerMetric, 1, 100_000, nameof(o.ReadingsPerMetric))];
+}

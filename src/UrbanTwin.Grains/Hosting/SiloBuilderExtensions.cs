@@ -25,14 +25,9 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddUrbanTwinGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.AddOptions<RollupOptions>().Bind(configuration.GetSection(RollupOptions.Section))
-            .Validate(o => o.PublishInterval > TimeSpan.Zero && o.UrgentDelay > TimeSpan.Zero && o.UrgentDelay <= o.PublishInterval && o.OfflineAfterIntervals > 0,
-                "Rollup intervals must be positive, Rollup:UrgentDelay at most Rollup:PublishInterval");
-        silo.Services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section))
-            .Validate(o => o.FlushInterval > TimeSpan.Zero && o.GroupCommitMaxBatch > 0 && o.GroupCommitMaxInFlight > 0 && o.RedisTimeout > TimeSpan.Zero,
-                "Storage settings must be positive");
-        silo.Services.AddOptions<HistoryOptions>().Bind(configuration.GetSection(HistoryOptions.Section))
-            .Validate(o => o.ReadingsPerMetric is > 0 and <= 100_000, "History:ReadingsPerMetric must be 1..100000");
+        silo.Services.AddSettings<RollupOptions, RollupRules>(configuration.GetSection(RollupOptions.Section));
+        silo.Services.AddSettings<StorageOptions, StorageRules>(configuration.GetSection(StorageOptions.Section));
+        silo.Services.AddSettings<HistoryOptions, HistoryRules>(configuration.GetSection(HistoryOptions.Section));
         // Grain state in Orleans' own version-tolerant binary format: every state type is [GenerateSerializer].
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.Services.TryAddSingleton<ReferenceSeeder>();

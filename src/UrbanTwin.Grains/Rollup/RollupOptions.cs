@@ -21,3 +21,16 @@ public sealed class RollupOptions
     /// <summary>An asset is offline when silent for this many reporting intervals.</summary>
     public int OfflineAfterIntervals { get; set; } = 3;
 }
+
+public sealed class RollupRules : Hosting.SettingsRules<RollupOptions>
+{
+    protected override string Section => RollupOptions.Section;
+
+    protected override IEnumerable<(bool, string, string)> Rules(RollupOptions o) =>
+    [
+        Positive(o.PublishInterval, nameof(o.PublishInterval)),
+        Positive(o.UrgentDelay, nameof(o.UrgentDelay)),
+        (o.UrgentDelay <= o.PublishInterval, nameof(o.UrgentDelay), $"must be at most {RollupOptions.Section}:{nameof(o.PublishInterval)}"),
+        Between(o.OfflineAfterIntervals, 1, 1_000_000, nameof(o.OfflineAfterIntervals)),
+    ];
+}

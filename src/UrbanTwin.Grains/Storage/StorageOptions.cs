@@ -20,3 +20,16 @@ public sealed class StorageOptions
     /// <summary>How long a write may wait for Redis before it fails (and a durable request answers 503).</summary>
     public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
+
+public sealed class StorageRules : Hosting.SettingsRules<StorageOptions>
+{
+    protected override string Section => StorageOptions.Section;
+
+    protected override IEnumerable<(bool, string, string)> Rules(StorageOptions o) =>
+    [
+        Positive(o.FlushInterval, nameof(o.FlushInterval)),
+        Between(o.GroupCommitMaxBatch, 1, 100_000, nameof(o.GroupCommitMaxBatch)),
+        Between(o.GroupCommitMaxInFlight, 1, 1_000, nameof(o.GroupCommitMaxInFlight)),
+        Positive(o.RedisTimeout, nameof(o.RedisTimeout)),
+    ];
+}

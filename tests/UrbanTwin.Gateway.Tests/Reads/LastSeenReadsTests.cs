@@ -144,10 +144,10 @@ public sealed class LastSeenReadsTests
     [Fact]
     public void Settings_that_would_make_reads_wait_forever_or_never_are_refused_naming_the_key()
     {
-        var result = new ReadOptionsValidator().Validate(null, new ReadOptions { Budget = TimeSpan.Zero, MaxItems = 1 });
+        var result = new ReadRules().Validate(null, new ReadOptions { Budget = TimeSpan.Zero, MaxItems = 1 });
         Assert.True(result.Failed);
         Assert.Contains("Reads:Budget", result.FailureMessage);
         Assert.Contains("Reads:MaxItems", result.FailureMessage);
-        Assert.True(new ReadOptionsValidator().Validate(null, new ReadOptions()).Succeeded);
+        Assert.True(new ReadRules().Validate(null, new ReadOptions()).Succeeded);
     }
 }
