@@ -27,7 +27,7 @@ builder.AddPerKeyRateLimit();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
-builder.Services.AddOpenApi(o => o.AddOperationTransformer<ApiErrorResponses>().AddOperationTransformer<ParameterDescriptions>());
+builder.Services.AddOpenApi(o => o.AddOperationTransformer<ApiErrorResponses>().AddOperationTransformer<ParameterDescriptions>().AddSchemaTransformer<ApiExamples>());
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSettings<IngestOptions, IngestRules>(builder.Configuration.GetSection(IngestOptions.Section));
 builder.Services.AddSettings<SimulationOptions, SimulationRules>(builder.Configuration.GetSection(SimulationOptions.Section));

@@ -45,6 +45,18 @@ public sealed class ContractTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public void Every_example_in_the_document_validates_against_its_own_schema()
+    {
+        var schemas = gateway.Contract.Document["components"]!["schemas"]!.AsObject();
+        var withExamples = schemas.Where(s => s.Value!["examples"] is not null).Select(s => s.Key).ToList();
+        Assert.Superset(Http.ApiExamples.SchemaNames.ToHashSet(), withExamples.ToHashSet());
+        foreach (var name in withExamples)
+        {
+            Assert.Empty(gateway.Contract.ValidateExample(name));
+        }
+    }
+
+    [Fact]
     public async Task The_committed_document_is_the_one_the_gateway_serves()
     {
         var served = JsonNode.Parse(await _http.GetStringAsync("/openapi/v1.json"))!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n";

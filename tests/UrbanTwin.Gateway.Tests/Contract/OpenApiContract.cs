@@ -100,6 +100,18 @@ public sealed class OpenApiContract
         return violations;
     }
 
+    /// <summary>What is wrong with the examples of component schema <paramref name="name"/>; empty when they validate.</summary>
+    public List<string> ValidateExample(string name)
+    {
+        var violations = new List<string>();
+        var schema = _document["components"]!["schemas"]![name]!;
+        foreach (var example in schema["examples"]!.AsArray())
+        {
+            Validate("example " + name, JsonNode.Parse($$"""{"$ref":"#/components/schemas/{{name}}"}""")!, example!.DeepClone(), $"the example of {name}", violations);
+        }
+        return violations;
+    }
+
     private static bool IsJson(string? contentType) =>
         contentType is not null && (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
             || contentType.StartsWith("application/problem+json", StringComparison.OrdinalIgnoreCase));
