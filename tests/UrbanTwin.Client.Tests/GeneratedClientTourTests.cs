@@ -80,18 +80,12 @@ public sealed class GeneratedClientTourTests(TourGateway gateway) : IClassFixtur
         Assert.False(string.IsNullOrEmpty(read.Version));
 
         // The alarm it raised, acknowledged.
-        AlarmView? alarm = null;
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); alarm is null && DateTime.UtcNow < deadline;)
-        {
-            var listed = await _client.Api.V1.Alarms.GetAsync(q => { q.QueryParameters.Node = "taiyuan-xiaodian"; q.QueryParameters.State = "active"; });
-            alarm = listed!.Items!.FirstOrDefault(a => a.AssetId == asset);
-            if (alarm is null)
+        var alarm = await Eventually.Until(async () =>
             {
-                await Task.Delay(100); // the district hears of it within the publish interval
-            }
-        }
-        Assert.NotNull(alarm);
-        var acknowledged = await _client.Api.V1.Alarms[alarm.Id!].Ack.PostAsync(new AcknowledgeRequest { By = "duty officer", Comment = "crew dispatched" });
+                var listed = await _client.Api.V1.Alarms.GetAsync(q => { q.QueryParameters.Node = "taiyuan-xiaodian"; q.QueryParameters.State = "active"; });
+                return listed!.Items!.FirstOrDefault(a => a.AssetId == asset);
+            }, a => a is not null, TimeSpan.FromSeconds(30), "the alarm listed");
+        var acknowledged = await _client.Api.V1.Alarms[alarm!.Id!].Ack.PostAsync(new AcknowledgeRequest { By = "duty officer", Comment = "crew dispatched" });
         Assert.Equal(AlarmState.Acknowledged, acknowledged!.State);
         Assert.Equal("duty officer", acknowledged.AcknowledgedBy);
 
