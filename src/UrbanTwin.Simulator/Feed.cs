@@ -9,7 +9,7 @@ namespace UrbanTwin.Simulator;
 /// <summary>A fixed-rate feed of generated readings for the reference assets, as HTTP batches.</summary>
 internal static class Feed
 {
-    public static async Task<int> RunAsync(CommandLine options)
+    public static async Task<int> RunAsync(GatewayRun options)
     {
         var assets = AssetPlan.For(ReferenceTopology.Load()).ToArray();
         using var http = GatewayClient.Create(options.Url, TimeSpan.FromSeconds(30));

@@ -10,7 +10,7 @@ namespace UrbanTwin.Simulator.Checks;
 /// </summary>
 internal static class DurabilityCheck
 {
-    public static async Task<int> RunAsync(CommandLine options)
+    public static async Task<int> RunAsync(GatewayRun options)
     {
         using var http = GatewayClient.Create(options.Url, TimeSpan.FromSeconds(60));
         if (await GatewayClient.AccessProblemAsync(http) is { } problem)
