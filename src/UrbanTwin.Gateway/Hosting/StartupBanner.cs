@@ -33,7 +33,7 @@ public sealed class StartupBanner(IServer server, RunMode mode, ApiKeyRing keys,
         }
     }
 
-    public List<string> Lines()
+    private List<string> Lines()
     {
         var url = (server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:8080")
             .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal)

@@ -5,10 +5,10 @@ namespace UrbanTwin.Gateway.Http;
 
 /// <summary>
 /// The error answers every API operation can give, documented on each (RFC 9457 problem details), so a client
-/// generated from the document knows them: 400 (every operation refuses a query parameter it does not take), 413 where it takes a
-/// body, 401 and 403 (keys
-/// and scopes), 404 where a path or the <c>node</c> parameter names a resource, 429 (per-key rate limit), 503 (starting, or the cluster did not
-/// answer). An operation that documents one of them itself keeps its own.
+/// generated from the document knows them: 400 (every operation refuses a query parameter it does not take), 413
+/// where it takes a body, 401 and 403 (keys and scopes), 404 where a path or the <c>node</c> parameter names a
+/// resource, 429 (per-key rate limit), 503 (starting, or the cluster did not answer). An operation that documents one
+/// of them itself keeps its own.
 /// </summary>
 public sealed class ApiErrorResponses : IOpenApiOperationTransformer
 {

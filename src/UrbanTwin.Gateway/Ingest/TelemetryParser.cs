@@ -174,7 +174,7 @@ public static partial class TelemetryParser
         {
             if (seqElement.ValueKind != JsonValueKind.Number || !seqElement.TryGetInt64(out var s) || s is < 0 or > MaxSeq)
             {
-                return Reject(index, id, RejectionReasons.InvalidSeq, "seq must be an integer from 0 to 9007199254740991 (2^53 - 1)");
+                return Reject(index, id, RejectionReasons.InvalidSeq, $"seq must be an integer from 0 to {MaxSeq} (2^53 - 1)");
             }
             sequence = s;
         }

@@ -47,13 +47,9 @@ public static partial class IndicatorsApi
     private static async Task<Results<Ok<IndicatorImportResponse>, ValidationProblem, ProblemHttpResult>> Import(
         string id, HttpRequest request, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
     {
-        if (!EntityTags.TryReadIfMatch(request, out var ifMatch, out var badIfMatch))
+        if (!ApiVersion.TryReadIfMatch(request, out var expectedVersion, out var badIfMatch))
         {
             return badIfMatch!;
-        }
-        if (!TryParseVersion(ifMatch, out var expectedVersion))
-        {
-            return EntityTags.Changed(request.HttpContext, "The topology and its indicators", ApiVersion.ETag(await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).GetVersion()));
         }
         var tree = await directory.GetAsync(ct);
         if (!caller.TryFind(tree, id, out var node, out var problem))
@@ -99,22 +95,6 @@ public static partial class IndicatorsApi
         request.HttpContext.Response.Headers.ETag = ApiVersion.ETag(result.Version);
         directory.Invalidate();
         return TypedResults.Ok(new IndicatorImportResponse(id, result.Created, result.Updated, result.Unchanged));
-    }
-
-    /// <summary>An If-Match tag names a topology version: a decimal number. Any other tag can never match (412).</summary>
-    internal static bool TryParseVersion(string? tag, out long? version)
-    {
-        version = null;
-        if (tag is null)
-        {
-            return true;
-        }
-        if (long.TryParse(tag, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
-        {
-            version = parsed;
-            return true;
-        }
-        return false;
     }
 
     private static async Task<Results<Ok<IndicatorListView>, ProblemHttpResult>> List(string id, Caller caller, NodeDirectory directory, IGrainFactory grains,

@@ -18,10 +18,11 @@ public static class NodesApi
         return api;
     }
 
-    /// <summary>A node's summary, through the last-seen cache: the read path of the node, children and rankings endpoints.</summary>
+    /// <summary>A node's summary, through the last-seen cache.</summary>
     public static Task<ReadResult<NodeSummary?>> ReadSummaryAsync(LastSeenReads reads, IGrainFactory grains, NodeDefinition node, CancellationToken ct) =>
         reads.GetAsync("node:" + node.Id, () => NodeGrains.Get(grains, node.Kind, node.Id).GetSummary(), ct);
 
+    /// <summary>A node's children's summaries, through the last-seen cache: the read path of the children and rankings endpoints.</summary>
     public static Task<ReadResult<NodeSummary[]>> ReadChildrenAsync(LastSeenReads reads, IGrainFactory grains, NodeDefinition node, CancellationToken ct) =>
         reads.GetAsync("children:" + node.Id, () => NodeGrains.Get(grains, node.Kind, node.Id).GetChildren(), ct);
 

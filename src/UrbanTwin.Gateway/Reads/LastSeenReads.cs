@@ -113,16 +113,10 @@ public sealed class LastSeenReads(IOptions<ReadOptions> options, TimeProvider cl
                     {
                         entry._inFlight = null; // nothing to join any more; the entry keeps only what it saw
                     }
-                }
-                if (done.IsCompletedSuccessfully && done.Result is { } value)
-                {
-                    lock (entry._lock)
+                    // A call that started earlier but answered later must not replace what a newer call brought.
+                    if (done.IsCompletedSuccessfully && done.Result is { } value && (entry._seen is not { } seen || seen.CallStartedAt <= startedAt))
                     {
-                        // A call that started earlier but answered later must not replace what a newer call brought.
-                        if (entry._seen is not { } seen || seen.CallStartedAt <= startedAt)
-                        {
-                            entry._seen = new Seen(value, clock.GetUtcNow(), startedAt);
-                        }
+                        entry._seen = new Seen(value, clock.GetUtcNow(), startedAt);
                     }
                 }
                 _ = done.Exception; // observed: the read that waited on it reported it, or answered stale

@@ -36,13 +36,9 @@ public static class TopologyApi
     private static async Task<Results<Ok<TopologyImportResponse>, ValidationProblem, ProblemHttpResult>> Put(
         HttpRequest request, Caller caller, IGrainFactory grains, NodeDirectory directory, IOptions<IngestOptions> options, CancellationToken ct)
     {
-        if (!EntityTags.TryReadIfMatch(request, out var ifMatch, out var badIfMatch))
+        if (!ApiVersion.TryReadIfMatch(request, out var expectedVersion, out var badIfMatch))
         {
             return badIfMatch!;
-        }
-        if (!Nodes.IndicatorsApi.TryParseVersion(ifMatch, out var expectedVersion))
-        {
-            return EntityTags.Changed(request.HttpContext, "The topology", ApiVersion.ETag(await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).GetVersion()));
         }
         if (!caller.Unscoped)
         {

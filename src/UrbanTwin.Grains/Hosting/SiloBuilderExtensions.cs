@@ -64,7 +64,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder UseUrbanTwinRedis(this ISiloBuilder silo, IConfiguration configuration, string redis)
     {
         silo.Configure<ClusterOptions>(o => ClusterSettings.Apply(o, configuration));
-        // Failure detection and the directory's fencing after a crash: docs/operations.md, "Failover timings", says what
+        // Failure detection and the directory's fencing after a crash: docs/operations.md, "Failover", says what
         // each setting does and what making it shorter risks. The defaults are in the silo's appsettings.json.
         silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
         silo.Configure<GrainDirectoryOptions>(configuration.GetSection("Orleans:Directory"));

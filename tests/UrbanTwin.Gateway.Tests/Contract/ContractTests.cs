@@ -155,6 +155,9 @@ public sealed class ContractTests(GatewayFixture gateway)
         var stale = await Put("/api/v1/topology", body, "\"999999\"");
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
         Assert.Equal(etag, stale.Headers.ETag!.Tag);
+        var notAVersion = await Put("/api/v1/topology", body, "\"not-a-version\"");
+        Assert.Equal(HttpStatusCode.PreconditionFailed, notAVersion.StatusCode);
+        Assert.Equal(etag, notAVersion.Headers.ETag!.Tag);
         var current = await Put("/api/v1/topology", body, etag);
         Assert.Equal(HttpStatusCode.OK, current.StatusCode);
     }
