@@ -39,6 +39,7 @@ async function route() {
       return;
     }
     root.replaceChildren(el('section', { class: 'panel error', role: 'alert' }, `${id}: ${error.message}`));
+    if (ticket === rendering) endView();
   }
 }
 
