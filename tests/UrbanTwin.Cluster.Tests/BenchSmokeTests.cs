@@ -25,6 +25,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
         {
             "baseline.grainCallsPerSecond", "baseline.redisWritesPerSecond", "ingest.updatesPerSecond", "ingest.ratioToBaseline",
             "durable.updatesPerSecond", "durable.ratioToBaseline", "query.p50Ms", "query.p99Ms", "freshness.p99Ms", "memory.bytesPerAsset",
+            "alarmToStream.p99Ms", "valueToStream.p99Ms",
         })
         {
             var parts = figure.Split('.');
@@ -35,7 +36,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, (long)json["ingest"]!["rejected"]!);
         Assert.Equal(0, (long)json["ingest"]!["failedRequests"]!);
         Assert.Equal(0, (long)json["durable"]!["rejected"]!);
-        Assert.Equal(7, json["targets"]!.AsArray().Count);
+        Assert.Equal(9, json["targets"]!.AsArray().Count);
         // The cluster-size phase: one row per size asked for, each with ingest that went through.
         var silos = json["silos"]!.AsArray();
         Assert.Equal([1, 2], silos.Select(s => (int)s!["silos"]!));

@@ -41,7 +41,6 @@ public class DashboardFixture : IAsyncLifetime
             ["Orleans__SiloPort"] = Ports.Free().ToString(),
             ["Orleans__GatewayPort"] = Ports.Free().ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
-            ["Live__AlarmPollInterval"] = "00:00:00.500",
         };
         Configure(settings);
         _settings = settings;

@@ -21,6 +21,11 @@ public class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Ingest:MaxBodyBytes", (1024 * 1024).ToString());
         builder.UseSetting("Orleans:SiloPort", Ports.Free().ToString());
         builder.UseSetting("Orleans:GatewayPort", Ports.Free().ToString());
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<GrainCallCounter>();
+            services.AddSingleton<IIncomingGrainCallFilter>(provider => provider.GetRequiredService<GrainCallCounter>());
+        });
     }
 
     private Contract.OpenApiContract? _contract;

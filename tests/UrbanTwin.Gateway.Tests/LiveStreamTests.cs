@@ -7,6 +7,7 @@ using UrbanTwin.Gateway.Alarms;
 using Xunit.Abstractions;
 using UrbanTwin.Gateway.Live;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Simulator.Live;
 using static UrbanTwin.Gateway.Tests.GatewayFixture;
 
 namespace UrbanTwin.Gateway.Tests;
@@ -22,17 +23,19 @@ public class LiveStreamTests(GatewayFixture gateway, ITestOutputHelper output)
     {
         const string district = "linfen-xiangfen";
         using var cts = new CancellationTokenSource(Deadline);
-        await using var stream = await SseStream.OpenAsync(_http, $"/api/v1/nodes/{district}/stream", cts.Token);
+        await using var stream = await SseReader.OpenAsync(_http, $"/api/v1/nodes/{district}/stream", cts.Token);
         var snapshot = await stream.NextAsync("snapshot", cts.Token);
         Assert.Equal(district, (string?)snapshot["node"]!["id"]);
         var alarmsBefore = (int)snapshot["node"]!["activeAlarms"]!["alarm"]!;
 
         var posted = Stopwatch.StartNew();
         await Post($"{district}-gas-001", 61);
-        var change = await stream.NextAsync("node", cts.Token, n => (string?)n["id"] == district && (int)n["activeAlarms"]!["alarm"]! == alarmsBefore + 1);
-        output.WriteLine($"change delivered {posted.ElapsedMilliseconds} ms after the POST returned");
+        // Pushed as they happen: the alarm event usually comes first (at once), the district's count just after.
+        var (change, raised) = await stream.BothAsync(
+            ("node", n => (string?)n["id"] == district && (int)n["activeAlarms"]!["alarm"]! == alarmsBefore + 1),
+            ("alarm", a => (string?)a["alarm"]!["assetId"] == $"{district}-gas-001"), cts.Token);
+        output.WriteLine($"change and alarm delivered {posted.ElapsedMilliseconds} ms after the POST returned");
         Assert.Equal("alarm", (string?)change["status"]);
-        var raised = await stream.NextAsync("alarm", cts.Token, a => (string?)a["alarm"]!["assetId"] == $"{district}-gas-001");
         Assert.Equal("raised", (string?)raised["type"]);
         Assert.Equal(district, (string?)raised["alarm"]!["path"]![0]);
     }
@@ -44,7 +47,7 @@ public class LiveStreamTests(GatewayFixture gateway, ITestOutputHelper output)
         const string district = "shuozhou-shanyin";
         var hub = gateway.Services.GetRequiredService<LiveHub>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var streams = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => SseStream.OpenAsync(_http, $"/api/v1/nodes/{city}/stream", cts.Token)));
+        var streams = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => SseReader.OpenAsync(_http, $"/api/v1/nodes/{city}/stream", cts.Token)));
         try
         {
             var snapshots = await Task.WhenAll(streams.Select(s => s.NextAsync("snapshot", cts.Token)));
@@ -70,13 +73,70 @@ public class LiveStreamTests(GatewayFixture gateway, ITestOutputHelper output)
     public async Task An_idle_stream_gets_heartbeats_and_an_unknown_node_is_a_404()
     {
         using var cts = new CancellationTokenSource(Deadline);
-        await using var stream = await SseStream.OpenAsync(_http, "/api/v1/nodes/linfen-jixian/stream", cts.Token);
+        await using var stream = await SseReader.OpenAsync(_http, "/api/v1/nodes/linfen-jixian/stream", cts.Token);
         await stream.NextAsync("snapshot", cts.Token);
-        await stream.NextAsync(SseStream.Heartbeat, cts.Token);
+        await stream.NextAsync("heartbeat", cts.Token);
 
         var unknown = await _http.GetAsync("/api/v1/nodes/atlantis/stream");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_client_that_reconnects_with_Last_Event_ID_first_gets_the_alarm_events_it_missed()
+    {
+        const string district = "linfen-hongtong";
+        using var cts = new CancellationTokenSource(Deadline);
+        string lastSeen;
+        await using (var first = await SseReader.OpenAsync(_http, $"/api/v1/nodes/{district}/stream", cts.Token))
+        {
+            await first.NextAsync("snapshot", cts.Token);
+            lastSeen = first.LastEventId!;
+        }
+
+        await Post($"{district}-gas-001", 64); // raised while the client was away
+        await Post($"{district}-gas-001", 2); // and cleared
+
+        await using var again = await SseReader.OpenAsync(_http, $"/api/v1/nodes/{district}/stream", cts.Token, lastSeen);
+        await again.NextAsync("snapshot", cts.Token);
+        var raised = await again.NextAsync("alarm", cts.Token, a => (string?)a["alarm"]!["assetId"] == $"{district}-gas-001");
+        Assert.Equal(("raised", "raised"), ((string?)raised["type"], (string?)raised["transition"]));
+        var cleared = await again.NextAsync("alarm", cts.Token, a => (string?)a["alarm"]!["assetId"] == $"{district}-gas-001");
+        Assert.Equal("cleared", (string?)cleared["type"]);
+        Assert.Equal((string?)raised["alarm"]!["id"], (string?)cleared["alarm"]!["id"]);
+        Assert.NotEqual((string?)raised["id"], (string?)cleared["id"]);
+    }
+
+    [Theory]
+    [InlineData("yesterday")]
+    [InlineData("-5")]
+    [InlineData("99999999999999999999")]
+    public async Task A_Last_Event_ID_that_is_no_event_id_is_a_400_naming_it(string lastEventId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/nodes/taiyuan/stream");
+        request.Headers.Add("Last-Event-ID", lastEventId);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Last-Event-ID", (string?)(await ReadJson(response))["detail"]);
+    }
+
+    [Fact]
+    public async Task An_idle_stream_costs_the_watched_node_no_calls_but_its_renewal()
+    {
+        const string district = "linfen-jixian";
+        var calls = gateway.Services.GetRequiredService<GrainCallCounter>();
+        using var cts = new CancellationTokenSource(Deadline);
+        await using var stream = await SseReader.OpenAsync(_http, $"/api/v1/nodes/{district}/stream", cts.Token);
+        await stream.NextAsync("snapshot", cts.Token);
+
+        var before = calls.To(district);
+        for (var i = 0; i < 3; i++)
+        {
+            await stream.NextAsync("heartbeat", cts.Token); // Live:Heartbeat is 1 s here: three idle seconds
+        }
+        var during = calls.To(district).Where(c => !before.Contains(c)).ToArray();
+        Assert.All(during, c => Assert.EndsWith(".Watch", c.Method)); // at most the renewal (every 10 s), nothing polled
+        Assert.True(during.Length <= 1, string.Join(", ", during.Select(c => c.Method)));
     }
 
     [Fact]
@@ -86,7 +146,7 @@ public class LiveStreamTests(GatewayFixture gateway, ITestOutputHelper output)
         using var cts = new CancellationTokenSource(Deadline);
         using var silent = await _http.GetAsync($"/api/v1/nodes/{district}/stream", HttpCompletionOption.ResponseHeadersRead, cts.Token);
         Assert.Equal(HttpStatusCode.OK, silent.StatusCode); // and never read from
-        await using var reader = await SseStream.OpenAsync(_http, $"/api/v1/nodes/{district}/stream", cts.Token);
+        await using var reader = await SseReader.OpenAsync(_http, $"/api/v1/nodes/{district}/stream", cts.Token);
         await reader.NextAsync("snapshot", cts.Token);
         for (var i = 0; i < 20; i++)
         {
@@ -110,10 +170,10 @@ public class LiveStreamTests(GatewayFixture gateway, ITestOutputHelper output)
         Assert.Equal(1, client.Pending); // latest wins: one pending update, not a thousand
         for (var i = 0; i < 10; i++)
         {
-            client.Publish(new AlarmEvent("raised", AlarmOf(i)));
+            client.Publish(new AlarmEvent($"e{i}", "raised", "raised", AlarmOf(i)));
         }
         Assert.False(client.Dropped);
-        client.Publish(new AlarmEvent("raised", AlarmOf(10)));
+        client.Publish(new AlarmEvent("e10", "raised", "raised", AlarmOf(10)));
         Assert.True(client.Dropped);
         Assert.True(dropped);
         Assert.Equal(0, client.Pending); // nothing kept for a client that is gone
@@ -145,80 +205,4 @@ public class LiveStreamTests(GatewayFixture gateway, ITestOutputHelper output)
 
     private static AlarmView AlarmOf(int n) => new($"a:gasLel:{n}", "a", "x", ["x"], "gasLel", Contracts.Assets.AlarmLevel.Warning,
         Contracts.Assets.AlarmLevel.Warning, 30, DateTimeOffset.UnixEpoch, Contracts.Alarms.AlarmState.Active, null, null, null, null, null, "\"0\"");
-}
-
-/// <summary>A minimal server-sent-events reader: events by name, comments as <see cref="Heartbeat"/>.</summary>
-internal sealed class SseStream : IAsyncDisposable
-{
-    public const string Heartbeat = "(comment)";
-    private readonly HttpResponseMessage _response;
-    private readonly StreamReader _reader;
-
-    private SseStream(HttpResponseMessage response, Stream body)
-    {
-        _response = response;
-        _reader = new StreamReader(body, Encoding.UTF8);
-    }
-
-    public static async Task<SseStream> OpenAsync(HttpClient http, string path, CancellationToken ct)
-    {
-        var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        return new SseStream(response, await response.Content.ReadAsStreamAsync(ct));
-    }
-
-    /// <summary>The next event called <paramref name="name"/> whose data matches; others are skipped.</summary>
-    public async Task<JsonNode> NextAsync(string name, CancellationToken ct, Func<JsonNode, bool>? match = null)
-    {
-        while (true)
-        {
-            var (ev, data) = await ReadEventAsync(ct);
-            if (ev != name)
-            {
-                continue;
-            }
-            var json = ev == Heartbeat ? new JsonObject() : JsonNode.Parse(data)!;
-            if (match is null || match(json))
-            {
-                return json;
-            }
-        }
-    }
-
-    private async Task<(string Event, string Data)> ReadEventAsync(CancellationToken ct)
-    {
-        string? ev = null;
-        var data = new StringBuilder();
-        while (true)
-        {
-            var line = await _reader.ReadLineAsync(ct) ?? throw new EndOfStreamException("the stream ended");
-            if (line.Length == 0)
-            {
-                if (ev is not null || data.Length > 0)
-                {
-                    return (ev ?? "message", data.ToString());
-                }
-            }
-            else if (line.StartsWith(':'))
-            {
-                return (Heartbeat, line);
-            }
-            else if (line.StartsWith("event: ", StringComparison.Ordinal))
-            {
-                ev = line["event: ".Length..];
-            }
-            else if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                data.Append(line["data: ".Length..]);
-            }
-        }
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        _reader.Dispose();
-        _response.Dispose();
-        return ValueTask.CompletedTask;
-    }
 }

@@ -6,6 +6,8 @@ using UrbanTwin.Contracts.Ingest;
 using UrbanTwin.Grains.Observability;
 using UrbanTwin.ServiceDefaults;
 
+using UrbanTwin.Simulator.Live;
+
 namespace UrbanTwin.Gateway.Tests;
 
 /// <summary>
@@ -66,7 +68,7 @@ public partial class MetricsEndpointTests(GatewayFixture gateway)
     {
         var before = (await ScrapeAsync()).Sum("urbantwin_live_clients");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using (var stream = await SseStream.OpenAsync(_http, "/api/v1/nodes/yuncheng/stream", cts.Token))
+        await using (var stream = await SseReader.OpenAsync(_http, "/api/v1/nodes/yuncheng/stream", cts.Token))
         {
             await stream.NextAsync("snapshot", cts.Token);
             await Eventually.Until(ScrapeAsync, s => s.Sum("urbantwin_live_clients") >= before + 1, Deadline, "the open stream to be counted");

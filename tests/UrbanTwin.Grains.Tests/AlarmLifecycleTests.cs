@@ -67,6 +67,18 @@ public class AlarmLifecycleTests(ClusterFixture fixture)
         var clearedOnly = await fixture.Client.GetGrain<IDistrictGrain>(District).SearchAlarms(new AlarmQuery(AlarmState.Cleared, null, null, null, 100));
         Assert.Contains(clearedOnly, a => a.Id == raised.Id);
         Assert.DoesNotContain(clearedOnly, a => a.Id == next.Id);
+
+        // Every transition is in the event log, in order, once: written with the state (no waiting needed).
+        var logged = (await fixture.Live.Events.ReadSinceAsync(DateTimeOffset.UnixEpoch, 100_000))
+            .Select(e => e.Event).Where(e => e.AssetId == "test-alarm-gas-1").ToList();
+        Assert.Equal(
+        [
+            "alarm.raised", "asset.status normal→warning", "alarm.escalated", "asset.status warning→alarm", "alarm.deescalated",
+            "asset.status alarm→warning", "alarm.acknowledged", "alarm.cleared", "asset.status warning→normal", "alarm.raised", "asset.status normal→warning",
+        ], logged.Select(e => e.Status is { } status ? $"{e.Type} {e.PreviousStatus!.Value.ToString().ToLowerInvariant()}→{status.ToString().ToLowerInvariant()}" : e.Type));
+        Assert.Equal(logged.Count, logged.Select(e => e.Id).Distinct().Count());
+        Assert.All(logged.Where(e => e.Alarm is not null), e => Assert.Equal(District, e.NodeId));
+        Assert.Equal([raised.Id, raised.Id, raised.Id, raised.Id, raised.Id, next.Id], logged.Where(e => e.Alarm is not null).Select(e => e.Alarm!.Id));
     }
 
     [Fact]

@@ -11,6 +11,7 @@ namespace UrbanTwin.Grains.Tests;
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public InProcessTestCluster Cluster { get; private set; } = null!;
+    public SharedLiveStore Live { get; } = new();
     public IClusterClient Client => Cluster.Client;
 
     public async Task InitializeAsync()
@@ -19,7 +20,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Default);
-            silo.AddMemoryGrainStorage(StorageNames.Live);
+            Live.AddTo(silo);
             silo.AddUrbanTwinGrains(new ConfigurationBuilder().Build());
         });
         Cluster = builder.Build();

@@ -18,6 +18,7 @@ public sealed class SlowPublishClusterFixture : IAsyncLifetime
     public static readonly TimeSpan PublishInterval = TimeSpan.FromSeconds(30);
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
+    public SharedLiveStore Live { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -30,7 +31,7 @@ public sealed class SlowPublishClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Default);
-            silo.AddMemoryGrainStorage(StorageNames.Live);
+            Live.AddTo(silo);
             silo.AddUrbanTwinGrains(settings);
         });
         Cluster = builder.Build();

@@ -11,11 +11,8 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("Define")]
     Task Define(NodeDefinition definition, string[] childIds);
 
-    /// <summary>
-    /// The node's current summary, or null when the node was never defined. Interleaves: a parent asks a child for
-    /// its summary while that child may be waiting on the parent to take its push.
-    /// </summary>
-    [Alias("GetSummary"), AlwaysInterleave]
+    /// <summary>The node's current summary, or null when the node was never defined. A read: it changes nothing.</summary>
+    [Alias("GetSummary")]
     Task<NodeSummary?> GetSummary();
 
     /// <summary>The latest summaries of the node's child nodes (empty for a district).</summary>
@@ -36,6 +33,18 @@ public interface INodeGrain : IGrainWithStringKey
     /// </summary>
     [Alias("GetHistory")]
     Task<History.HistoryPoint[]> GetHistory(string series, DateTimeOffset from, DateTimeOffset to, TimeSpan step);
+
+    /// <summary>
+    /// Starts or renews pushes to <paramref name="observer"/>: this node's summary and its children's when they
+    /// change, and the events of assets under it. A viewer not renewed within the node's watch lease
+    /// (<c>Rollup:WatchLease</c>) is dropped; renewing is the only call an idle live view makes.
+    /// </summary>
+    [Alias("Watch")]
+    Task<NodeWatch> Watch(INodeObserver observer);
+
+    /// <summary>Stops pushes to <paramref name="observer"/>.</summary>
+    [Alias("Unwatch")]
+    Task Unwatch(INodeObserver observer);
 }
 
 /// <summary>A node whose children are nodes: it keeps each child's latest summary, replaced on every push.</summary>
@@ -48,6 +57,10 @@ public interface IRegionGrain : INodeGrain
     /// </summary>
     [Alias("ReportChild"), OneWay]
     Task ReportChild(NodeSummary child);
+
+    /// <summary>Events of assets under a child, passed on at once to this node's viewers and up to its parent. One-way.</summary>
+    [Alias("ReportEvents"), OneWay]
+    Task ReportEvents(Events.TwinEvent[] events);
 }
 
 [Alias("ut.IProvinceGrain")]
@@ -66,16 +79,18 @@ public interface IDistrictGrain : INodeGrain
     /// <summary>
     /// Replaces the asset's entry when the contribution is newer than the one held; never adds to a total. It
     /// interleaves: registrations waiting for the district's write-through share one write instead of queueing one each.
+    /// <paramref name="events"/>, what the asset recorded with this change, go on at once to the live viewers of this
+    /// district and of every node above it (<see cref="IRegionGrain.ReportEvents"/>).
     /// </summary>
     [Alias("Report"), AlwaysInterleave]
-    Task Report(Assets.AssetContribution contribution);
+    Task Report(Assets.AssetContribution contribution, Events.TwinEvent[]? events = null);
 
     /// <summary>
     /// <see cref="Report"/> without waiting: readings never wait on the roll-up, and an asset is never held up by a
     /// district whose silo just died. A lost update is healed by the next one, or by the district's activation.
     /// </summary>
     [Alias("Update"), OneWay]
-    Task Update(Assets.AssetContribution contribution);
+    Task Update(Assets.AssetContribution contribution, Events.TwinEvent[]? events = null);
 
     /// <summary>Drops the asset (it moved to another district), unless a newer contribution has arrived since.</summary>
     [Alias("Remove")]

@@ -1,6 +1,8 @@
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using UrbanTwin.EventLog;
 using UrbanTwin.Grains.Hosting;
 using UrbanTwin.Grains.Seeding;
 
@@ -47,6 +49,7 @@ public static class OrleansHosting
                     return !ct.IsCancellationRequested;
                 });
             });
+            builder.Services.AddSingleton<IEventLog>(services => ClusterEventLog(redis, services));
             seeding.Complete("cluster mode: the silos seed the reference data");
             return builder;
         }
@@ -56,6 +59,19 @@ public static class OrleansHosting
         builder.UseOrleans(silo => silo.UseUrbanTwinInMemory(siloPort, gatewayPort).AddUrbanTwinGrains(configuration)
             .AddOrleansDashboardIfEnabled(configuration));
         builder.Services.AddHostedService<StartupSeeding>();
-        return builder;
+        return builder; // the co-hosted silo registers the in-process IEventLog
+    }
+
+    /// <summary>
+    /// The silos' event streams, read through this gateway's own connection (opened on first use, retried by the
+    /// multiplexer while Redis is away: a catch-up then fails and the stream goes on with live pushes).
+    /// </summary>
+    private static RedisEventLog ClusterEventLog(string redis, IServiceProvider services)
+    {
+        var configuration = ConfigurationOptions.Parse(redis);
+        configuration.AbortOnConnectFail = false;
+        var connection = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration));
+        var serviceId = services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
+        return new RedisEventLog(() => connection.Value.GetDatabase(), serviceId);
     }
 }

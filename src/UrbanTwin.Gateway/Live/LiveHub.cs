@@ -1,15 +1,17 @@
 using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts.Topology;
+using UrbanTwin.EventLog;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Grains.Observability;
 
 namespace UrbanTwin.Gateway.Live;
 
-/// <summary>The live views this gateway serves: one <see cref="NodeWatcher"/> per watched node, shared by its clients.</summary>
-public sealed class LiveHub(IGrainFactory grains, NodeDirectory directory, IOptions<LiveOptions> options, ILogger<LiveHub> logger)
+/// <summary>The live views this gateway serves: one <see cref="NodeFeed"/> per watched node, shared by its clients.</summary>
+public sealed class LiveHub(IGrainFactory grains, NodeDirectory directory, IEventLog log, IOptions<LiveOptions> options, TimeProvider clock,
+    ILogger<LiveHub> logger)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, NodeWatcher> _watchers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeFeed> _feeds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _streamsPerKey = new(StringComparer.Ordinal);
 
     /// <summary>Clients streaming from this gateway now.</summary>
@@ -19,18 +21,20 @@ public sealed class LiveHub(IGrainFactory grains, NodeDirectory directory, IOpti
         {
             lock (_gate)
             {
-                return _watchers.Values.Sum(w => w.Count);
+                return _feeds.Values.Sum(w => w.Count);
             }
         }
     }
 
     /// <summary>
-    /// A new client of <paramref name="node"/>'s stream, or null when <paramref name="keyName"/> already holds its
-    /// maximum. Open mode's keyless caller is everyone at once: not <paramref name="limited"/>.
+    /// A new client of <paramref name="node"/>'s stream and the node's shared feed, or null when
+    /// <paramref name="keyName"/> already holds its maximum. Open mode's keyless caller is everyone at once: not
+    /// <paramref name="limited"/>.
     /// </summary>
-    public LiveSubscription? Subscribe(NodeDefinition node, string keyName, bool limited = true)
+    internal (LiveSubscription Client, NodeFeed Feed)? Subscribe(NodeDefinition node, string keyName, bool limited = true)
     {
         var client = new LiveSubscription(options.Value.MaxPendingAlarms);
+        NodeFeed? feed;
         lock (_gate)
         {
             var held = _streamsPerKey.GetValueOrDefault(keyName);
@@ -39,11 +43,11 @@ public sealed class LiveHub(IGrainFactory grains, NodeDirectory directory, IOpti
                 return null;
             }
             _streamsPerKey[keyName] = held + 1;
-            if (!_watchers.TryGetValue(node.Id, out var watcher))
+            if (!_feeds.TryGetValue(node.Id, out feed))
             {
-                _watchers[node.Id] = watcher = new NodeWatcher(node, grains, directory, options.Value, logger);
+                _feeds[node.Id] = feed = new NodeFeed(node, grains, directory, log, options.Value, clock, logger);
             }
-            watcher.Add(client);
+            feed.Add(client);
         }
         UrbanTwinMeter.LiveClients.Add(1);
         client.OnDispose(() =>
@@ -55,12 +59,13 @@ public sealed class LiveHub(IGrainFactory grains, NodeDirectory directory, IOpti
                 {
                     _streamsPerKey.Remove(keyName);
                 }
-                if (_watchers.TryGetValue(node.Id, out var watcher) && watcher.Remove(client))
+                if (_feeds.TryGetValue(node.Id, out var held) && held.Remove(client))
                 {
-                    _watchers.Remove(node.Id);
+                    _feeds.Remove(node.Id);
+                    held.Dispose();
                 }
             }
         });
-        return client;
+        return (client, feed);
     }
 }

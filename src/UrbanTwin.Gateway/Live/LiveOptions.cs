@@ -5,11 +5,21 @@ public sealed class LiveOptions
 {
     public const string Section = "Live";
 
-    /// <summary>How often a watched node and its children are read for changes (shared by all its clients).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// How often a watched node is asked to go on pushing to this gateway (the only grain call of an idle stream).
+    /// Also the longest a view can miss pushes after the node's silo died: the renewal that finds the node lost it
+    /// catches up from the event log. Must be well under the nodes' <c>Rollup:WatchLease</c>.
+    /// </summary>
+    public TimeSpan RenewEvery { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often the alarms under a watched node are read for raised and cleared ones.</summary>
-    public TimeSpan AlarmPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How far before a client's <c>Last-Event-ID</c> (or a lost renewal) the event log is read again: covers the
+    /// clocks of the gateway and Redis differing. Events in the overlap may be sent twice; their ids tell.
+    /// </summary>
+    public TimeSpan CatchUpOverlap { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Most events one catch-up from the log sends; a client away longer starts from its fresh snapshot.</summary>
+    public int MaxCatchUp { get; set; } = 1000;
 
     /// <summary>An SSE comment sent when nothing else was, so proxies keep an idle stream open.</summary>
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(15);
@@ -27,8 +37,9 @@ public sealed class LiveRules : Grains.Hosting.SettingsRules<LiveOptions>
 
     protected override IEnumerable<(bool, string, string)> Rules(LiveOptions o) =>
     [
-        Positive(o.PollInterval, nameof(o.PollInterval)),
-        Positive(o.AlarmPollInterval, nameof(o.AlarmPollInterval)),
+        Positive(o.RenewEvery, nameof(o.RenewEvery)),
+        (o.CatchUpOverlap >= TimeSpan.Zero, nameof(o.CatchUpOverlap), "must not be negative"),
+        Between(o.MaxCatchUp, 1, 100_000, nameof(o.MaxCatchUp)),
         Positive(o.Heartbeat, nameof(o.Heartbeat)),
         Between(o.MaxPendingAlarms, 1, 1_000_000, nameof(o.MaxPendingAlarms)),
         Between(o.MaxStreamsPerKey, 1, 100_000, nameof(o.MaxStreamsPerKey)),

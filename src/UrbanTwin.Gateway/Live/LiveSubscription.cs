@@ -1,10 +1,6 @@
-using UrbanTwin.Gateway.Alarms;
 using UrbanTwin.Gateway.Nodes;
 
 namespace UrbanTwin.Gateway.Live;
-
-/// <summary>An alarm raised, changed (escalated, acknowledged) or cleared under the watched node.</summary>
-public sealed record AlarmEvent(string Type, AlarmView Alarm);
 
 /// <summary>
 /// What one client has not been sent yet. Node changes are coalesced per node (latest wins), so their memory is
@@ -19,6 +15,7 @@ public sealed class LiveSubscription(int maxPendingAlarms) : IDisposable
     private readonly Queue<AlarmEvent> _alarms = new();
     private readonly SemaphoreSlim _signal = new(0, 1);
     private Action? _onDispose;
+    private int _disposed;
     private Action? _onDropped;
 
     public bool Dropped { get; private set; }
@@ -102,8 +99,11 @@ public sealed class LiveSubscription(int maxPendingAlarms) : IDisposable
 
     public void Dispose()
     {
-        _onDispose?.Invoke();
-        _signal.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) // once, however often it is disposed
+        {
+            _onDispose?.Invoke();
+            _signal.Dispose();
+        }
     }
 
     private void Wake()

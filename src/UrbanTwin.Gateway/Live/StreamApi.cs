@@ -1,4 +1,6 @@
-using System.Text;
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -13,77 +15,114 @@ public sealed record SnapshotEvent(NodeView Node, NodeView[] Children);
 
 public static class StreamApi
 {
+    private const string LastEventIdHeader = "Last-Event-ID";
+
     public static RouteGroupBuilder MapStreamApi(this RouteGroupBuilder api)
     {
         api.MapGet("/nodes/{id}/stream", Stream).WithTags("Nodes")
-            .WithSummary("Server-sent events: a snapshot of the node and its children, then 'node' changes and 'alarm' events (raised, changed, cleared) under it.")
+            .WithSummary("Server-sent events: a snapshot of the node and its children, then 'node' changes and 'alarm' events (raised, changed, " +
+                "cleared) under it, pushed as they happen, and a 'heartbeat' when idle. Every event has an id (the gateway's clock, ms since " +
+                "1970): reconnecting with Last-Event-ID first replays the alarm events logged since then (ids tell repeats).")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    private static async Task Stream(string id, HttpContext context, Caller caller, NodeDirectory directory, IGrainFactory grains, LiveHub hub,
-        IOptions<LiveOptions> options, IOptions<JsonOptions> json, CancellationToken ct)
+    private static async Task<IResult> Stream(string id, HttpContext context, Caller caller, NodeDirectory directory, IGrainFactory grains,
+        LiveHub hub, IOptions<LiveOptions> options, IOptions<JsonOptions> json, TimeProvider clock, CancellationToken ct)
     {
+        DateTimeOffset? lastEventAt = null;
+        if (context.Request.Headers.TryGetValue(LastEventIdHeader, out var lastEventId))
+        {
+            if (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+            {
+                return Problems.Invalid(LastEventIdHeader, "must be the id of an event of this stream (milliseconds since 1970)");
+            }
+            lastEventAt = DateTimeOffset.FromUnixTimeMilliseconds(ms);
+        }
         var tree = await directory.GetAsync(ct);
         if (!caller.TryFind(tree, id, out var node, out var problem))
         {
-            await problem.ExecuteAsync(context);
-            return;
+            return problem;
         }
 
         // Subscribe before reading the snapshot: a change in between arrives twice rather than never.
-        using var client = hub.Subscribe(node, caller.Name, limited: !caller.IsOpen);
-        if (client is null)
+        if (hub.Subscribe(node, caller.Name, limited: !caller.IsOpen) is not var (client, feed))
         {
             Grains.Observability.UrbanTwinMeter.CountRefused("too-many-streams");
             context.Response.Headers.RetryAfter = "10";
-            await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many streams",
-                detail: $"Key '{caller.Name}' already holds {options.Value.MaxStreamsPerKey} live streams on this gateway (Live:MaxStreamsPerKey); close one first.")
-                .ExecuteAsync(context);
-            return;
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many streams",
+                detail: $"Key '{caller.Name}' already holds {options.Value.MaxStreamsPerKey} live streams on this gateway (Live:MaxStreamsPerKey); close one first.");
         }
+        context.Response.RegisterForDispose(client); // however the response ends, even before the stream starts
         client.OnDropped(context.Abort);
+        await feed.FirstWatch.WaitAsync(ct);
         var grain = NodeGrains.Get(grains, node.Kind, id);
         var summary = await grain.GetSummary();
         if (summary is null)
         {
-            await Problems.NotFound("node", id).ExecuteAsync(context);
-            return;
+            return Problems.NotFound("node", id);
         }
         var children = await grain.GetChildren();
+        var missed = lastEventAt is { } since ? await feed.LoggedSinceAsync(since - options.Value.CatchUpOverlap, ct) : [];
 
-        var response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no"; // nginx: do not buffer the stream
-        var serializer = json.Value.SerializerOptions;
-        await WriteAsync(response, "snapshot",
-            new SnapshotEvent(NodeView.From(summary, node), [.. children.Select(c => NodeView.From(c, tree.Find(c.Id)))]), serializer, ct);
+        context.Response.Headers["X-Accel-Buffering"] = "no"; // nginx: do not buffer the stream
+        var snapshot = new SnapshotEvent(NodeView.From(summary, node), [.. children.Select(c => NodeView.From(c, tree.Find(c.Id)))]);
+        return TypedResults.ServerSentEvents(Events(snapshot, missed, client, options.Value.Heartbeat, json.Value.SerializerOptions, clock, ct));
+    }
 
-        while (!ct.IsCancellationRequested && !client.Dropped)
+    /// <summary>The snapshot, the alarm events missed since the client's last event, then what the feed pushes, as it comes.</summary>
+    private static async IAsyncEnumerable<SseItem<string>> Events(SnapshotEvent snapshot, AlarmEvent[] missed, LiveSubscription client,
+        TimeSpan heartbeat, JsonSerializerOptions json, TimeProvider clock, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using (client)
         {
-            var (nodes, alarms) = await client.TakeAsync(options.Value.Heartbeat, ct);
-            if (nodes.Length == 0 && alarms.Length == 0)
+            yield return Item("snapshot", snapshot, json, clock);
+            var replayed = missed.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var alarm in missed)
             {
-                await response.WriteAsync(": heartbeat\n\n", ct);
+                yield return Item("alarm", alarm, json, clock);
             }
-            foreach (var view in nodes)
+            while (!client.Dropped)
             {
-                await WriteAsync(response, "node", view, serializer, ct);
+                if (await TakeAsync(client, heartbeat, ct) is not var (nodes, alarms))
+                {
+                    yield break; // the client went away
+                }
+                if (nodes.Length == 0 && alarms.Length == 0)
+                {
+                    yield return new SseItem<string>("{}", "heartbeat") { EventId = Id(clock) };
+                }
+                foreach (var view in nodes)
+                {
+                    yield return Item("node", view, json, clock);
+                }
+                foreach (var alarm in alarms)
+                {
+                    if (replayed.Count == 0 || !replayed.Remove(alarm.Id)) // pushed while it was being replayed from the log: once is enough
+                    {
+                        yield return Item("alarm", alarm, json, clock);
+                    }
+                }
             }
-            foreach (var alarm in alarms)
-            {
-                await WriteAsync(response, "alarm", alarm, serializer, ct);
-            }
-            await response.Body.FlushAsync(ct);
         }
     }
 
-    private static async Task WriteAsync<T>(HttpResponse response, string name, T value, JsonSerializerOptions options, CancellationToken ct)
+    private static async Task<(NodeView[] Nodes, AlarmEvent[] Alarms)?> TakeAsync(LiveSubscription client, TimeSpan heartbeat, CancellationToken ct)
     {
-        var payload = JsonSerializer.Serialize(value, options); // one line: JSON has no raw newlines
-        await response.WriteAsync($"event: {name}\ndata: {payload}\n\n", Encoding.UTF8, ct);
-        await response.Body.FlushAsync(ct);
+        try
+        {
+            return await client.TakeAsync(heartbeat, ct);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            return null;
+        }
     }
+
+    // One line of JSON per event (JSON has no raw newlines), with the gateway's clock as its id for Last-Event-ID.
+    private static SseItem<string> Item<T>(string name, T value, JsonSerializerOptions json, TimeProvider clock) =>
+        new(JsonSerializer.Serialize(value, json), name) { EventId = Id(clock) };
+
+    private static string Id(TimeProvider clock) => clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,6 @@
 using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Contracts.Events;
 
 namespace UrbanTwin.Grains.Alarms;
 
@@ -15,37 +16,44 @@ public static class AlarmBook
     public const int ClearedKept = 5;
 
     /// <summary>
-    /// Records the level of <paramref name="metric"/> after a reading. Returns true when an alarm was opened, changed
-    /// level or cleared: a transition, which must be stored durably before the answer.
+    /// Records the level of <paramref name="metric"/> after a reading. Returns the transition (one of the alarm
+    /// types of <see cref="TwinEventTypes"/>) when an alarm was opened, changed level or cleared, with the alarm as it
+    /// is now in <paramref name="changed"/>: a transition must be stored durably before the answer. Null otherwise.
     /// </summary>
-    public static bool OnLevel(List<AlarmRecord> alarms, ref int nextNumber, string assetId, string nodeId, string metric,
-        AlarmLevel level, double value, DateTimeOffset at, long version)
+    public static string? OnLevel(List<AlarmRecord> alarms, ref int nextNumber, string assetId, string nodeId, string metric,
+        AlarmLevel level, double value, DateTimeOffset at, long version, out AlarmRecord? changed)
     {
+        changed = null;
         var open = IndexOfOpen(alarms, metric);
         if (open < 0)
         {
             if (level == AlarmLevel.None)
             {
-                return false;
+                return null;
             }
-            alarms.Add(new AlarmRecord(AlarmRecord.NewId(assetId, metric, ++nextNumber), assetId, nodeId, metric, level, value, at,
+            alarms.Add(changed = new AlarmRecord(AlarmRecord.NewId(assetId, metric, ++nextNumber), assetId, nodeId, metric, level, value, at,
                 AlarmState.Active, null, null, null, null, version, level));
-            return true;
+            return TwinEventTypes.AlarmRaised;
         }
 
         var alarm = alarms[open];
         if (level == AlarmLevel.None)
         {
-            alarms[open] = alarm with { State = AlarmState.Cleared, ClearedAt = at, Value = value, Version = version };
+            alarms[open] = changed = alarm with { State = AlarmState.Cleared, ClearedAt = at, Value = value, Version = version };
             Prune(alarms);
-            return true;
+            return TwinEventTypes.AlarmCleared;
         }
         // Still open: follow the value; a level change (escalation or de-escalation) is a transition.
         alarms[open] = alarm with
         {
             Level = level, Value = value, Version = version, PeakLevel = level > alarm.PeakLevel ? level : alarm.PeakLevel,
         };
-        return alarm.Level != level;
+        if (alarm.Level == level)
+        {
+            return null;
+        }
+        changed = alarms[open];
+        return level > alarm.Level ? TwinEventTypes.AlarmEscalated : TwinEventTypes.AlarmDeescalated;
     }
 
     /// <summary>A loop rather than FindIndex with a lambda: this runs for every metric of every reading, and the lambda's closure would be allocated each time.</summary>

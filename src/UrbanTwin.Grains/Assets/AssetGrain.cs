@@ -3,6 +3,7 @@ using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Access;
 using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Contracts.Events;
 using UrbanTwin.Contracts.History;
 using UrbanTwin.Contracts.Ingest;
 using UrbanTwin.Contracts.Topology;
@@ -11,6 +12,7 @@ using UrbanTwin.Grains.History;
 using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Rollup;
 using UrbanTwin.Grains.Rules;
+using UrbanTwin.Grains.Scheduling;
 using UrbanTwin.Grains.Storage;
 
 namespace UrbanTwin.Grains.Assets;
@@ -18,45 +20,76 @@ namespace UrbanTwin.Grains.Assets;
 /// <summary>
 /// One infrastructure asset: applies readings with its kind's rules and tells its district its contribution.
 /// Registration is written through; readings are written behind within the flush window, or before the answer
-/// when the caller asks for a durable acknowledgement.
+/// when the caller asks for a durable acknowledgement. Alarm transitions and status changes are events, written to
+/// the durable event log with the state that holds them (<see cref="LiveStore"/>).
 /// </summary>
-public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWrittenBehind
+/// <remarks>
+/// Delayed work (the write-behind, the report of new values to the district) is done by the next call that finds it
+/// due, or by a one-way <see cref="IDueWorkGrain.RunDueWork"/> from the silo's <see cref="DueWorkSweeper"/> when no
+/// call comes: always on a turn of this grain, never between the awaits of a call in progress.
+/// </remarks>
+public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDueWorkGrain, IHasDueWork
 {
-    /// <summary>
-    /// Read on activation and written through <see cref="_write"/> by the grain itself rather than by a
-    /// <c>[PersistentState]</c> facet: the facet adds about 330 B of lifecycle and migration bookkeeping to every
-    /// activation (found with ClrMD), and an asset needs nothing of it. Same storage and state name, so the stored
-    /// layout is the same.
-    /// </summary>
-    private readonly GrainState<AssetState> _stored = new(new AssetState());
     private const string StateName = "asset";
-    private DeferredWrite _write = null!;
-    private bool _reportScheduled;
-    private bool _contributionPending;
-    private bool _deactivated;
+
+    /// <summary>
+    /// Read on activation and written through <see cref="LiveStore"/> by the grain itself rather than by a
+    /// <c>[PersistentState]</c> facet: the facet adds about 330 B of lifecycle and migration bookkeeping to every
+    /// activation (found with ClrMD), and an asset needs nothing of it. Same layout in Redis as the Orleans provider.
+    /// </summary>
+    private AssetState _state = new();
+    private readonly LiveRecord _record = new();
+    private long _dirtySince; // timestamp of the first change not yet handed to storage; 0 when clean
+    private long _reportDueAt; // timestamp when new values are due at the district; 0 when none are waiting
+    private int _sweepClaimed;
     private AssetHistory? _history;
 
-    private AssetState State => _stored.State!; // never null: a storage that has none gives a new one
+    private AssetState State => _state;
+
+    GrainId IHasDueWork.GrainId => GrainContext.GrainId;
+
+    long IHasDueWork.DueAt
+    {
+        get
+        {
+            var dirty = Volatile.Read(ref _dirtySince);
+            var write = dirty == 0 ? 0 : dirty + FlushTicks;
+            var report = Volatile.Read(ref _reportDueAt);
+            return write == 0 ? report : report == 0 ? write : Math.Min(write, report);
+        }
+    }
+
+    bool IHasDueWork.TryClaimSweep() => Interlocked.CompareExchange(ref _sweepClaimed, 1, 0) == 0;
+
+    void IHasDueWork.ReleaseSweep() => Volatile.Write(ref _sweepClaimed, 0);
+
+    /// <summary>This activation has changes that storage has not confirmed: not yet handed over, or handed over and not yet stored.</summary>
+    private bool Unwritten => _dirtySince != 0 || _record.IsUnwritten;
+
+    private long FlushTicks => (long)(services.FlushInterval.TotalSeconds * services.Clock.TimestampFrequency);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await services.Storage.ReadStateAsync(StateName, this.GetGrainId(), _stored);
+        _state = await services.Store.ReadAsync<AssetState>(StateName, this.GetGrainId(), _record);
         GrainActivations.Activated(this);
-        _write = new DeferredWrite(this, GrainContext.Scheduler, services.Wakeups, services.FlushInterval);
         if (State.Definition is not null)
         {
             // Coming back after a crash or a move: the district may hold a contribution this silo never persisted
             // (lost write-behind). A fresh version outranks it, and the report right after activation replaces it.
             State.Version = Versions.Next(State.Version, services.Clock);
-            ReportSoon();
+            ScheduleReport(TimeSpan.Zero);
         }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         GrainActivations.Deactivated(this);
-        _deactivated = true; // a report still due has nobody to report for
-        await _write.CloseAsync(); // graceful shutdown, rebalancing and idle collection lose nothing
+        Volatile.Write(ref _reportDueAt, 0); // a report still due has nobody to report for
+        if (Unwritten && !_record.IsConflicted)
+        {
+            // Graceful shutdown, rebalancing and idle collection lose nothing; a failure leaves it to the store's retry.
+            await TryWriteNowAsync();
+        }
     }
 
     public async Task<RegistrationOutcome> Register(AssetDefinition definition, WriteScope? scope = null)
@@ -77,6 +110,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
             _history = null; // its series are the old kind's metrics
         }
         var version = Versions.Next(State.Version, services.Clock);
+        var events = new EventRecorder(definition, services.Clock.GetUtcNow(), version, StatusOf(State));
         if (previous is null)
         {
             State.LastHeardAt = services.Clock.GetUtcNow();
@@ -91,19 +125,20 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
                 ref var metric = ref State.Metrics[i];
                 var rules = kind.Metric(metric.Name) is { } m ? AssetCatalog.EffectiveRules(definition, m) : [];
                 metric.Level = ThresholdEvaluator.Evaluate(rules, metric.Value, AlarmLevel.None);
-                RecordLevel(definition, metric, now, version);
+                RecordLevel(definition, metric, now, version, ref events);
             }
             // Open alarms follow the asset when it moves to another district.
             State.Alarms = [.. State.Alarms.Select(a => a.IsOpen ? a with { NodeId = definition.NodeId } : a)];
         }
         State.Version = version;
-        await _write.WriteNowAsync(); // registrations and thresholds are always durable
+        events.StatusNow(StatusOf(State));
+        await WriteNowAsync(events.Recorded); // registrations and thresholds are always durable
 
         if (previous is not null && previous.NodeId != definition.NodeId)
         {
             await GrainFactory.ByKey<IDistrictGrain>(previous.NodeId).Remove(definition.Id, State.Version);
         }
-        await ReportAsync();
+        await ReportAsync(events.Recorded);
         return previous is null ? RegistrationOutcome.Created : RegistrationOutcome.Updated;
     }
 
@@ -122,11 +157,16 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
                 $"asset '{this.GetPrimaryKeyString()}' is in district '{definition.NodeId}', outside the scope of key '{scope.KeyName}'"));
             return outcomes;
         }
+        if (IsStale())
+        {
+            Array.Fill(outcomes, ReadingOutcome.Reject(RejectionReasons.Unavailable, "the asset is moving; retry the item"));
+            return outcomes;
+        }
 
         var kind = AssetCatalog.Get(definition.Kind);
         var accepted = 0;
-        var alarmsChanged = false;
         var version = Versions.Next(State.Version, services.Clock); // one version for everything this call changes
+        var events = new EventRecorder(definition, services.Clock.GetUtcNow(), version, StatusOf(State));
         for (var i = 0; i < readings.Length; i++)
         {
             if (IsRedelivery(readings[i]))
@@ -137,7 +177,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
             outcomes[i] = Check(kind, readings[i]);
             if (outcomes[i].IsAccepted)
             {
-                alarmsChanged |= Accept(definition, kind, readings[i], version);
+                Accept(definition, kind, readings[i], version, ref events);
                 accepted++;
             }
         }
@@ -146,13 +186,15 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
         {
             State.LastHeardAt = services.Clock.GetUtcNow();
             State.Version = version;
-            _write.Request();
+            MarkDirty();
+            events.StatusNow(StatusOf(State));
         }
-        // Alarm state is always durable: a reading that opened, escalated or cleared an alarm is stored before the answer.
-        if ((ack == Ack.Durable || alarmsChanged) && _write.Pending && !await TryWriteNowAsync())
+        // Alarm state is always durable: a reading that opened, escalated or cleared an alarm is stored (with its
+        // events) before the answer.
+        if ((ack == Ack.Durable || events.Recorded is not null) && Unwritten && !await TryWriteNowAsync(events.Recorded))
         {
-            // Applied here but not in storage: not acknowledged. The write stays pending, and a retry of the same
-            // items is accepted again (a redelivered latest reading is not a duplicate), so retrying is safe.
+            // Applied here but not in storage: not acknowledged. The store keeps the write and tries again, and a
+            // retry of the same items is accepted again (a redelivered latest reading is not a duplicate).
             for (var i = 0; i < outcomes.Length; i++)
             {
                 if (outcomes[i].IsAccepted)
@@ -163,9 +205,9 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
         }
         if (accepted > 0)
         {
-            if (alarmsChanged)
+            if (events.Recorded is not null)
             {
-                Notify(); // a status or alarm change goes up at once
+                Notify(events.Recorded); // a status or alarm change goes up at once, with its events for the live views
             }
             else
             {
@@ -174,7 +216,17 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
                 ScheduleReport(services.Rollup.PublishInterval);
             }
         }
+        RunDueWorkInline();
         return outcomes;
+    }
+
+    public Task RunDueWork()
+    {
+        if (State.Definition is not null)
+        {
+            RunDueWorkInline();
+        }
+        return Task.CompletedTask;
     }
 
     public async Task<AcknowledgeResult> Acknowledge(string alarmId, string by, string? comment, string? key = null, WriteScope? scope = null,
@@ -184,21 +236,20 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
         {
             return new AcknowledgeResult(AcknowledgeOutcome.OutOfScope, null);
         }
-        var result = AlarmBook.Acknowledge(State.Alarms, alarmId, by, comment, key, services.Clock.GetUtcNow(), Versions.Next(State.Version, services.Clock),
-            expectedRevision);
+        var now = services.Clock.GetUtcNow();
+        var result = AlarmBook.Acknowledge(State.Alarms, alarmId, by, comment, key, now, Versions.Next(State.Version, services.Clock), expectedRevision);
         if (result.Outcome == AcknowledgeOutcome.Acknowledged)
         {
             State.Version = result.Alarm!.Version;
-            _write.Request();
+            MarkDirty();
+            var events = new EventRecorder(State.Definition!, now, State.Version, StatusOf(State));
+            events.Alarm(TwinEventTypes.AlarmAcknowledged, result.Alarm, now);
+            await WriteNowAsync(events.Recorded); // durable before the answer
+            Notify(events.Recorded);
         }
-        // Acknowledgements are durable before the answer, a repeated one too if the first write did not get through.
-        if (result.Outcome is AcknowledgeOutcome.Acknowledged or AcknowledgeOutcome.AlreadyAcknowledged && _write.Pending)
+        else if (result.Outcome == AcknowledgeOutcome.AlreadyAcknowledged && Unwritten)
         {
-            await _write.WriteNowAsync();
-        }
-        if (result.Outcome == AcknowledgeOutcome.Acknowledged)
-        {
-            Notify();
+            await WriteNowAsync(null); // a repeated acknowledgement whose first write did not get through
         }
         return result;
     }
@@ -211,7 +262,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
         if (State.Definition is not null)
         {
             State.Version = Versions.Next(State.Version, services.Clock);
-            ReportSoon();
+            Notify(); // one-way, on this turn of its own: the district that asked does not wait for it
         }
         return Task.CompletedTask;
     }
@@ -285,10 +336,9 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
         return true;
     }
 
-    /// <summary>Applies one checked reading; true when an alarm was opened, changed level or cleared.</summary>
-    private bool Accept(AssetDefinition definition, AssetKindDefinition kind, Reading reading, long version)
+    /// <summary>Applies one checked reading, recording the alarm transitions it causes.</summary>
+    private void Accept(AssetDefinition definition, AssetKindDefinition kind, Reading reading, long version, ref EventRecorder events)
     {
-        var alarmsChanged = false;
         foreach (var sample in reading.Metrics)
         {
             var metric = kind.Metric(sample.Metric)!;
@@ -302,20 +352,34 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
             m.Level = ThresholdEvaluator.Evaluate(AssetCatalog.EffectiveRules(definition, metric), sample.Value, m.Level);
             m.Value = sample.Value;
             m.Ts = reading.Ts;
-            alarmsChanged |= RecordLevel(definition, m, reading.Ts, version);
+            RecordLevel(definition, m, reading.Ts, version, ref events);
         }
         (_history ??= new AssetHistory(services.HistoryReadings, kind.MetricNames)).Add(reading.Ts, reading.Metrics);
         State.LastReadingAt = reading.Ts;
         State.LastSeq = reading.Seq ?? State.LastSeq;
-        return alarmsChanged;
     }
 
-    private bool RecordLevel(AssetDefinition definition, in LatestMetric metric, DateTimeOffset at, long version)
+    private void RecordLevel(AssetDefinition definition, in LatestMetric metric, DateTimeOffset at, long version, ref EventRecorder events)
     {
         var number = State.AlarmNumber;
-        var changed = AlarmBook.OnLevel(State.Alarms, ref number, definition.Id, definition.NodeId, metric.Name, metric.Level, metric.Value, at, version);
+        var transition = AlarmBook.OnLevel(State.Alarms, ref number, definition.Id, definition.NodeId, metric.Name, metric.Level, metric.Value, at, version,
+            out var alarm);
         State.AlarmNumber = number;
-        return changed;
+        if (transition is not null)
+        {
+            events.Alarm(transition, alarm!, at);
+        }
+    }
+
+    /// <summary>The status the metrics' levels give (offline is a matter of time, judged where it is read).</summary>
+    private static AssetStatus StatusOf(AssetState state)
+    {
+        var worst = AlarmLevel.None;
+        foreach (var metric in state.Metrics)
+        {
+            worst = metric.Level > worst ? metric.Level : worst;
+        }
+        return ThresholdEvaluator.ToStatus(worst);
     }
 
     private AssetContribution Contribution(AssetDefinition definition)
@@ -336,72 +400,105 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IWr
             warnings, alarms, silentAfter, State.Version, latest, State.LastReadingAt, [.. State.Alarms]);
     }
 
-    /// <summary>Reports to the district on a turn of its own (not inside activation, nor inside a district's call).</summary>
-    private void ReportSoon() => ScheduleReport(TimeSpan.Zero);
-
-    /// <summary>Reports the then-latest state to the district after <paramref name="delay"/>, once however often asked meanwhile.</summary>
+    /// <summary>New values reach the district after <paramref name="delay"/>, once however often asked meanwhile.</summary>
     private void ScheduleReport(TimeSpan delay)
     {
-        if (!_reportScheduled)
+        if (_reportDueAt == 0)
         {
-            _reportScheduled = true;
-            services.Wakeups.Schedule(GrainContext.Scheduler, delay, static state => ((AssetGrain)state).OnReportDue(), this);
+            Volatile.Write(ref _reportDueAt, services.Clock.GetTimestamp() + (long)(delay.TotalSeconds * services.Clock.TimestampFrequency));
+            services.Sweeper.Watch(this);
         }
     }
 
-    private void OnReportDue()
+    /// <summary>Something changed that storage does not have yet: it is written behind within the flush window.</summary>
+    private void MarkDirty()
     {
-        _reportScheduled = false;
-        if (!_deactivated)
+        if (_dirtySince == 0)
         {
+            Volatile.Write(ref _dirtySince, services.Clock.GetTimestamp());
+            services.Sweeper.Watch(this);
+        }
+    }
+
+    /// <summary>
+    /// Does what is due, on this turn: the report when its interval has passed; the write-behind once the state has
+    /// waited half the flush window (so a call arriving then saves the sweeper's wake-up call, and none waits longer
+    /// than the window). The write is handed to the store, not awaited: the store retries it until it is stored.
+    /// </summary>
+    private void RunDueWorkInline()
+    {
+        if (IsStale())
+        {
+            return;
+        }
+        var now = services.Clock.GetTimestamp();
+        if (_reportDueAt != 0 && now >= _reportDueAt)
+        {
+            Volatile.Write(ref _reportDueAt, 0);
             Notify();
         }
+        if (_dirtySince != 0 && now - _dirtySince >= FlushTicks / 2)
+        {
+            Volatile.Write(ref _dirtySince, 0);
+            services.Store.WriteBehind(StateName, GrainContext.GrainId, _record, _state);
+        }
+        services.Sweeper.Watch(this); // whatever is still waiting
     }
 
-    private async Task<bool> TryWriteNowAsync()
+    /// <summary>Hands the state, as it is on this turn, to storage with <paramref name="events"/>; completes once stored.</summary>
+    private Task WriteNowAsync(List<TwinEvent>? events)
+    {
+        Volatile.Write(ref _dirtySince, 0);
+        return services.Store.WriteAsync(StateName, GrainContext.GrainId, _record, _state, events);
+    }
+
+    private async Task<bool> TryWriteNowAsync(List<TwinEvent>? events = null)
     {
         try
         {
-            await _write.WriteNowAsync();
+            await WriteNowAsync(events);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             services.DurableWriteFailed.Report(ex, this.GetPrimaryKeyString());
+            IsStale();
             return false;
         }
     }
 
-    /// <summary>Tells the district without waiting for it (one-way).</summary>
-    private void Notify()
+    /// <summary>True when storage refused this activation's write (another one wrote since): it deactivates, and the next call gets a fresh one.</summary>
+    private bool IsStale()
     {
-        var definition = State.Definition!;
-        _ = GrainFactory.ByKey<IDistrictGrain>(definition.NodeId).Update(Contribution(definition));
+        if (!_record.IsConflicted)
+        {
+            return false;
+        }
+        Volatile.Write(ref _dirtySince, 0);
+        Volatile.Write(ref _reportDueAt, 0);
+        DeactivateOnIdle();
+        return true;
     }
 
-    /// <summary>Tells the district and waits (registration); if it cannot be reached now, the next flush tries again.</summary>
-    private async Task ReportAsync()
+    /// <summary>Tells the district without waiting for it (one-way), with the <paramref name="events"/> this change recorded.</summary>
+    private void Notify(List<TwinEvent>? events = null)
+    {
+        var definition = State.Definition!;
+        _ = GrainFactory.ByKey<IDistrictGrain>(definition.NodeId).Update(Contribution(definition), events is null ? null : [.. events]);
+    }
+
+    /// <summary>Tells the district and waits (registration); if it cannot be reached now, the report is tried again after the interval.</summary>
+    private async Task ReportAsync(List<TwinEvent>? events)
     {
         var definition = State.Definition!;
         try
         {
-            await GrainFactory.ByKey<IDistrictGrain>(definition.NodeId).Report(Contribution(definition));
-            _contributionPending = false;
+            await GrainFactory.ByKey<IDistrictGrain>(definition.NodeId).Report(Contribution(definition), events is null ? null : [.. events]);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             services.ReportFailed.Report(ex, $"{definition.Id} to {definition.NodeId}");
-            _contributionPending = true;
-            _write.Request();
-        }
-    }
-
-    async Task IWrittenBehind.WriteStoredStateAsync()
-    {
-        await services.Storage.WriteStateAsync(StateName, this.GetGrainId(), _stored);
-        if (_contributionPending)
-        {
-            await ReportAsync();
+            ScheduleReport(services.FlushInterval);
         }
     }
 }

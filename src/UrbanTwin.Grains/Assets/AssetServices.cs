@@ -1,7 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
 using UrbanTwin.Grains.History;
 using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Rollup;
@@ -15,24 +13,24 @@ namespace UrbanTwin.Grains.Assets;
 /// seven (48 B less per activation, 48 MB at a million assets).
 /// </summary>
 public sealed class AssetServices(
-    [FromKeyedServices(StorageNames.Live)] IGrainStorage storage,
+    LiveStore store,
     TimeProvider clock,
     IOptions<RollupOptions> rollup,
     IOptions<StorageOptions> storageOptions,
     IOptions<HistoryOptions> history,
-    GrainWakeups wakeups,
+    DueWorkSweeper sweeper,
     ILogger<AssetGrain> logger)
 {
-    public IGrainStorage Storage => storage;
+    public LiveStore Store => store;
     public TimeProvider Clock => clock;
     public RollupOptions Rollup { get; } = rollup.Value;
     public TimeSpan FlushInterval { get; } = storageOptions.Value.FlushInterval;
     public int HistoryReadings { get; } = history.Value.ReadingsPerMetric;
-    public GrainWakeups Wakeups => wakeups;
+    public DueWorkSweeper Sweeper => sweeper;
     public ILogger Logger => logger;
 
     /// <summary>Per-asset failures, logged once per interval with a count (a Redis outage would log one per asset).</summary>
     public RepeatedWarning DurableWriteFailed { get; } = new(logger, "Durable writes of assets failed (they stay pending)", clock);
 
-    public RepeatedWarning ReportFailed { get; } = new(logger, "Assets could not report to their district (they retry at the next flush)", clock);
+    public RepeatedWarning ReportFailed { get; } = new(logger, "Assets could not report to their district (they try again after the flush interval)", clock);
 }

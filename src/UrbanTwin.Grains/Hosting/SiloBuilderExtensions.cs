@@ -16,6 +16,7 @@ using UrbanTwin.Grains.Rollup;
 using UrbanTwin.Grains.Scheduling;
 using UrbanTwin.Grains.Seeding;
 using UrbanTwin.Grains.Storage;
+using UrbanTwin.EventLog;
 
 namespace UrbanTwin.Grains.Hosting;
 
@@ -28,10 +29,11 @@ public static class SiloBuilderExtensions
         silo.Services.AddSettings<RollupOptions, RollupRules>(configuration.GetSection(RollupOptions.Section));
         silo.Services.AddSettings<StorageOptions, StorageRules>(configuration.GetSection(StorageOptions.Section));
         silo.Services.AddSettings<HistoryOptions, HistoryRules>(configuration.GetSection(HistoryOptions.Section));
+        silo.Services.AddSettings<EventLogOptions, EventLogRules>(configuration.GetSection(EventLogOptions.Section));
         // Grain state in Orleans' own version-tolerant binary format: every state type is [GenerateSerializer].
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.Services.TryAddSingleton<ReferenceSeeder>();
-        silo.Services.TryAddSingleton<GrainWakeups>();
+        silo.Services.TryAddSingleton<DueWorkSweeper>();
         silo.Services.TryAddSingleton<AssetServices>();
         // Trace context flows with grain calls, so a request's trace continues through the grains it calls. Only when
         // traces are exported: the propagation filters cost every grain call an invoker and two more async state
@@ -43,14 +45,18 @@ public static class SiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>Embedded mode: one process, localhost clustering, state in this process's memory (<see cref="InProcessGrainStorage"/>).</summary>
+    /// <summary>
+    /// Embedded mode: one process, localhost clustering, state and event log in this process's memory
+    /// (<see cref="InProcessGrainStorage"/>, <see cref="InProcessLiveStore"/>, <see cref="InProcessEventLog"/>).
+    /// </summary>
     public static ISiloBuilder UseUrbanTwinInMemory(this ISiloBuilder silo, int siloPort, int gatewayPort)
     {
         silo.UseLocalhostClustering(siloPort, gatewayPort);
-        foreach (var name in new[] { StorageNames.Default, StorageNames.Live })
-        {
-            silo.Services.AddGrainStorage(name, (services, _) => ActivatorUtilities.CreateInstance<InProcessGrainStorage>(services));
-        }
+        silo.Services.AddGrainStorage(StorageNames.Default, (services, _) => ActivatorUtilities.CreateInstance<InProcessGrainStorage>(services));
+        silo.Services.TryAddSingleton(services => new InProcessEventLog(
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<IOptions<EventLogOptions>>().Value.InProcessCapacity));
+        silo.Services.TryAddSingleton<IEventLog>(services => services.GetRequiredService<InProcessEventLog>());
+        silo.Services.TryAddSingleton<LiveStore>(services => ActivatorUtilities.CreateInstance<InProcessLiveStore>(services));
         silo.UseInMemoryReminderService();
         return silo;
     }
@@ -82,10 +88,19 @@ public static class SiloBuilderExtensions
 #pragma warning disable ORLEANSEXP003
         silo.AddDistributedGrainDirectory();
 #pragma warning restore ORLEANSEXP003
-        silo.Services.AddGrainStorage(StorageNames.Live, (services, name) => new RedisGroupCommitStorage(
-            name, redis, services.GetRequiredService<IOptions<StorageOptions>>().Value,
-            services.GetRequiredService<IGrainStorageSerializer>(), services.GetRequiredService<IOptions<ClusterOptions>>().Value,
-            services.GetRequiredService<IActivatorProvider>(), services.GetRequiredService<ILogger<RedisGroupCommitStorage>>()));
+        silo.Services.AddSingleton(services => new RedisLiveStore(
+            redis, services.GetRequiredService<IOptions<StorageOptions>>().Value, services.GetRequiredService<IOptions<EventLogOptions>>().Value,
+            services.GetRequiredService<IGrainStorageSerializer>(), services.GetRequiredService<IActivatorProvider>(),
+            services.GetRequiredService<IOptions<ClusterOptions>>().Value, services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<RedisLiveStore>>()));
+        silo.Services.AddSingleton<LiveStore>(services => services.GetRequiredService<RedisLiveStore>());
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<RedisLiveStore>());
+        silo.Services.AddSingleton<IEventLog>(services =>
+        {
+            var store = services.GetRequiredService<RedisLiveStore>();
+            return new RedisEventLog(() => store.Database, store.ServiceId);
+        });
+        silo.Services.AddHostedService<EventLogTrimmer>();
         return silo;
     }
 }

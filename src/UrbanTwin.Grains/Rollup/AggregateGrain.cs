@@ -1,13 +1,13 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Utilities;
 using UrbanTwin.Contracts;
+using UrbanTwin.Contracts.Events;
 using UrbanTwin.Contracts.History;
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Grains.History;
 using UrbanTwin.Grains.Observability;
-using UrbanTwin.Grains.Scheduling;
 using UrbanTwin.Grains.Storage;
 
 namespace UrbanTwin.Grains.Rollup;
@@ -21,12 +21,18 @@ public abstract class AggregateState
 
 /// <summary>
 /// What districts, cities, clusters and the province share: a definition, a summary derived from the children's
-/// latest state, and a timer that pushes the summary to the parent only when it changed. Updates from below
-/// only mark the node dirty, so a burst of updates costs one recompute and at most one push per interval.
+/// latest state, and a grain timer that pushes the summary to the parent only when it changed, and writes the state
+/// behind once it has waited the flush window. Updates from below only mark the node dirty, so a burst of updates
+/// costs one recompute, at most one push per interval and one write per window.
+/// <para>
+/// Live viewers (<see cref="INodeObserver"/>, a gateway's SSE feed) subscribe with <see cref="Watch"/> and get the
+/// same pushes as the parent, the children's summaries as they arrive, and the events of the assets below as they
+/// pass up the tree: nothing polls, and an idle view costs only its renewals.
+/// </para>
 /// </summary>
 public abstract class AggregateGrain<TState>(
     IPersistentState<TState> store, TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, ILogger logger)
-    : Grain, INodeGrain, IWrittenBehind where TState : AggregateState
+    : Grain, INodeGrain where TState : AggregateState
 {
     private NodeSummary? _current;
     private NodeSummary? _published;
@@ -34,7 +40,9 @@ public abstract class AggregateGrain<TState>(
     private IGrainTimer? _publishTimer;
     private IGrainTimer? _historyTimer;
     private IGrainTimer? _urgentPublish;
-    private DeferredWrite _write = null!;
+    private SharedWrite _write = null!;
+    private DateTimeOffset? _unsavedSince;
+    private ObserverManager<INodeObserver>? _watchers; // created by the first Watch: most nodes are never watched
 
     protected TState State => store.State;
     protected TimeProvider Clock => clock;
@@ -43,8 +51,7 @@ public abstract class AggregateGrain<TState>(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         GrainActivations.Activated(this);
-        // Resolved here rather than passed through the five node grains' constructors.
-        _write = new DeferredWrite(this, GrainContext.Scheduler, ServiceProvider.GetRequiredService<GrainWakeups>(), storage.Value.FlushInterval);
+        _write = new SharedWrite(store.WriteStateAsync, GrainActivations.KindTag(this));
         if (State.Definition is not null)
         {
             StartPublishing();
@@ -59,7 +66,10 @@ public abstract class AggregateGrain<TState>(
     {
         GrainActivations.Deactivated(this);
         OnDeactivating();
-        await _write.CloseAsync();
+        if (_unsavedSince is not null)
+        {
+            await SaveAsync(); // graceful shutdown, rebalancing and idle collection lose nothing
+        }
     }
 
     public async Task Define(NodeDefinition definition, string[] childIds)
@@ -86,6 +96,39 @@ public abstract class AggregateGrain<TState>(
 
     public Task<NodeSummary?> GetSummary() => Task.FromResult(State.Definition is null ? null : Current());
 
+    public Task<NodeWatch> Watch(INodeObserver observer)
+    {
+        _watchers ??= new ObserverManager<INodeObserver>(options.Value.WatchLease, logger);
+        var wasWatching = _watchers.Observers.ContainsKey(observer);
+        _watchers.Subscribe(observer, observer);
+        return Task.FromResult(new NodeWatch(State.Definition is null ? null : Current(), wasWatching));
+    }
+
+    public Task Unwatch(INodeObserver observer)
+    {
+        _watchers?.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Sends <paramref name="push"/> to every live viewer of this node (one-way; a lapsed viewer is dropped).</summary>
+    protected void PushToWatchers(Action<INodeObserver> push)
+    {
+        if (_watchers is { Count: > 0 })
+        {
+            _watchers.Notify(push);
+        }
+    }
+
+    /// <summary>Events of assets below: to this node's viewers and on up the tree at once (one-way), not at the publish interval.</summary>
+    protected void PassOn(TwinEvent[] events)
+    {
+        PushToWatchers(o => o.Happened(events));
+        if (State.Definition is { ParentId: { } parentId } definition)
+        {
+            _ = Parent(definition.Kind, parentId).ReportEvents(events);
+        }
+    }
+
     public abstract Task<NodeSummary[]> GetChildren();
 
     /// <summary>The children list changed (regions keep it; districts have asset children instead).</summary>
@@ -98,9 +141,38 @@ public abstract class AggregateGrain<TState>(
     protected abstract Task RefreshChildrenAsync();
 
     /// <summary>Writes the node's state now: for changes that must not wait for the flush window.</summary>
-    protected Task WriteNowAsync() => _write.WriteNowAsync();
+    protected Task WriteNowAsync() => WriteAsync(durable: true);
 
-    Task IWrittenBehind.WriteStoredStateAsync() => store.WriteStateAsync();
+    private async Task WriteAsync(bool durable)
+    {
+        _unsavedSince = null;
+        try
+        {
+            await _write.WriteAsync(durable);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _unsavedSince ??= clock.GetUtcNow(); // still to be written: the next tick tries again
+            if (ex is Orleans.Storage.InconsistentStateException)
+            {
+                DeactivateOnIdle(); // another activation wrote since: this one is stale
+            }
+            throw;
+        }
+    }
+
+    /// <summary>The write-behind, on a timer turn: failures are logged and tried again on a later tick.</summary>
+    private async Task SaveAsync()
+    {
+        try
+        {
+            await WriteAsync(durable: false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Node {NodeId}: its state could not be written; trying again", this.GetPrimaryKeyString());
+        }
+    }
 
     /// <summary>The activation is leaving this process (metrics it reports stop with it).</summary>
     protected virtual void OnDeactivating()
@@ -111,15 +183,17 @@ public abstract class AggregateGrain<TState>(
     protected virtual bool ExpiredSince(DateTimeOffset computedAt, DateTimeOffset now) => false;
 
     /// <summary>
-    /// Call after any change of the children's state: the node is recomputed and pushed on the next tick. An urgent
-    /// change (a status or an alarm count changed) is pushed after <see cref="RollupOptions.UrgentDelay"/> instead, by
-    /// a one-shot grain timer: the urgent changes that arrive meanwhile go up together in that one push.
+    /// Call after any change of the children's state: the node is recomputed and pushed on the next tick, and written
+    /// behind. An urgent change (a status or an alarm count changed) is pushed after <see cref="RollupOptions.UrgentDelay"/>
+    /// instead, by a one-shot grain timer: the urgent changes that arrive meanwhile go up together in that one push.
+    /// The summary's version is the change's, so reading the summary changes nothing.
     /// </summary>
     protected void MarkDirty(bool urgent = false)
     {
         Dirty = true;
-        _write.Request();
-        if (urgent && _urgentPublish is null && State.Definition?.ParentId is not null)
+        State.SummaryVersion = Versions.Next(State.SummaryVersion, clock);
+        _unsavedSince ??= clock.GetUtcNow();
+        if (urgent && _urgentPublish is null && (State.Definition?.ParentId is not null || _watchers is { Count: > 0 }))
         {
             _urgentPublish = this.RegisterGrainTimer(PublishUrgentAsync, new GrainTimerCreationOptions(options.Value.UrgentDelay, Timeout.InfiniteTimeSpan));
         }
@@ -132,13 +206,12 @@ public abstract class AggregateGrain<TState>(
         return PublishAsync();
     }
 
+    /// <summary>The summary as of the latest change, computed once per change (a cache: nothing stored changes).</summary>
     private NodeSummary Current()
     {
-        var now = clock.GetUtcNow();
-        if (_current is null || Dirty || ExpiredSince(_current.AsOf, now))
+        if (_current is null || Dirty)
         {
-            State.SummaryVersion = Versions.Next(State.SummaryVersion, clock);
-            _current = Compute(State.Definition!, now, State.SummaryVersion);
+            _current = Compute(State.Definition!, clock.GetUtcNow(), State.SummaryVersion);
             Dirty = false;
         }
         return _current;
@@ -159,7 +232,7 @@ public abstract class AggregateGrain<TState>(
 
     private void StartPublishing()
     {
-        _publishTimer ??= this.RegisterGrainTimer(PublishAsync, new GrainTimerCreationOptions(options.Value.PublishInterval, options.Value.PublishInterval));
+        _publishTimer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(options.Value.PublishInterval, options.Value.PublishInterval));
         _historyTimer ??= this.RegisterGrainTimer(() =>
         {
             _history.Sample(clock.GetUtcNow(), NodeSeries.Of(Current()));
@@ -167,16 +240,44 @@ public abstract class AggregateGrain<TState>(
         }, new GrainTimerCreationOptions(TimeSpan.Zero, AggregateHistory.FineStep));
     }
 
+    /// <summary>
+    /// Every publish interval: time alone may have changed the summary (an asset went silent: urgent, a status
+    /// changed); the summary goes up if it changed; the state is written once it has waited the flush window.
+    /// </summary>
+    private async Task TickAsync()
+    {
+        var now = clock.GetUtcNow();
+        if (_current is not null && !Dirty && ExpiredSince(_current.AsOf, now))
+        {
+            MarkDirty(urgent: true);
+        }
+        await PublishAsync();
+        if (_unsavedSince is { } since && now - since >= storage.Value.FlushInterval)
+        {
+            await SaveAsync();
+        }
+    }
+
+    /// <summary>The summary goes to the parent and the viewers when its content changed since the last push.</summary>
     private Task PublishAsync()
     {
-        if (State.Definition is not { ParentId: { } parentId } definition)
+        if (State.Definition is not { } definition)
         {
-            return Task.CompletedTask; // the province: nothing above it
+            return Task.CompletedTask;
+        }
+        var watched = _watchers is { Count: > 0 };
+        if (definition.ParentId is null && !watched)
+        {
+            return Task.CompletedTask; // the province, unwatched: nobody to tell
         }
         var summary = Current();
         if (!SummaryBuilder.SameContent(summary, _published))
         {
-            _ = Parent(definition.Kind, parentId).ReportChild(summary); // one-way
+            if (definition.ParentId is { } parentId)
+            {
+                _ = Parent(definition.Kind, parentId).ReportChild(summary); // one-way
+            }
+            PushToWatchers(o => o.NodeChanged(summary));
             _published = summary;
         }
         return Task.CompletedTask;

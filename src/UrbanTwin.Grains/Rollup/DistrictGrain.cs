@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Contracts.Events;
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Grains.Storage;
@@ -34,8 +35,12 @@ public sealed class DistrictGrain(
     private DateTimeOffset _changedAt;
     private int _clearedCount = -1;
 
-    public async Task Report(AssetContribution contribution)
+    public async Task Report(AssetContribution contribution, TwinEvent[]? events = null)
     {
+        if (events is { Length: > 0 })
+        {
+            PassOn(events); // facts that happened, even when a newer contribution overtook this one
+        }
         if (State.Assets.TryGetValue(contribution.AssetId, out var held) && held.Version >= contribution.Version)
         {
             return; // a duplicate, a retry or an older message overtaken by a newer one
@@ -54,7 +59,7 @@ public sealed class DistrictGrain(
         }
     }
 
-    public Task Update(AssetContribution contribution) => Report(contribution);
+    public Task Update(AssetContribution contribution, TwinEvent[]? events = null) => Report(contribution, events);
 
     public async Task Remove(string assetId, long version)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using UrbanTwin.Contracts.Events;
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Grains.Observability;
@@ -33,6 +34,13 @@ public abstract class RegionGrain(
         State.Children[child.Id] = child;
         MarkDirty(urgent: held is null || held.ActiveAlarms != child.ActiveAlarms || !SameStatusCounts(held.Assets, child.Assets));
         OnChildReported(child, held);
+        PushToWatchers(o => o.NodeChanged(child));
+        return Task.CompletedTask;
+    }
+
+    public Task ReportEvents(TwinEvent[] events)
+    {
+        PassOn(events);
         return Task.CompletedTask;
     }
 

@@ -18,6 +18,12 @@ public sealed class RollupOptions
     /// </summary>
     public TimeSpan UrgentDelay { get; set; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// How long a node keeps pushing to a live viewer (<see cref="Contracts.Topology.INodeGrain.Watch"/>) that has not
+    /// renewed: a gateway that died stops costing pushes after this. Gateways renew every <c>Live:RenewEvery</c>.
+    /// </summary>
+    public TimeSpan WatchLease { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>An asset is offline when silent for this many reporting intervals.</summary>
     public int OfflineAfterIntervals { get; set; } = 3;
 }
@@ -31,6 +37,7 @@ public sealed class RollupRules : Hosting.SettingsRules<RollupOptions>
         Positive(o.PublishInterval, nameof(o.PublishInterval)),
         Positive(o.UrgentDelay, nameof(o.UrgentDelay)),
         (o.UrgentDelay <= o.PublishInterval, nameof(o.UrgentDelay), $"must be at most {RollupOptions.Section}:{nameof(o.PublishInterval)}"),
+        Positive(o.WatchLease, nameof(o.WatchLease)),
         Between(o.OfflineAfterIntervals, 1, 1_000_000, nameof(o.OfflineAfterIntervals)),
     ];
 }

@@ -8,9 +8,5 @@ public static class StorageNames
     /// </summary>
     public const string Default = "urbantwin";
 
-    /// <summary>
-    /// Assets: one write per update burst, and every <c>ack=durable</c> batch waits on it. Memory when embedded; in
-    /// a cluster <see cref="RedisGroupCommitStorage"/>, which batches many grains' writes into one Redis round trip.
-    /// </summary>
-    public const string Live = "urbantwin-live";
+    // Assets are stored through the LiveStore (InProcessLiveStore embedded, RedisLiveStore in a cluster), not a named provider.
 }

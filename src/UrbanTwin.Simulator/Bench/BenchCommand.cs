@@ -52,13 +52,13 @@ public static class BenchCommand
 
         var nodes = ReferenceTopology.Load();
         var assets = AssetPlan.For(nodes).ToArray();
-        var probes = assets.Where(a => a.Kind == AssetCatalog.GasPipeline).Take(16).ToArray();
+        var probes = assets.Where(a => a.NodeId == FreshnessProbe.District).ToArray(); // left alone by the writers
         var load = assets.Except(probes).ToArray();
         var readable = nodes.Where(n => n.Kind is NodeKind.City or NodeKind.District).Select(n => n.Id).ToArray();
 
         IngestFigures ingest;
         QueryFigures query;
-        FreshnessFigures freshness;
+        FreshnessFigures freshness, alarmToStream, valueToStream;
         await using (var embedded = await Deployment.EmbeddedAsync(directory))
         {
             // Not counted: until the gateway's hot paths are compiled to their optimized tier it runs at half speed.
@@ -78,11 +78,15 @@ public static class BenchCommand
             var (q, f, b) = (await reads, await fresh, await background);
             var counters = (await RuntimeCounters.TakeAsync(metrics)).Minus(countersBefore);
             query = new QueryFigures(q.P50Ms, q.P99Ms, q.MaxMs, q.Samples, profile.QueryIngestRate, b.AcceptedPerSecond, counters);
-            freshness = new FreshnessFigures(f.P50Ms, f.P99Ms, f.MaxMs, f.Samples);
+            freshness = FreshnessFigures.From(f.AlarmToProvince);
+            alarmToStream = FreshnessFigures.From(f.AlarmToStream);
+            valueToStream = FreshnessFigures.From(f.ValueToStream);
             log.WriteLine($"query under {b.AcceptedPerSecond:N0} updates/s: p50 {q.P50Ms:F1} ms, p99 {q.P99Ms:F1} ms, max {q.MaxMs:F0} ms ({q.Samples} reads); " +
                 $"meanwhile the gateway paused {counters.GatewayGcPauseSeconds * 1000:F0} ms for GC ({counters.GatewayGen0:F0} gen0, {counters.GatewayGen1:F0} gen1, " +
                 $"{counters.GatewayGen2:F0} gen2), this client {counters.ClientGcPauseSeconds * 1000:F0} ms");
-            log.WriteLine($"freshness: p50 {f.P50Ms:F0} ms, p99 {f.P99Ms:F0} ms ({f.Samples} transitions)");
+            log.WriteLine($"freshness: alarm to province p50 {freshness.P50Ms:F0} ms, p99 {freshness.P99Ms:F0} ms ({freshness.Samples} transitions); " +
+                $"alarm to an SSE client p50 {alarmToStream.P50Ms:F0} ms, p99 {alarmToStream.P99Ms:F0} ms; " +
+                $"value to an SSE client p50 {valueToStream.P50Ms:F0} ms, p99 {valueToStream.P99Ms:F0} ms ({valueToStream.Samples} changes)");
 
             // Unbounded ingest last, so that the fixed-rate phase above has not inherited a backlog from it.
             var ingestBefore = await RuntimeCounters.TakeAsync(metrics);
@@ -130,7 +134,7 @@ public static class BenchCommand
         }
 
         return new BenchReport(profile.Name, started, clock.Elapsed.TotalSeconds, MachineInfo.Current(), baseline, ingest, durable, query, freshness, memory,
-            scaling.Count > 0 ? [.. scaling] : null);
+            scaling.Count > 0 ? [.. scaling] : null, alarmToStream, valueToStream);
     }
 
     /// <summary>The Redis of <c>ConnectionStrings__Redis</c> when set; otherwise a redis-server of the run's own, stopped afterwards.</summary>

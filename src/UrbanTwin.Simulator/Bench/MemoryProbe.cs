@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
 using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Ingest;
@@ -53,7 +52,7 @@ public static class MemoryProbe
             await grain.Apply(readings);
         });
 
-        await WriteBehindDrainedAsync(silo); // every write asked for is a wakeup until it reaches storage
+        await WriteBehindDrainedAsync(silo); // every write-behind waiting for its window or for Redis
         var after = Heap();
 
         // A figure per asset means nothing unless every asset is still active.
@@ -68,19 +67,19 @@ public static class MemoryProbe
 
     private static async Task WriteBehindDrainedAsync(IServiceProvider silo)
     {
-        var wakeups = silo.GetRequiredService<GrainWakeups>();
-        var storage = silo.GetRequiredKeyedService<IGrainStorage>(StorageNames.Live) as RedisGroupCommitStorage;
+        var sweeper = silo.GetRequiredService<DueWorkSweeper>();
+        var store = silo.GetRequiredService<LiveStore>();
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
         var quietPolls = 0;
-        // Twice in a row: a wakeup just taken from the queue has not yet handed its write to storage.
+        // Twice in a row: a wake-up call just sent has not yet handed its write to the store.
         while (quietPolls < 2)
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"the write-behind did not drain: {wakeups.Pending} wakeups, {storage?.UnansweredWrites} writes unanswered");
+                throw new TimeoutException($"the write-behind did not drain: {sweeper.Watched} grains with work due, {store.Unwritten} writes unconfirmed");
             }
             await Task.Delay(200);
-            quietPolls = wakeups.Pending == 0 && (storage?.UnansweredWrites ?? 0) == 0 ? quietPolls + 1 : 0;
+            quietPolls = sweeper.Watched == 0 && store.Unwritten == 0 ? quietPolls + 1 : 0;
         }
     }
 

@@ -32,6 +32,8 @@ public sealed class LocalCluster : IAsyncDisposable
     public LocalApiKey AdminKey { get; } = new("cluster-tests");
 
     public RedisServer Redis { get; }
+    /// <summary>The Orleans service id: the prefix of every key the cluster writes in Redis.</summary>
+    public string ServiceId => _clusterId;
     public string Directory { get; }
     public ServiceProcess?[] Silos { get; }
     public ServiceProcess? Gateway { get; private set; }
