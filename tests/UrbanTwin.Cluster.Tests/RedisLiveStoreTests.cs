@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization.Activators;
 using Orleans.Serialization.Serializers;
@@ -17,7 +18,7 @@ namespace UrbanTwin.Cluster.Tests;
 /// The group-commit live store against a real redis-server: batching, ETags, outages, the key layout, and the event
 /// streams written in the same step as the state (an event exists exactly when its state was written).
 /// </summary>
-public sealed class RedisLiveStoreTests : IAsyncLifetime
+public sealed class RedisLiveStoreTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string StateName = "asset";
     private const string ServiceId = "test-service";
@@ -117,6 +118,43 @@ public sealed class RedisLiveStoreTests : IAsyncLifetime
         Assert.All(read, e => Assert.Equal(("asset.status", "district-x", "layout"), (e["type"].ToString(), e["node"].ToString(), e["asset"].ToString())));
         Assert.Equal(2, await db.StreamAcknowledgeAsync(stream, "webhooks", [.. read.Select(e => e.Id)]));
         Assert.Empty(await db.StreamReadGroupAsync(stream, "webhooks", "consumer-1", ">", 10));
+    }
+
+    [Fact]
+    public async Task The_log_is_trimmed_past_its_retention_only_where_every_consumer_group_has_acknowledged()
+    {
+        await using var store = await StartStoreAsync();
+        var events = Enumerable.Range(1, 100).Select(v => Event("trimmed", v)).ToArray();
+        var record = new LiveRecord();
+        foreach (var batch in events.Chunk(10))
+        {
+            await store.WriteAsync(StateName, GrainId.Create("asset", "trimmed"), record, new Sample { Text = "x" }, batch);
+        }
+        var db = store.Database;
+        var stream = EventStreams.Key(ServiceId, EventStreams.PartitionOf("trimmed"));
+        var bytes = (long)await db.ExecuteAsync("MEMORY", "USAGE", stream, "SAMPLES", "0");
+        output.WriteLine($"{bytes / 100.0:F0} B of Redis memory per logged event (MEMORY USAGE of a stream of 100 status events)");
+
+        // A consumer group (webhooks, say) has read 100 and acknowledged the first 60.
+        await db.StreamCreateConsumerGroupAsync(stream, "webhooks", "0-0");
+        var read = await db.StreamReadGroupAsync(stream, "webhooks", "w1", ">", 100);
+        await db.StreamAcknowledgeAsync(stream, "webhooks", [.. read.Take(60).Select(e => e.Id)]);
+
+        var options = Options.Create(new EventLogOptions { Retention = TimeSpan.FromDays(7) });
+        var now = new EventLogTrimmer(store, options, TimeProvider.System, NullLogger<EventLogTrimmer>.Instance);
+        Assert.Equal(0, await now.TrimAsync()); // all within the retention
+        var weekLater = new EventLogTrimmer(store, options, new ShiftedClock(TimeSpan.FromDays(8)), NullLogger<EventLogTrimmer>.Instance);
+        Assert.Equal(60, await weekLater.TrimAsync()); // past the retention, but the group still needs the last 40
+        Assert.Equal(40, await db.StreamLengthAsync(stream));
+
+        await db.StreamAcknowledgeAsync(stream, "webhooks", [.. read.Skip(60).Select(e => e.Id)]);
+        Assert.Equal(40, await weekLater.TrimAsync());
+        Assert.Equal(0, await db.StreamLengthAsync(stream));
+    }
+
+    private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + shift;
     }
 
     private static TwinEvent Event(string assetId, int version) =>

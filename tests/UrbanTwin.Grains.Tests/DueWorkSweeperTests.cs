@@ -26,12 +26,11 @@ public sealed class DueWorkSweeperTests : IDisposable
     /// <summary>A grain as the sweeper sees it: an id, a due time and its claim on a place in the queue.</summary>
     private sealed class FakeGrain(string key) : IHasDueWork
     {
-        private int _claimed;
+        private long _slot;
 
         public GrainId GrainId { get; } = GrainId.Create("asset", key);
         public long DueAt { get; set; }
-        public bool TryClaimSweep() => Interlocked.CompareExchange(ref _claimed, 1, 0) == 0;
-        public void ReleaseSweep() => Volatile.Write(ref _claimed, 0);
+        public ref long SweepSlot => ref _slot;
     }
 
     private long In(TimeSpan delay) => _clock.GetTimestamp() + (long)(delay.TotalSeconds * _clock.TimestampFrequency);
@@ -82,6 +81,23 @@ public sealed class DueWorkSweeperTests : IDisposable
         Assert.Empty(_woken);
         Advance(TimeSpan.FromMilliseconds(200));
         Assert.Equal([grain.GrainId], _woken);
+    }
+
+    [Fact]
+    public void Work_that_falls_due_sooner_than_the_queued_work_is_woken_at_the_sooner_time_and_once()
+    {
+        // An asset's write-behind is due after the flush window; a report of new values falls due sooner.
+        var grain = new FakeGrain("a") { DueAt = In(TimeSpan.FromSeconds(1)) };
+        _sweeper.Watch(grain);
+        grain.DueAt = In(TimeSpan.FromMilliseconds(250));
+        _sweeper.Watch(grain);
+
+        Advance(TimeSpan.FromMilliseconds(300));
+        Assert.Equal([grain.GrainId], _woken);
+        grain.DueAt = 0; // the woken grain did everything
+        Advance(TimeSpan.FromSeconds(1));
+        Assert.Single(_woken); // its older, later entry is passed over
+        Assert.Equal(0, _sweeper.Watched);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
     private readonly LiveRecord _record = new();
     private long _dirtySince; // timestamp of the first change not yet handed to storage; 0 when clean
     private long _reportDueAt; // timestamp when new values are due at the district; 0 when none are waiting
-    private int _sweepClaimed;
+    private long _sweepSlot;
     private AssetHistory? _history;
 
     private AssetState State => _state;
@@ -59,9 +59,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
         }
     }
 
-    bool IHasDueWork.TryClaimSweep() => Interlocked.CompareExchange(ref _sweepClaimed, 1, 0) == 0;
-
-    void IHasDueWork.ReleaseSweep() => Volatile.Write(ref _sweepClaimed, 0);
+    ref long IHasDueWork.SweepSlot => ref _sweepSlot;
 
     /// <summary>This activation has changes that storage has not confirmed: not yet handed over, or handed over and not yet stored.</summary>
     private bool Unwritten => _dirtySince != 0 || _record.IsUnwritten;

@@ -23,8 +23,8 @@ public sealed class DueWorkSweeper : IDisposable
     private readonly TimeProvider _clock;
     private readonly Action<GrainId> _wake;
     private readonly Lock _lock = new();
-    private readonly PriorityQueue<IHasDueWork, long> _queue = new();
-    private readonly List<IHasDueWork> _due = []; // only touched by the tick that holds _ticking
+    private readonly PriorityQueue<(IHasDueWork Grain, long At), long> _queue = new();
+    private readonly List<(IHasDueWork Grain, long At)> _due = []; // only touched by the tick that holds _ticking
     private readonly ITimer _timer;
     private int _ticking;
     private long _sent;
@@ -57,16 +57,34 @@ public sealed class DueWorkSweeper : IDisposable
     /// <summary>Wake-up calls sent since start: the calls inline work did not make unnecessary.</summary>
     public long Sent => Interlocked.Read(ref _sent);
 
-    /// <summary>Watches <paramref name="grain"/> until its due work is done; a grain already watched is left as it is.</summary>
+    /// <summary>
+    /// Watches <paramref name="grain"/> until its due work is done. A grain already queued for an earlier or equal time
+    /// is left as it is; one queued for later (its new work is due sooner) is queued again for the earlier time, and its
+    /// later entry is passed over when it comes up.
+    /// </summary>
     public void Watch(IHasDueWork grain)
     {
         var due = grain.DueAt;
-        if (due != 0 && grain.TryClaimSweep())
+        if (due == 0)
         {
-            lock (_lock)
+            return;
+        }
+        ref var slot = ref grain.SweepSlot;
+        while (true)
+        {
+            var queuedAt = Volatile.Read(ref slot);
+            if (queuedAt != 0 && queuedAt <= due)
             {
-                _queue.Enqueue(grain, due);
+                return;
             }
+            if (Interlocked.CompareExchange(ref slot, due, queuedAt) == queuedAt)
+            {
+                break;
+            }
+        }
+        lock (_lock)
+        {
+            _queue.Enqueue((grain, due), due);
         }
     }
 
@@ -86,9 +104,13 @@ public sealed class DueWorkSweeper : IDisposable
                     _due.Add(_queue.Dequeue());
                 }
             }
-            foreach (var grain in _due)
+            foreach (var (grain, at) in _due)
             {
-                Check(grain, now);
+                // Only the grain's current entry counts: an entry it was queued again before is passed over.
+                if (Interlocked.CompareExchange(ref grain.SweepSlot, 0, at) == at)
+                {
+                    Check(grain, now);
+                }
             }
         }
         finally
@@ -98,26 +120,18 @@ public sealed class DueWorkSweeper : IDisposable
         }
     }
 
+    /// <summary>The grain's entry came up (and is released): wake it if its work is due, or queue it again for later work.</summary>
     private void Check(IHasDueWork grain, long now)
     {
         var due = grain.DueAt;
-        if (due != 0 && due > now)
-        {
-            lock (_lock)
-            {
-                _queue.Enqueue(grain, due); // done inline meanwhile, and due again later: keep its place
-            }
-            return;
-        }
-        grain.ReleaseSweep();
-        if (due != 0)
+        if (due != 0 && due <= now)
         {
             Interlocked.Increment(ref _sent);
             _wake(grain.GrainId);
         }
         else
         {
-            Watch(grain); // nothing due when looked at; something may have come due since the release
+            Watch(grain); // done inline meanwhile and due again later, or nothing due: Watch decides
         }
     }
 

@@ -19,9 +19,9 @@ public interface IHasDueWork
     /// <summary>When the grain's earliest pending work is due (a <see cref="TimeProvider"/> timestamp), or 0 for none.</summary>
     long DueAt { get; }
 
-    /// <summary>Takes the grain's one place in the sweeper's queue; false when it already has it.</summary>
-    bool TryClaimSweep();
-
-    /// <summary>Gives that place back (the sweeper is done with this entry).</summary>
-    void ReleaseSweep();
+    /// <summary>
+    /// The due time the grain is queued in the sweeper for, or 0 when it is not queued: a field of the grain that
+    /// only <see cref="DueWorkSweeper"/> reads and writes (atomically), so a grain is queued once for its earliest work.
+    /// </summary>
+    ref long SweepSlot { get; }
 }

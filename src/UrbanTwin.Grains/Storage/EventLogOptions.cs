@@ -9,7 +9,7 @@ public sealed class EventLogOptions
     /// Hard bound per partition stream (8 partitions), applied on every append (<c>XADD MAXLEN ~</c>): the most the
     /// log can take in Redis memory, whatever the consumers do. A consumer further behind than this loses the oldest.
     /// </summary>
-    public int MaxLengthPerPartition { get; set; } = 100_000;
+    public int MaxLengthPerPartition { get; set; } = 20_000;
 
     /// <summary>Events older than this are trimmed once every consumer group has read them.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
