@@ -8,6 +8,7 @@ using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Gateway.Live;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Gateway.Observability;
 using UrbanTwin.Gateway.Rankings;
 using UrbanTwin.Gateway.Reads;
 using UrbanTwin.Gateway.Security;
@@ -29,6 +30,8 @@ builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
 builder.Services.AddOpenApi(o => o.AddOperationTransformer<ApiErrorResponses>().AddOperationTransformer<ParameterDescriptions>().AddSchemaTransformer<ApiExamples>());
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddMetrics();
+builder.Services.AddSingleton<GatewayMetrics>();
 builder.Services.AddSettings<IngestOptions, IngestRules>(builder.Configuration.GetSection(IngestOptions.Section));
 builder.Services.AddSettings<SimulationOptions, SimulationRules>(builder.Configuration.GetSection(SimulationOptions.Section));
 builder.Services.AddSingleton<NodeDirectory>();
@@ -79,6 +82,7 @@ app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch =
     await next(context);
 }));
 
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.UseAccessRefusalCount());
 app.UseAuthentication();
 app.UseRateLimiter(); // after authentication: the bucket is the caller's key
 app.UseAuthorization();

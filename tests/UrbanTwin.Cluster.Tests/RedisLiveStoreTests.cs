@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -10,6 +12,7 @@ using UrbanTwin.Cluster.Tests.Harness;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Events;
 using UrbanTwin.EventLog;
+using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Storage;
 
 namespace UrbanTwin.Cluster.Tests;
@@ -166,7 +169,7 @@ public sealed class RedisLiveStoreTests(ITestOutputHelper output) : IAsyncLifeti
         var store = new RedisLiveStore(_redis.ConnectionString,
             new StorageOptions { RedisTimeout = TimeSpan.FromSeconds(2), FlushInterval = TimeSpan.FromMilliseconds(200) }, new EventLogOptions(),
             new JsonStorageSerializer(), new Activators(), new ClusterOptions { ServiceId = ServiceId, ClusterId = "test" }, TimeProvider.System,
-            NullLogger<RedisLiveStore>.Instance);
+            new SiloMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()), NullLogger<RedisLiveStore>.Instance);
         await store.StartAsync(CancellationToken.None);
         return store;
     }

@@ -110,6 +110,6 @@ public sealed partial class ScaleInTests(ITestOutputHelper output)
         return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     }
 
-    [GeneratedRegex("""^urbantwin_grains_active\{[^}]*kind="asset"[^}]*\} (\S+)""", RegexOptions.Multiline)]
+    [GeneratedRegex("""^orleans_grains\{[^}]*grain_type="asset"[^}]*\} (\S+)""", RegexOptions.Multiline)]
     private static partial Regex AssetGauge();
 }

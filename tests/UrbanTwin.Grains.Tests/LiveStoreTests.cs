@@ -31,7 +31,7 @@ public sealed class LiveStoreTests
     }
 
     /// <summary>A store whose storage answers when the test says, with success, a failure or a conflict.</summary>
-    private sealed class ScriptedStore(TimeProvider clock) : LiveStore(new JsonStateSerializer(), new NewActivators(), clock, TimeSpan.FromSeconds(1))
+    private sealed class ScriptedStore(TimeProvider clock) : LiveStore(new JsonStateSerializer(), new NewActivators(), clock, TimeSpan.FromSeconds(1), TestMetrics.Silo())
     {
         public readonly List<(LiveRecord Record, LiveSnapshot Snapshot, string? Expected)> InFlight = [];
         public readonly List<(int Value, string? Expected, string[] Events)> Written = [];
@@ -156,7 +156,7 @@ public sealed class LiveStoreTests
     public async Task In_process_an_event_is_logged_exactly_when_its_state_is_stored()
     {
         var log = new InProcessEventLog(_clock);
-        var store = new InProcessLiveStore(new JsonStateSerializer(), new NewActivators(), _clock, log);
+        var store = new InProcessLiveStore(new JsonStateSerializer(), new NewActivators(), _clock, log, TestMetrics.Silo());
         var current = new LiveRecord();
         var stale = new LiveRecord();
         await store.WriteAsync("asset", Grain, current, new State(1), [Event("e1")]);

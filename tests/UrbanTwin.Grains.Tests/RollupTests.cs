@@ -169,7 +169,7 @@ public class RollupTests(ClusterFixture fixture)
         {
             listener.InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == UrbanTwinMeter.Name && instrument == UrbanTwinMeter.StorageFlushDuration)
+                if (instrument.Meter.Name == SiloMetrics.MeterName && instrument.Name == "urbantwin.storage.flush.duration")
                 {
                     l.EnableMeasurementEvents(instrument);
                 }

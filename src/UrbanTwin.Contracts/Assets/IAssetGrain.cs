@@ -40,10 +40,13 @@ public interface IAssetGrain : IGrainWithStringKey
         string? expectedRevision = null);
 
     /// <summary>The recent readings of one metric between two times, oldest first (kept in memory, up to History:ReadingsPerMetric).</summary>
-    [Alias("GetHistory")]
+    [Alias("GetHistory"), AlwaysInterleave]
     Task<History.HistoryPoint[]> GetHistory(string metric, DateTimeOffset from, DateTimeOffset to);
 
-    /// <summary>The asset's state, or null when it was never registered.</summary>
-    [Alias("Get")]
+    /// <summary>
+    /// The asset's state, or null when it was never registered. A read: it interleaves (every change is complete
+    /// before a call awaits storage), so it is answered while a durable write of the asset waits for Redis.
+    /// </summary>
+    [Alias("Get"), AlwaysInterleave]
     Task<AssetSnapshot?> Get();
 }

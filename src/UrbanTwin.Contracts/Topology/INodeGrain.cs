@@ -12,15 +12,15 @@ public interface INodeGrain : IGrainWithStringKey
     Task Define(NodeDefinition definition, string[] childIds);
 
     /// <summary>
-    /// The node's current summary, or null when the node was never defined. A read that changes no state, so it
-    /// interleaves: an operator's read is answered at once instead of queueing behind the node's stream of updates
-    /// (measured: read p99 7.5–10 ms without, under 50,000 updates/s; docs/benchmarks.md).
+    /// The node's current summary, or null when the node was never defined. Like every read of a node or an asset it
+    /// changes no state and so interleaves: it is answered at once, not after an update or a write in progress
+    /// (a write-behind waits for Redis, the whole <c>Storage:RedisTimeout</c> while Redis is away).
     /// </summary>
     [Alias("GetSummary"), AlwaysInterleave]
     Task<NodeSummary?> GetSummary();
 
     /// <summary>The latest summaries of the node's child nodes (empty for a district).</summary>
-    [Alias("GetChildren")]
+    [Alias("GetChildren"), AlwaysInterleave]
     Task<NodeSummary[]> GetChildren();
 
     /// <summary>
@@ -35,7 +35,7 @@ public interface INodeGrain : IGrainWithStringKey
     /// One aggregate (see NodeSeries) between two times: 10 s samples (last hour) when <paramref name="step"/> is
     /// 10 s or less, else means per minute (last 24 h). Kept in memory: a node that moves starts again.
     /// </summary>
-    [Alias("GetHistory")]
+    [Alias("GetHistory"), AlwaysInterleave]
     Task<History.HistoryPoint[]> GetHistory(string series, DateTimeOffset from, DateTimeOffset to, TimeSpan step);
 
     /// <summary>

@@ -13,7 +13,6 @@ public static class Problems
     /// <summary>403: the caller's key is confined to a scope that does not include <paramref name="what"/>.</summary>
     public static ProblemHttpResult OutOfScope(Security.Caller caller, string what)
     {
-        Grains.Observability.UrbanTwinMeter.CountRefused("forbidden");
         return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Outside the key's scope",
             detail: $"Key '{caller.Name}' is scoped to {caller.DescribeScope()}; {what} is outside it.");
     }

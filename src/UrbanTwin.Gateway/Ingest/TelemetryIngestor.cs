@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
+using UrbanTwin.Gateway.Observability;
 using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Access;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Ingest;
-using UrbanTwin.Grains.Observability;
 
 namespace UrbanTwin.Gateway.Ingest;
 
@@ -21,7 +21,7 @@ public sealed record IngestResponse(int Accepted, IngestRejection[] Rejected)
 /// with all its readings, up to <see cref="IngestOptions.MaxDeliveriesInFlight"/> assets at a time (all at once for
 /// durable acknowledgements). The answer has one entry for every refused item.
 /// </summary>
-public sealed class TelemetryIngestor(IGrainFactory grains, IOptions<IngestOptions> options, ILogger<TelemetryIngestor> logger)
+public sealed class TelemetryIngestor(IGrainFactory grains, IOptions<IngestOptions> options, GatewayMetrics metrics, ILogger<TelemetryIngestor> logger)
 {
     public async Task<IngestResponse> IngestAsync(IReadOnlyList<ParsedItem> items, Ack ack = Ack.Accepted, WriteScope? scope = null)
     {
@@ -105,13 +105,13 @@ public sealed class TelemetryIngestor(IGrainFactory grains, IOptions<IngestOptio
     /// <summary>One asset's items in a batch: the first, the last and how many.</summary>
     private readonly record struct Chain(int First, int Last, int Count);
 
-    private static void Count(int items, List<IngestRejection> rejected)
+    private void Count(int items, List<IngestRejection> rejected)
     {
-        UrbanTwinMeter.IngestBatchSize.Record(items);
-        UrbanTwinMeter.CountTelemetry(items - rejected.Count, "accepted");
+        metrics.IngestBatchSize.Record(items);
+        metrics.CountTelemetry(items - rejected.Count, "accepted");
         foreach (var byReason in rejected.GroupBy(r => r.Reason))
         {
-            UrbanTwinMeter.CountTelemetry(byReason.Count(), "rejected", byReason.Key);
+            metrics.CountTelemetry(byReason.Count(), "rejected", byReason.Key);
         }
     }
 }

@@ -2,13 +2,13 @@ using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.EventLog;
 using UrbanTwin.Gateway.Nodes;
-using UrbanTwin.Grains.Observability;
+using UrbanTwin.Gateway.Observability;
 
 namespace UrbanTwin.Gateway.Live;
 
 /// <summary>The live views this gateway serves: one <see cref="NodeFeed"/> per watched node, shared by its clients.</summary>
 public sealed class LiveHub(IGrainFactory grains, NodeDirectory directory, IEventLog log, IOptions<LiveOptions> options, TimeProvider clock,
-    ILogger<LiveHub> logger)
+    GatewayMetrics metrics, ILogger<LiveHub> logger)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, NodeFeed> _feeds = new(StringComparer.Ordinal);
@@ -49,10 +49,10 @@ public sealed class LiveHub(IGrainFactory grains, NodeDirectory directory, IEven
             }
             feed.Add(client);
         }
-        UrbanTwinMeter.LiveClients.Add(1);
+        metrics.LiveClients.Add(1);
         client.OnDispose(() =>
         {
-            UrbanTwinMeter.LiveClients.Add(-1);
+            metrics.LiveClients.Add(-1);
             lock (_gate)
             {
                 if (--_streamsPerKey[keyName] == 0)

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Gateway.Observability;
 using UrbanTwin.Gateway.Security;
 
 namespace UrbanTwin.Gateway.Live;
@@ -49,7 +50,7 @@ public static class StreamApi
         // Subscribe before reading the snapshot: a change in between arrives twice rather than never.
         if (hub.Subscribe(node, caller.Name, limited: !caller.IsOpen) is not var (client, feed))
         {
-            Grains.Observability.UrbanTwinMeter.CountRefused("too-many-streams");
+            AccessRefusals.Label(context, "too-many-streams");
             context.Response.Headers.RetryAfter = "10";
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many streams",
                 detail: $"Key '{caller.Name}' already holds {options.Value.MaxStreamsPerKey} live streams on this gateway (Live:MaxStreamsPerKey); close one first.");

@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using UrbanTwin.Grains.Observability;
+using UrbanTwin.Gateway.Observability;
 
 namespace UrbanTwin.Gateway.Security;
 
@@ -42,7 +42,7 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
-        UrbanTwinMeter.CountRefused(result.Failure is null ? "missing-key" : "unknown-key");
+        AccessRefusals.Label(Context, result.Failure is null ? "missing-key" : "unknown-key");
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = $"{SchemeName} realm=\"urbantwin\"";
         await problems.WriteAsync(new ProblemDetailsContext

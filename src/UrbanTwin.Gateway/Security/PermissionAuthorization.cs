@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
-using UrbanTwin.Grains.Observability;
 
 namespace UrbanTwin.Gateway.Security;
 
@@ -31,7 +30,6 @@ public sealed class ProblemAuthorizationResultHandler(IProblemDetailsService pro
             await _default.HandleAsync(next, context, policy, authorizeResult);
             return;
         }
-        UrbanTwinMeter.CountRefused("forbidden");
         var caller = Caller.Of(context);
         var needed = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<PermissionRequirement>().FirstOrDefault()?.Permission
             ?? Permission.Administer;

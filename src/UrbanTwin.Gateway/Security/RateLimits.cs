@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using UrbanTwin.Grains.Observability;
 
 namespace UrbanTwin.Gateway.Security;
 
@@ -95,7 +94,6 @@ public static class RateLimits
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var context = rejected.HttpContext;
-        UrbanTwinMeter.CountRefused("rate-limited");
         var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;

@@ -69,7 +69,6 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _state = await services.Store.ReadAsync<AssetState>(StateName, this.GetGrainId(), _record);
-        GrainActivations.Activated(this);
         if (State.Definition is not null)
         {
             // Coming back after a crash or a move: the district may hold a contribution this silo never persisted
@@ -81,7 +80,6 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        GrainActivations.Deactivated(this);
         Volatile.Write(ref _reportDueAt, 0); // a report still due has nobody to report for
         if (Unwritten && !_record.IsConflicted)
         {

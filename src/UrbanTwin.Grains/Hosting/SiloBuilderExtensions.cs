@@ -12,6 +12,7 @@ using Orleans.Storage;
 using StackExchange.Redis;
 using UrbanTwin.Grains.Assets;
 using UrbanTwin.Grains.History;
+using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Rollup;
 using UrbanTwin.Grains.Scheduling;
 using UrbanTwin.Grains.Seeding;
@@ -33,6 +34,8 @@ public static class SiloBuilderExtensions
         // Grain state in Orleans' own version-tolerant binary format: every state type is [GenerateSerializer].
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.Services.TryAddSingleton<ReferenceSeeder>();
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<SiloMetrics>();
         silo.Services.TryAddSingleton<DueWorkSweeper>();
         silo.Services.TryAddSingleton<AssetServices>();
         // Trace context flows with grain calls, so a request's trace continues through the grains it calls. Only when
@@ -63,7 +66,7 @@ public static class SiloBuilderExtensions
 
     /// <summary>
     /// Cluster mode: membership, grain storage and reminders in Redis; the strongly consistent distributed grain directory. Topology and roll-ups use the Orleans Redis
-    /// provider; assets use <see cref="RedisGroupCommitStorage"/> (same layout, batched writes). Endpoints come from
+    /// provider; assets use <see cref="RedisLiveStore"/> (same layout, batched writes, with the event log). Endpoints come from
     /// <c>Orleans:SiloPort</c>, <c>Orleans:GatewayPort</c> and <c>Orleans:AdvertisedIP</c> (or <c>POD_IP</c>); failure detection can
     /// be tuned under <c>Orleans:Membership</c> (ClusterMembershipOptions).
     /// </summary>
@@ -92,7 +95,7 @@ public static class SiloBuilderExtensions
             redis, services.GetRequiredService<IOptions<StorageOptions>>().Value, services.GetRequiredService<IOptions<EventLogOptions>>().Value,
             services.GetRequiredService<IGrainStorageSerializer>(), services.GetRequiredService<IActivatorProvider>(),
             services.GetRequiredService<IOptions<ClusterOptions>>().Value, services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<ILogger<RedisLiveStore>>()));
+            services.GetRequiredService<SiloMetrics>(), services.GetRequiredService<ILogger<RedisLiveStore>>()));
         silo.Services.AddSingleton<LiveStore>(services => services.GetRequiredService<RedisLiveStore>());
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<RedisLiveStore>());
         silo.Services.AddSingleton<IEventLog>(services =>

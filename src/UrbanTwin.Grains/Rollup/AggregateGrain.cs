@@ -31,7 +31,7 @@ public abstract class AggregateState
 /// </para>
 /// </summary>
 public abstract class AggregateGrain<TState>(
-    IPersistentState<TState> store, TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, ILogger logger)
+    IPersistentState<TState> store, TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, SiloMetrics metrics, ILogger logger)
     : Grain, INodeGrain where TState : AggregateState
 {
     private NodeSummary? _current;
@@ -46,12 +46,12 @@ public abstract class AggregateGrain<TState>(
 
     protected TState State => store.State;
     protected TimeProvider Clock => clock;
+    protected SiloMetrics Metrics => metrics;
     protected bool Dirty { get; private set; } = true;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        GrainActivations.Activated(this);
-        _write = new SharedWrite(store.WriteStateAsync, GrainActivations.KindTag(this));
+        _write = new SharedWrite(store.WriteStateAsync, new("kind", GrainContext.GrainId.Type.ToString()), metrics);
         if (State.Definition is not null)
         {
             StartPublishing();
@@ -64,7 +64,6 @@ public abstract class AggregateGrain<TState>(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        GrainActivations.Deactivated(this);
         OnDeactivating();
         if (_unsavedSince is not null)
         {

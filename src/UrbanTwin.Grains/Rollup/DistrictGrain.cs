@@ -6,6 +6,7 @@ using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Events;
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Storage;
 
 namespace UrbanTwin.Grains.Rollup;
@@ -25,7 +26,8 @@ public sealed class DistrictGrain(
     TimeProvider clock,
     IOptions<RollupOptions> options,
     IOptions<StorageOptions> storage,
-    ILogger<DistrictGrain> logger) : AggregateGrain<DistrictState>(store, clock, options, storage, logger), IDistrictGrain
+    SiloMetrics metrics,
+    ILogger<DistrictGrain> logger) : AggregateGrain<DistrictState>(store, clock, options, storage, metrics, logger), IDistrictGrain
 {
     /// <summary>Cleared alarms are listed for a day, and at most this many per district (oldest go first).</summary>
     public static readonly TimeSpan ClearedRetention = TimeSpan.FromHours(24);

@@ -18,8 +18,9 @@ public sealed class RegionState : AggregateState
 
 /// <summary>A node whose children are nodes: city, cluster or province.</summary>
 public abstract class RegionGrain(
-    IPersistentState<RegionState> store, TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, ILogger logger)
-    : AggregateGrain<RegionState>(store, clock, options, storage, logger), IRegionGrain
+    IPersistentState<RegionState> store, TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, SiloMetrics metrics,
+    ILogger logger)
+    : AggregateGrain<RegionState>(store, clock, options, storage, metrics, logger), IRegionGrain
 {
     public Task ReportChild(NodeSummary child)
     {
@@ -104,19 +105,19 @@ public abstract class RegionGrain(
 
 public sealed class CityGrain(
     [PersistentState("city", StorageNames.Default)] IPersistentState<RegionState> store,
-    TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, ILogger<CityGrain> logger)
-    : RegionGrain(store, clock, options, storage, logger), ICityGrain;
+    TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, SiloMetrics metrics, ILogger<CityGrain> logger)
+    : RegionGrain(store, clock, options, storage, metrics, logger), ICityGrain;
 
 public sealed class ClusterGrain(
     [PersistentState("cluster", StorageNames.Default)] IPersistentState<RegionState> store,
-    TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, ILogger<ClusterGrain> logger)
-    : RegionGrain(store, clock, options, storage, logger), IClusterGrain;
+    TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, SiloMetrics metrics, ILogger<ClusterGrain> logger)
+    : RegionGrain(store, clock, options, storage, metrics, logger), IClusterGrain;
 
 /// <summary>The root; it also reports the province-wide metrics (alarms by level, roll-up lag) from its process.</summary>
 public sealed class ProvinceGrain(
     [PersistentState("province", StorageNames.Default)] IPersistentState<RegionState> store,
-    TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, ILogger<ProvinceGrain> logger)
-    : RegionGrain(store, clock, options, storage, logger), IProvinceGrain
+    TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, SiloMetrics metrics, ILogger<ProvinceGrain> logger)
+    : RegionGrain(store, clock, options, storage, metrics, logger), IProvinceGrain
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -130,13 +131,13 @@ public sealed class ProvinceGrain(
         // silos, kept in step by the hosts' time sync).
         if (child.ChangedAt != default && child.ChangedAt > (previous?.ChangedAt ?? default))
         {
-            UrbanTwinMeter.RollupLag.Record(Math.Max(0, (Clock.GetUtcNow() - child.ChangedAt).TotalSeconds));
+            Metrics.RollupLag.Record(Math.Max(0, (Clock.GetUtcNow() - child.ChangedAt).TotalSeconds));
         }
         ReportAlarms();
     }
 
-    protected override void OnDeactivating() => UrbanTwinMeter.SetProvinceAlarms(null);
+    protected override void OnDeactivating() => Metrics.SetProvinceAlarms(null);
 
-    private void ReportAlarms() => UrbanTwinMeter.SetProvinceAlarms(new AlarmCounts(
+    private void ReportAlarms() => Metrics.SetProvinceAlarms(new AlarmCounts(
         State.Children.Values.Sum(c => c.ActiveAlarms.Warning), State.Children.Values.Sum(c => c.ActiveAlarms.Alarm)));
 }

@@ -2,6 +2,8 @@ using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using UrbanTwin.EventLog;
 
+using UrbanTwin.Grains.Observability;
+
 namespace UrbanTwin.Grains.Storage;
 
 /// <summary>
@@ -9,8 +11,9 @@ namespace UrbanTwin.Grains.Storage;
 /// promises. A write is made at once, under one lock with its events' append, so the log and the states agree as they
 /// do in Redis; ETags are checked alike, so a stale copy of a grain is refused alike.
 /// </summary>
-public sealed class InProcessLiveStore(IGrainStorageSerializer serializer, IActivatorProvider activators, TimeProvider clock, InProcessEventLog log)
-    : LiveStore(serializer, activators, clock, TimeSpan.FromSeconds(1))
+public sealed class InProcessLiveStore(IGrainStorageSerializer serializer, IActivatorProvider activators, TimeProvider clock, InProcessEventLog log,
+    SiloMetrics metrics)
+    : LiveStore(serializer, activators, clock, TimeSpan.FromSeconds(1), metrics)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (byte[] Payload, string ETag)> _entries = new(StringComparer.Ordinal);

@@ -23,7 +23,8 @@ namespace UrbanTwin.Grains.Storage;
 /// in storage. A snapshot that replaces a waiting one carries both snapshots' events, in order.
 /// </para>
 /// </summary>
-public abstract class LiveStore(IGrainStorageSerializer serializer, IActivatorProvider activators, TimeProvider clock, TimeSpan retryDelay)
+public abstract class LiveStore(IGrainStorageSerializer serializer, IActivatorProvider activators, TimeProvider clock, TimeSpan retryDelay,
+    SiloMetrics metrics)
 {
     private long _unwritten;
 
@@ -87,7 +88,7 @@ public abstract class LiveStore(IGrainStorageSerializer serializer, IActivatorPr
         if (start)
         {
             Interlocked.Increment(ref _unwritten);
-            UrbanTwinMeter.StoragePending.Add(1);
+            metrics.StoragePending.Add(1);
             Submit(record);
         }
         return snapshot.Done.Task;
@@ -123,7 +124,7 @@ public abstract class LiveStore(IGrainStorageSerializer serializer, IActivatorPr
             more = record.Next is not null;
             record.Queued = more;
         }
-        UrbanTwinMeter.StorageFlushDuration.Record(Stopwatch.GetElapsedTime(snapshot.StagedAt).TotalSeconds, Mode(snapshot), Kind(snapshot));
+        metrics.StorageFlushDuration.Record(Stopwatch.GetElapsedTime(snapshot.StagedAt).TotalSeconds, Mode(snapshot), Kind(snapshot));
         if (more)
         {
             Submit(record);
@@ -155,7 +156,7 @@ public abstract class LiveStore(IGrainStorageSerializer serializer, IActivatorPr
     /// <summary>Not stored (storage unreachable): the snapshot, or a newer one carrying its events, is tried again later.</summary>
     private protected void Failed(LiveRecord record, LiveSnapshot snapshot, Exception failure)
     {
-        UrbanTwinMeter.StorageFlushFailures.Add(1, Mode(snapshot), Kind(snapshot));
+        metrics.StorageFlushFailures.Add(1, Mode(snapshot), Kind(snapshot));
         var waiters = snapshot.Done;
         lock (record)
         {
@@ -188,7 +189,7 @@ public abstract class LiveStore(IGrainStorageSerializer serializer, IActivatorPr
     private void Done()
     {
         Interlocked.Decrement(ref _unwritten);
-        UrbanTwinMeter.StoragePending.Add(-1);
+        metrics.StoragePending.Add(-1);
     }
 
     private static InconsistentStateException Stale(GrainId grainId, string stateName) =>

@@ -5,6 +5,7 @@ using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using StackExchange.Redis;
 using UrbanTwin.EventLog;
+using UrbanTwin.Grains.Observability;
 
 namespace UrbanTwin.Grains.Storage;
 
@@ -64,8 +65,8 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
     private long _writes;
 
     public RedisLiveStore(string connectionString, StorageOptions options, EventLogOptions events, IGrainStorageSerializer serializer,
-        IActivatorProvider activators, ClusterOptions cluster, TimeProvider clock, ILogger<RedisLiveStore> logger)
-        : base(serializer, activators, clock, options.FlushInterval)
+        IActivatorProvider activators, ClusterOptions cluster, TimeProvider clock, SiloMetrics metrics, ILogger<RedisLiveStore> logger)
+        : base(serializer, activators, clock, options.FlushInterval, metrics)
     {
         _connectionString = connectionString;
         _options = options;

@@ -9,7 +9,7 @@ namespace UrbanTwin.Grains.Storage;
 /// it, and everyone who asks meanwhile shares that next write (it carries all their changes). A district taking many
 /// registrations at once therefore writes once per round trip, not once per call. Runs only on the grain's turns.
 /// </summary>
-internal sealed class SharedWrite(Func<Task> write, KeyValuePair<string, object?> kind)
+internal sealed class SharedWrite(Func<Task> write, KeyValuePair<string, object?> kind, SiloMetrics metrics)
 {
     private Task? _inFlight;
     private Task? _queued;
@@ -35,11 +35,11 @@ internal sealed class SharedWrite(Func<Task> write, KeyValuePair<string, object?
         try
         {
             await write();
-            UrbanTwinMeter.StorageFlushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, mode, kind);
+            metrics.StorageFlushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, mode, kind);
         }
         catch
         {
-            UrbanTwinMeter.StorageFlushFailures.Add(1, mode, kind);
+            metrics.StorageFlushFailures.Add(1, mode, kind);
             throw;
         }
         finally

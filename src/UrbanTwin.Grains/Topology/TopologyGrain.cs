@@ -25,14 +25,7 @@ public sealed class TopologyGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        GrainActivations.Activated(this);
         _byId = store.State.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
-        return Task.CompletedTask;
-    }
-
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        GrainActivations.Deactivated(this);
         return Task.CompletedTask;
     }
 

@@ -64,13 +64,19 @@ public class AccessTests(KeysGatewayFixture gateway)
     {
         using var anonymous = gateway.CreateClient();
         using var reader = gateway.ClientFor("reader");
+        using var taiyuan = gateway.ClientFor("ty-writer");
+        using var unknown = gateway.CreateClient();
+        unknown.DefaultRequestHeaders.Add("X-Api-Key", "not-a-key");
         var before = await PrometheusScrape.TakeAsync(anonymous);
         await anonymous.GetAsync("/api/v1/nodes/shanxi");
-        await reader.PostAsync("/api/v1/telemetry", JsonBody("[]"));
+        await unknown.GetAsync("/api/v1/nodes/shanxi");
+        await reader.PostAsync("/api/v1/telemetry", JsonBody("[]")); // a role that may not write
+        await taiyuan.GetAsync("/api/v1/nodes/datong"); // a scope that does not include it
+        double Counted(PrometheusScrape s, string reason) => s.Sum("urbantwin_access_refused_total", $"reason=\"{reason}\"");
         await Eventually.Until(() => PrometheusScrape.TakeAsync(anonymous),
-            s => s.Sum("urbantwin_access_refused_total", "reason=\"missing-key\"") > before.Sum("urbantwin_access_refused_total", "reason=\"missing-key\"")
-                && s.Sum("urbantwin_access_refused_total", "reason=\"forbidden\"") > before.Sum("urbantwin_access_refused_total", "reason=\"forbidden\""),
-            TimeSpan.FromSeconds(30), "the refusals counted");
+            s => Counted(s, "missing-key") > Counted(before, "missing-key") && Counted(s, "unknown-key") > Counted(before, "unknown-key")
+                && Counted(s, "forbidden") >= Counted(before, "forbidden") + 2,
+            TimeSpan.FromSeconds(30), "the refusals counted, each under its reason");
     }
 
     [Fact]

@@ -1,0 +1,61 @@
+using System.Diagnostics.Metrics;
+using UrbanTwin.Contracts.Rollup;
+
+namespace UrbanTwin.Grains.Observability;
+
+/// <summary>
+/// The silo's own instruments, in the <c>UrbanTwin</c> meter every host exports (OTLP, and <c>/metrics</c> where names
+/// become <c>urbantwin_…</c>); docs/operations.md says what each one means and when to alert on it. One per host, from
+/// its <see cref="IMeterFactory"/>: two silos in one process (the tests) keep apart. Grain counts are Orleans' own
+/// (<c>orleans_grains</c>, by grain type).
+/// </summary>
+public sealed class SiloMetrics
+{
+    public const string MeterName = "UrbanTwin";
+
+    private AlarmCounts? _provinceAlarms;
+
+    public SiloMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        StorageFlushDuration = meter.CreateHistogram<double>(
+            "urbantwin.storage.flush.duration", "s", "Time from a grain state write to its confirmation by storage.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+        StorageFlushFailures = meter.CreateCounter<long>(
+            "urbantwin.storage.flush.failures", "{write}", "Grain state writes that storage did not confirm, by mode (durable or write-behind) and grain kind.");
+        StoragePending = meter.CreateUpDownCounter<int>(
+            "urbantwin.storage.pending", "{grain}",
+            "Grains whose state is waiting to be written to storage (write-behind backlog; grows while storage is away, drains when it is back)");
+        RollupLag = meter.CreateHistogram<double>(
+            "urbantwin.rollup.lag", "s", "Time from a change at a district to the province summary reflecting it.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30] });
+        // Reported only by the silo that holds the province activation, so a sum over all pods is the province's
+        // figure whichever silo holds it.
+        meter.CreateObservableGauge("urbantwin.alarms.active", ObserveAlarms, "{alarm}",
+            "Open alarm conditions in the province, by level (reported by the silo holding the province).");
+    }
+
+    /// <summary>How long a grain's state write took until storage confirmed it, by mode (durable or write-behind) and grain kind.</summary>
+    public Histogram<double> StorageFlushDuration { get; }
+
+    /// <summary>Grain state writes that storage did not confirm, by mode and grain kind; a write-behind one is tried again.</summary>
+    public Counter<long> StorageFlushFailures { get; }
+
+    /// <summary>The write-behind backlog: grains with state not yet written (a grain counts once however many changes wait).</summary>
+    public UpDownCounter<int> StoragePending { get; }
+
+    /// <summary>From a change arriving at a district to the province holding it (the newest change of each push).</summary>
+    public Histogram<double> RollupLag { get; }
+
+    /// <summary>The province's latest alarm counts (null when its activation leaves this silo).</summary>
+    public void SetProvinceAlarms(AlarmCounts? counts) => Volatile.Write(ref _provinceAlarms, counts);
+
+    private IEnumerable<Measurement<int>> ObserveAlarms()
+    {
+        if (Volatile.Read(ref _provinceAlarms) is not { } counts)
+        {
+            return [];
+        }
+        return [new(counts.Warning, new KeyValuePair<string, object?>("level", "warning")), new(counts.Alarm, new KeyValuePair<string, object?>("level", "alarm"))];
+    }
+}
