@@ -40,13 +40,10 @@ public interface IAssetGrain : IGrainWithStringKey
         string? expectedRevision = null);
 
     /// <summary>The recent readings of one metric between two times, oldest first (kept in memory, up to History:ReadingsPerMetric).</summary>
-    [Alias("GetHistory"), AlwaysInterleave]
+    [Alias("GetHistory")]
     Task<History.HistoryPoint[]> GetHistory(string metric, DateTimeOffset from, DateTimeOffset to);
 
-    /// <summary>
-    /// The asset's state, or null when it was never registered. A read: it interleaves (every change is complete
-    /// before a call awaits storage), so it is answered while a durable write of the asset waits for Redis.
-    /// </summary>
-    [Alias("Get"), AlwaysInterleave]
+    /// <summary>The asset's state, or null when it was never registered.</summary>
+    [Alias("Get")]
     Task<AssetSnapshot?> Get();
 }

@@ -27,10 +27,10 @@ public interface IDistrictGrain : INodeGrain
     Task Remove(string assetId, long version);
 
     /// <summary>Assets of this district in id order after <see cref="Assets.AssetQuery.AfterId"/>, from the district's own index.</summary>
-    [Alias("SearchAssets"), AlwaysInterleave]
+    [Alias("SearchAssets")]
     Task<Assets.AssetPage> SearchAssets(Assets.AssetQuery query);
 
     /// <summary>This district's alarms (open, and cleared within the retention), newest first, filtered.</summary>
-    [Alias("SearchAlarms"), AlwaysInterleave]
+    [Alias("SearchAlarms")]
     Task<Alarms.AlarmRecord[]> SearchAlarms(Alarms.AlarmQuery query);
 }

@@ -12,15 +12,15 @@ public interface INodeGrain : IGrainWithStringKey
     Task Define(NodeDefinition definition, string[] childIds);
 
     /// <summary>
-    /// The node's current summary, or null when the node was never defined. Like every read of a node or an asset it
-    /// changes no state and so interleaves: it is answered at once, not after an update or a write in progress
-    /// (a write-behind waits for Redis, the whole <c>Storage:RedisTimeout</c> while Redis is away).
+    /// The node's current summary, or null when the node was never defined. It changes no state, so it interleaves:
+    /// the most frequent read is answered at once, not after the node's updates queued before it. (Marking the other
+    /// reads so as well was measured and not kept: read p99 and ingest both got worse; docs/benchmarks.md.)
     /// </summary>
     [Alias("GetSummary"), AlwaysInterleave]
     Task<NodeSummary?> GetSummary();
 
     /// <summary>The latest summaries of the node's child nodes (empty for a district).</summary>
-    [Alias("GetChildren"), AlwaysInterleave]
+    [Alias("GetChildren")]
     Task<NodeSummary[]> GetChildren();
 
     /// <summary>
@@ -35,7 +35,7 @@ public interface INodeGrain : IGrainWithStringKey
     /// One aggregate (see NodeSeries) between two times: 10 s samples (last hour) when <paramref name="step"/> is
     /// 10 s or less, else means per minute (last 24 h). Kept in memory: a node that moves starts again.
     /// </summary>
-    [Alias("GetHistory"), AlwaysInterleave]
+    [Alias("GetHistory")]
     Task<History.HistoryPoint[]> GetHistory(string series, DateTimeOffset from, DateTimeOffset to, TimeSpan step);
 
     /// <summary>
