@@ -8,6 +8,7 @@ using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Observability;
+using UrbanTwin.Gateway.Reads;
 using UrbanTwin.Gateway.Security;
 
 namespace UrbanTwin.Gateway.Live;
@@ -30,7 +31,8 @@ public static class StreamApi
     }
 
     private static async Task<IResult> Stream(string id, HttpContext context, Caller caller, NodeDirectory directory, IGrainFactory grains,
-        LiveHub hub, IOptions<LiveOptions> options, IOptions<JsonOptions> json, TimeProvider clock, CancellationToken ct)
+        LiveHub hub, LastSeenReads reads, IOptions<ReadOptions> readOptions, IOptions<LiveOptions> options, IOptions<JsonOptions> json, TimeProvider clock,
+        CancellationToken ct)
     {
         DateTimeOffset? lastEventAt = null;
         if (context.Request.Headers.TryGetValue(LastEventIdHeader, out var lastEventId))
@@ -57,18 +59,19 @@ public static class StreamApi
         }
         context.Response.RegisterForDispose(client); // however the response ends, even before the stream starts
         client.OnDropped(context.Abort);
-        await feed.FirstWatch.WaitAsync(ct);
-        var grain = NodeGrains.Get(grains, node.Kind, id);
-        var summary = await grain.GetSummary();
-        if (summary is null)
+        // The snapshot is read as every other read is (Reads/LastSeenReads): while the node's silo fails over, the
+        // stream opens at once on the last state seen, marked stale, and the feed's pushes bring it up to date.
+        await WaitAtMostAsync(feed.FirstWatch, readOptions.Value.Budget, clock, ct);
+        var read = await NodesApi.ReadSummaryAsync(reads, grains, node, ct);
+        if (read.Value is not { } summary)
         {
             return Problems.NotFound("node", id);
         }
-        var children = await grain.GetChildren();
+        var children = (await NodesApi.ReadChildrenAsync(reads, grains, node, ct)).Value;
         var missed = lastEventAt is { } since ? await feed.LoggedSinceAsync(since - options.Value.CatchUpOverlap, ct) : [];
 
         context.Response.Headers["X-Accel-Buffering"] = "no"; // nginx: do not buffer the stream
-        var snapshot = new SnapshotEvent(NodeView.From(summary, node), [.. children.Select(c => NodeView.From(c, tree.Find(c.Id)))]);
+        var snapshot = new SnapshotEvent(NodeView.From(summary, node) with { Stale = read.Stale }, [.. children.Select(c => NodeView.From(c, tree.Find(c.Id)))]);
         return TypedResults.ServerSentEvents(Events(snapshot, missed, client, options.Value.Heartbeat, json.Value.SerializerOptions, clock, ct));
     }
 
@@ -106,6 +109,19 @@ public static class StreamApi
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Waits for <paramref name="task"/> at most <paramref name="budget"/>; it goes on either way.</summary>
+    private static async Task WaitAtMostAsync(Task task, TimeSpan budget, TimeProvider clock, CancellationToken ct)
+    {
+        try
+        {
+            await task.WaitAsync(budget, clock, ct);
+        }
+        catch (TimeoutException)
+        {
+            // the node is slow to answer (a silo failing over): the feed keeps asking, its pushes follow
         }
     }
 
