@@ -19,7 +19,7 @@ namespace UrbanTwin.ServiceDefaults;
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>The product's own meter (UrbanTwin.Grains.Observability.UrbanTwinMeter) and activity source.</summary>
+    /// <summary>The product's own meter (the silos' <c>SiloMetrics</c>, the gateways' <c>GatewayMetrics</c>) and activity source.</summary>
     public const string InstrumentationName = "UrbanTwin";
 
     /// <summary>Orleans' activity sources (Orleans.Diagnostics.ActivitySources): runtime messaging and application grain calls.</summary>
