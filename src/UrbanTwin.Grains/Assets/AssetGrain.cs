@@ -237,7 +237,6 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
         if (result.Outcome == AcknowledgeOutcome.Acknowledged)
         {
             State.Version = result.Alarm!.Version;
-            MarkDirty();
             var events = new EventRecorder(State.Definition!, now, State.Version, StatusOf(State));
             events.Alarm(TwinEventTypes.AlarmAcknowledged, result.Alarm, now);
             await WriteNowAsync(events.Recorded); // durable before the answer
@@ -480,7 +479,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
     private void Notify(List<TwinEvent>? events = null)
     {
         var definition = State.Definition!;
-        _ = GrainFactory.ByKey<IDistrictGrain>(definition.NodeId).Update(Contribution(definition), events is null ? null : [.. events]);
+        _ = GrainFactory.ByKey<IDistrictGrain>(definition.NodeId).Update(Contribution(definition), events?.ToArray());
     }
 
     /// <summary>Tells the district and waits (registration); if it cannot be reached now, the report is tried again after the interval.</summary>
@@ -489,7 +488,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
         var definition = State.Definition!;
         try
         {
-            await GrainFactory.ByKey<IDistrictGrain>(definition.NodeId).Report(Contribution(definition), events is null ? null : [.. events]);
+            await GrainFactory.ByKey<IDistrictGrain>(definition.NodeId).Report(Contribution(definition), events?.ToArray());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -83,7 +83,7 @@ public static class SiloBuilderExtensions
         silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
         // Fail at once while Redis is away instead of queueing for the timeout: a node's write-behind runs on its
         // timer turn, and a write waiting seconds for a Redis that is gone would hold the node's reads behind it.
-        silo.AddRedisGrainStorage(StorageNames.Default, o => o.ConfigurationOptions = FailFast(redis));
+        silo.AddRedisGrainStorage(StorageNames.Default, o => o.ConfigurationOptions = RedisLiveStore.FailFastConfiguration(redis));
         silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
         // One activation per grain, even while silos join, leave or crash. The classic in-cluster directory can
         // briefly allow two during a membership change (seen in the graceful-stop test), and the loser's
@@ -107,13 +107,5 @@ public static class SiloBuilderExtensions
         });
         silo.Services.AddHostedService<EventLogTrimmer>();
         return silo;
-    }
-
-    private static ConfigurationOptions FailFast(string redis)
-    {
-        var options = ConfigurationOptions.Parse(redis);
-        options.AbortOnConnectFail = false;
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        return options;
     }
 }

@@ -7,7 +7,8 @@ namespace UrbanTwin.Grains.Scheduling;
 /// An asset does due work itself, inline, when a call arrives after it came due: under load that is nearly always, and
 /// costs nothing. For an asset that hears nothing more, this silo-wide sweeper checks its due time every
 /// <see cref="Resolution"/> and sends it a one-way <see cref="IDueWorkGrain.RunDueWork"/> call: an ordinary turn of its own.
-/// The sweeper only reads the grain's due time (a volatile field); it never touches grain state.
+/// The sweeper only reads the grain's due time and keeps its place in the queue (two fields of the grain, read and
+/// written atomically); it never touches grain state.
 /// </para>
 /// <para>
 /// Why not a grain timer per asset: a grain timer leaves its activation an extras dictionary and a timer set for life

@@ -1,7 +1,6 @@
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using UrbanTwin.EventLog;
-
 using UrbanTwin.Grains.Observability;
 
 namespace UrbanTwin.Grains.Storage;
@@ -32,15 +31,11 @@ public sealed class InProcessLiveStore(IGrainStorageSerializer serializer, IActi
     protected override void Submit(LiveRecord record)
     {
         var (snapshot, expected) = Take(record);
-        string etag;
+        string? etag = null; // stays null when a newer write of another activation holds the record
         lock (_gate)
         {
             var held = _entries.TryGetValue(snapshot.Key, out var entry) ? entry.ETag : null;
-            if (held != expected)
-            {
-                etag = "";
-            }
-            else
+            if (held == expected)
             {
                 etag = (++_lastETag).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 _entries[snapshot.Key] = (snapshot.Payload.ToArray(), etag);
@@ -50,7 +45,7 @@ public sealed class InProcessLiveStore(IGrainStorageSerializer serializer, IActi
                 }
             }
         }
-        if (etag.Length == 0)
+        if (etag is null)
         {
             Refused(record, snapshot);
         }

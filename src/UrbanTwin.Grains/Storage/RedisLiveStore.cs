@@ -91,10 +91,8 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var configuration = ConfigurationOptions.Parse(_connectionString);
-        configuration.AbortOnConnectFail = false;
         // Fail at once while Redis is away rather than queue: a durable request must get its 503, not hang.
-        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        var configuration = FailFastConfiguration(_connectionString);
         configuration.AsyncTimeout = (int)_options.RedisTimeout.TotalMilliseconds;
         configuration.SyncTimeout = (int)_options.RedisTimeout.TotalMilliseconds;
         _connection = await ConnectionMultiplexer.ConnectAsync(configuration);
@@ -133,6 +131,18 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
         {
             await _connection.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// A connection that keeps trying to reach Redis in the background and, while it cannot, fails every command at
+    /// once instead of queueing it until its timeout (so nothing waits on a Redis that is away).
+    /// </summary>
+    public static ConfigurationOptions FailFastConfiguration(string connectionString)
+    {
+        var configuration = ConfigurationOptions.Parse(connectionString);
+        configuration.AbortOnConnectFail = false;
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        return configuration;
     }
 
     /// <summary>

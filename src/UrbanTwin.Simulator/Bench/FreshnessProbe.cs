@@ -170,22 +170,12 @@ public static class FreshnessProbe
             try
             {
                 using var reader = new StreamReader(_response.Content.ReadAsStream(), Encoding.UTF8);
-                string? name = null;
-                var data = new StringBuilder();
+                var lines = new Live.SseLines();
                 while (reader.ReadLine() is { } line)
                 {
-                    if (line.Length == 0 && name is not null)
+                    if (lines.Take(line) is var (name, data))
                     {
-                        _events.Add((name, JsonNode.Parse(data.ToString())!, Stopwatch.GetTimestamp()));
-                        (name, data) = (null, data.Clear());
-                    }
-                    else if (line.StartsWith("event: ", StringComparison.Ordinal))
-                    {
-                        name = line["event: ".Length..];
-                    }
-                    else if (line.StartsWith("data: ", StringComparison.Ordinal))
-                    {
-                        data.Append(line["data: ".Length..]);
+                        _events.Add((name, JsonNode.Parse(data)!, Stopwatch.GetTimestamp()));
                     }
                 }
             }

@@ -13,6 +13,7 @@ public sealed class SseReader : IAsyncDisposable
 {
     private readonly HttpResponseMessage _response;
     private readonly StreamReader _reader;
+    private readonly SseLines _lines = new();
 
     private SseReader(HttpResponseMessage response, Stream body)
     {
@@ -21,7 +22,7 @@ public sealed class SseReader : IAsyncDisposable
     }
 
     /// <summary>The id of the latest event read.</summary>
-    public string? LastEventId { get; private set; }
+    public string? LastEventId => _lines.LastEventId;
 
     /// <summary>Opens the stream; anything but a 200 with <c>text/event-stream</c> throws, naming what came.</summary>
     public static async Task<SseReader> OpenAsync(HttpClient http, string path, CancellationToken ct, string? lastEventId = null)
@@ -80,31 +81,13 @@ public sealed class SseReader : IAsyncDisposable
 
     private async Task<(string Event, string Data)> ReadEventAsync(CancellationToken ct)
     {
-        string? ev = null;
-        var data = new StringBuilder();
         while (true)
         {
             var line = await _reader.ReadLineAsync(ct) ?? throw new EndOfStreamException("the stream ended");
-            if (line.Length == 0)
+            if (_lines.Take(line) is { } completed)
             {
-                if (ev is not null || data.Length > 0)
-                {
-                    return (ev ?? "message", data.ToString());
-                }
+                return completed;
             }
-            else if (line.StartsWith("event: ", StringComparison.Ordinal))
-            {
-                ev = line["event: ".Length..];
-            }
-            else if (line.StartsWith("id: ", StringComparison.Ordinal))
-            {
-                LastEventId = line["id: ".Length..];
-            }
-            else if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                data.Append(line["data: ".Length..]);
-            }
-            // comment lines (':') and unknown fields are skipped, as EventSource does
         }
     }
 
