@@ -6,7 +6,7 @@ Run once when the reference data changes; the product ships the output as an emb
 resource and never reads the shared folder at run time:
 
     python3 deploy/tools/convert-divisions.py ../shared/reference/shanxi-divisions.json \
-        src/UrbanTwin.Grains/Topology/Reference/shanxi.topology.json
+        src/UrbanTwin.Domain/Topology/Reference/shanxi.topology.json
 """
 import json
 import sys

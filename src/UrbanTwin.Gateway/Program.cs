@@ -1,4 +1,3 @@
-using Orleans.Dashboard;
 using Scalar.AspNetCore;
 using UrbanTwin.Gateway.Alarms;
 using UrbanTwin.Gateway.Assets;
@@ -14,8 +13,6 @@ using UrbanTwin.Gateway.Reads;
 using UrbanTwin.Gateway.Security;
 using UrbanTwin.Gateway.Simulation;
 using UrbanTwin.Gateway.Topology;
-using UrbanTwin.Grains.Hosting;
-using UrbanTwin.Grains.Seeding;
 using UrbanTwin.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -62,12 +59,7 @@ app.UseStaticFiles();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", o => o.WithTitle("UrbanTwin API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapDefaultEndpoints();
-if (OrleansDashboardSettings.Enabled(app.Configuration))
-{
-    // For operators: it has no authentication of its own, so it takes the API's, admin keys only (in a browser,
-    // sign in on the UrbanTwin dashboard first; the session cookie carries the key). See docs/security.md.
-    app.MapOrleansDashboard(OrleansDashboardSettings.Path).Requires(Permission.Administer);
-}
+app.MapOrleansDashboardIfEnabled();
 
 // Until the reference data is in place the API answers 503 (not 404s for nodes that are about to exist).
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.Use(async (context, next) =>

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using UrbanTwin.Grains.Simulation;
+using UrbanTwin.Demo;
 using UrbanTwin.Grains.Topology;
+using UrbanTwin.Domain.Topology;
 
 namespace UrbanTwin.Simulator;
 

@@ -9,6 +9,7 @@ using UrbanTwin.Client;
 using UrbanTwin.Client.Models;
 using UrbanTwin.Grains.Seeding;
 using UrbanTwin.Simulator.Processes;
+using UrbanTwin.ServiceDefaults;
 
 namespace UrbanTwin.Client.Tests;
 

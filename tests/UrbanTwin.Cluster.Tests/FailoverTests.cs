@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using UrbanTwin.Cluster.Tests.Harness;
 using UrbanTwin.Contracts.Assets;
-using UrbanTwin.Grains.Simulation;
+using UrbanTwin.Demo;
 using UrbanTwin.Grains.Topology;
 using UrbanTwin.Simulator.Checks;
+using UrbanTwin.Domain.Topology;
 
 namespace UrbanTwin.Cluster.Tests;
 

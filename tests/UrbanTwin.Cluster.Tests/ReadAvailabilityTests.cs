@@ -2,8 +2,9 @@ using System.Text.Json;
 using UrbanTwin.Cluster.Tests.Harness;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Topology;
-using UrbanTwin.Grains.Simulation;
+using UrbanTwin.Demo;
 using UrbanTwin.Grains.Topology;
+using UrbanTwin.Domain.Topology;
 
 namespace UrbanTwin.Cluster.Tests;
 

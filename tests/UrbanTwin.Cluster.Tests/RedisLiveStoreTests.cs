@@ -1,3 +1,4 @@
+using UrbanTwin.Contracts.Storage;
 using System.Text.Json;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,9 +4,10 @@ using System.Net;
 using System.Text.RegularExpressions;
 using UrbanTwin.Cluster.Tests.Harness;
 using UrbanTwin.Contracts.Assets;
-using UrbanTwin.Grains.Simulation;
+using UrbanTwin.Demo;
 using UrbanTwin.Grains.Topology;
 using UrbanTwin.Simulator.Checks;
+using UrbanTwin.Domain.Topology;
 
 namespace UrbanTwin.Cluster.Tests;
 

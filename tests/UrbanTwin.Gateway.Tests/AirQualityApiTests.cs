@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text;
-using UrbanTwin.Grains.Rules;
-using UrbanTwin.Grains.Simulation;
+using UrbanTwin.Domain.Rules;
+using UrbanTwin.Demo;
 using UrbanTwin.Grains.Topology;
 using static UrbanTwin.Gateway.Tests.GatewayFixture;
+using UrbanTwin.Domain.Topology;
 
 namespace UrbanTwin.Gateway.Tests;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using UrbanTwin.Grains.Seeding;
+using UrbanTwin.ServiceDefaults;
 
 namespace UrbanTwin.Gateway.Tests;
 

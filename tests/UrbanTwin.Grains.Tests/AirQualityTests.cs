@@ -1,4 +1,4 @@
-using UrbanTwin.Grains.Rules;
+using UrbanTwin.Domain.Rules;
 
 namespace UrbanTwin.Grains.Tests;
 

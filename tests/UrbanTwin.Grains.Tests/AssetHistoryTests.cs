@@ -1,5 +1,6 @@
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Grains.History;
+using UrbanTwin.Domain.History;
 
 namespace UrbanTwin.Grains.Tests;
 

@@ -1,6 +1,7 @@
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Grains.Rollup;
+using UrbanTwin.Domain.Rollup;
 
 namespace UrbanTwin.Grains.Tests;
 

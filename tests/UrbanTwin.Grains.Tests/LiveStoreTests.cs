@@ -1,3 +1,4 @@
+using UrbanTwin.Contracts.Storage;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Serialization.Serializers;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using UrbanTwin.Grains.Observability;
+using UrbanTwin.ServiceDefaults;
 
 namespace UrbanTwin.Grains.Tests;
 

@@ -5,8 +5,10 @@ using UrbanTwin.Contracts.Topology;
 using System.Diagnostics.Metrics;
 using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Rollup;
-using UrbanTwin.Grains.Simulation;
+using UrbanTwin.Demo;
 using UrbanTwin.Grains.Topology;
+using UrbanTwin.Domain.Topology;
+using UrbanTwin.Domain.Rollup;
 
 namespace UrbanTwin.Grains.Tests;
 

@@ -1,5 +1,5 @@
 using UrbanTwin.Contracts.Assets;
-using UrbanTwin.Grains.Rules;
+using UrbanTwin.Domain.Rules;
 
 namespace UrbanTwin.Grains.Tests;
 

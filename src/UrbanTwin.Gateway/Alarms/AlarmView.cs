@@ -1,6 +1,7 @@
 using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Domain.Alarms;
 
 namespace UrbanTwin.Gateway.Alarms;
 
@@ -31,7 +32,7 @@ public sealed record AlarmView(
         a.AcknowledgedBy, a.AcknowledgedKey, a.AcknowledgedAt, a.Comment, a.ClearedAt, ETagOf(a));
 
     /// <summary>The alarm's entity tag (header form, quotes included): send it as If-Match to acknowledge only what was seen.</summary>
-    public static string ETagOf(AlarmRecord alarm) => $"\"{Grains.Alarms.AlarmBook.Revision(alarm)}\"";
+    public static string ETagOf(AlarmRecord alarm) => $"\"{AlarmBook.Revision(alarm)}\"";
 }
 
 /// <summary>A page of alarms; <c>stale</c> when a district answered from the gateway's last-seen state, then with <c>asOf</c>, the oldest of them.</summary>

@@ -12,7 +12,7 @@ using UrbanTwin.Gateway.Assets;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Reads;
 using UrbanTwin.Gateway.Security;
-using UrbanTwin.Grains.Rules;
+using UrbanTwin.Domain.Rules;
 
 namespace UrbanTwin.Gateway.Alarms;
 

@@ -1,8 +1,8 @@
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Topology;
-using UrbanTwin.Grains.Rules;
-using UrbanTwin.Grains.Topology;
+using UrbanTwin.Domain.Rules;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Domain.Topology;
 
 namespace UrbanTwin.Gateway.Assets;
 

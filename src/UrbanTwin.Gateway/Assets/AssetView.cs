@@ -1,6 +1,6 @@
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Topology;
-using UrbanTwin.Grains.Rules;
+using UrbanTwin.Domain.Rules;
 
 namespace UrbanTwin.Gateway.Assets;
 

@@ -10,7 +10,7 @@ using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Reads;
 using UrbanTwin.Gateway.Security;
-using UrbanTwin.Grains.Rules;
+using UrbanTwin.Domain.Rules;
 
 namespace UrbanTwin.Gateway.Assets;
 

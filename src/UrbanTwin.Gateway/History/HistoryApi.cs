@@ -7,8 +7,8 @@ using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Security;
-using UrbanTwin.Grains.History;
-using UrbanTwin.Grains.Rules;
+using UrbanTwin.Domain.Rules;
+using UrbanTwin.Domain.History;
 
 namespace UrbanTwin.Gateway.History;
 

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using UrbanTwin.EventLog;
 using UrbanTwin.Grains.Hosting;
+using UrbanTwin.Gateway.Security;
 using UrbanTwin.Grains.Seeding;
+using UrbanTwin.ServiceDefaults;
 
 namespace UrbanTwin.Gateway.Hosting;
 
@@ -73,5 +75,18 @@ public static class OrleansHosting
         var connection = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration));
         var serviceId = services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
         return new RedisEventLog(() => connection.Value.GetDatabase(), serviceId);
+    }
+
+    /// <summary>
+    /// The Orleans dashboard at <c>/orleans</c> when <c>OrleansDashboard:Enabled</c>. For operators: it has no
+    /// authentication of its own, so it takes the API's, admin keys only (in a browser, sign in on the UrbanTwin
+    /// dashboard first; the session cookie carries the key). See docs/security.md.
+    /// </summary>
+    public static void MapOrleansDashboardIfEnabled(this WebApplication app)
+    {
+        if (OrleansDashboardSettings.Enabled(app.Configuration))
+        {
+            app.MapOrleansDashboard(OrleansDashboardSettings.Path).Requires(Permission.Administer);
+        }
     }
 }

@@ -5,6 +5,7 @@ using UrbanTwin.Gateway.Security;
 using UrbanTwin.Gateway.Simulation;
 using UrbanTwin.Grains.Hosting;
 using UrbanTwin.Grains.Seeding;
+using UrbanTwin.ServiceDefaults;
 
 namespace UrbanTwin.Gateway.Hosting;
 

@@ -1,5 +1,7 @@
+using UrbanTwin.Contracts.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
+using UrbanTwin.ServiceDefaults;
 
 namespace UrbanTwin.Gateway.Http;
 
@@ -10,7 +12,7 @@ namespace UrbanTwin.Gateway.Http;
 /// </summary>
 public sealed class ClusterUnavailableHandler(IProblemDetailsService problems, ILogger<ClusterUnavailableHandler> logger) : IExceptionHandler
 {
-    private readonly Grains.Observability.RepeatedWarning _answered503 = new(logger, "Requests answered 503 because the cluster did not answer");
+    private readonly RepeatedWarning _answered503 = new(logger, "Requests answered 503 because the cluster did not answer");
 
     public const int RetryAfterSeconds = 2;
 
@@ -45,6 +47,6 @@ public sealed class ClusterUnavailableHandler(IProblemDetailsService problems, I
 
     public static bool IsTransient(Exception exception) => exception is TimeoutException or SiloUnavailableException
         or OrleansMessageRejectionException or ClientNotAvailableException or Orleans.Runtime.Messaging.ConnectionFailedException
-        or Grains.Storage.RedisGroupCommitException
+        or RedisGroupCommitException
         || (exception.InnerException is { } inner && IsTransient(inner));
 }

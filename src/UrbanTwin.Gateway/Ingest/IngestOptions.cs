@@ -1,3 +1,5 @@
+using UrbanTwin.ServiceDefaults;
+
 namespace UrbanTwin.Gateway.Ingest;
 
 /// <summary>Limits on write requests (<c>Ingest</c> section).</summary>
@@ -43,7 +45,7 @@ public sealed class IngestOptions
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-public sealed class IngestRules : Grains.Hosting.SettingsRules<IngestOptions>
+public sealed class IngestRules : SettingsRules<IngestOptions>
 {
     protected override string Section => IngestOptions.Section;
 

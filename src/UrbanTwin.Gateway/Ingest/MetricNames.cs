@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using UrbanTwin.Grains.Rules;
+using UrbanTwin.Domain.Rules;
 
 namespace UrbanTwin.Gateway.Ingest;
 

@@ -4,7 +4,7 @@ using System.Text.Unicode;
 using System.Text.RegularExpressions;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Ingest;
-using UrbanTwin.Grains.Rules;
+using UrbanTwin.Domain.Rules;
 
 namespace UrbanTwin.Gateway.Ingest;
 

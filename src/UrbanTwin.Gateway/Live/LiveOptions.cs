@@ -1,3 +1,5 @@
+using UrbanTwin.ServiceDefaults;
+
 namespace UrbanTwin.Gateway.Live;
 
 /// <summary>The live stream (section <c>Live</c>).</summary>
@@ -31,7 +33,7 @@ public sealed class LiveOptions
     public int MaxStreamsPerKey { get; set; } = 20;
 }
 
-public sealed class LiveRules : Grains.Hosting.SettingsRules<LiveOptions>
+public sealed class LiveRules : SettingsRules<LiveOptions>
 {
     protected override string Section => LiveOptions.Section;
 

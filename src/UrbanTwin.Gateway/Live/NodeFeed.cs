@@ -3,6 +3,7 @@ using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.EventLog;
 using UrbanTwin.Gateway.Nodes;
+using UrbanTwin.Domain.Rollup;
 
 namespace UrbanTwin.Gateway.Live;
 
@@ -166,7 +167,7 @@ internal sealed class NodeFeed : INodeObserver, IDisposable
             lock (_gate)
             {
                 // Pushes may arrive out of order, and a renewal repeats what was pushed: newer content only.
-                if (_seen.TryGetValue(summary.Id, out var seen) && (seen.Version >= summary.Version || Grains.Rollup.SummaryBuilder.SameContent(seen, summary)))
+                if (_seen.TryGetValue(summary.Id, out var seen) && (seen.Version >= summary.Version || SummaryBuilder.SameContent(seen, summary)))
                 {
                     continue;
                 }

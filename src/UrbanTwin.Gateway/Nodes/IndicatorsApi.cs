@@ -6,7 +6,7 @@ using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Security;
-using UrbanTwin.Grains.Rollup;
+using UrbanTwin.Domain.Rollup;
 
 namespace UrbanTwin.Gateway.Nodes;
 

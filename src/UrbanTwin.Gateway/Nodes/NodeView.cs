@@ -1,7 +1,7 @@
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
-using UrbanTwin.Grains.Rollup;
-using UrbanTwin.Grains.Rules;
+using UrbanTwin.Domain.Rules;
+using UrbanTwin.Domain.Rollup;
 
 namespace UrbanTwin.Gateway.Nodes;
 

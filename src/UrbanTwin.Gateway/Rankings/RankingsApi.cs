@@ -5,8 +5,8 @@ using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Reads;
 using UrbanTwin.Gateway.Security;
-using UrbanTwin.Grains.Rollup;
-using UrbanTwin.Grains.Rules;
+using UrbanTwin.Domain.Rules;
+using UrbanTwin.Domain.Rollup;
 
 namespace UrbanTwin.Gateway.Rankings;
 

@@ -1,3 +1,5 @@
+using UrbanTwin.ServiceDefaults;
+
 namespace UrbanTwin.Gateway.Reads;
 
 /// <summary>How operators' reads behave while a grain does not answer (a silo died, a grain is moving): <c>Reads:*</c>.</summary>
@@ -18,7 +20,7 @@ public sealed class ReadOptions
     public int MaxItems { get; set; } = 20_000;
 }
 
-public sealed class ReadRules : Grains.Hosting.SettingsRules<ReadOptions>
+public sealed class ReadRules : SettingsRules<ReadOptions>
 {
     protected override string Section => ReadOptions.Section;
 

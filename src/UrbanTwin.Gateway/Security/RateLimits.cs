@@ -1,8 +1,8 @@
-using UrbanTwin.Grains.Hosting;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using UrbanTwin.ServiceDefaults;
 
 namespace UrbanTwin.Gateway.Security;
 
@@ -18,7 +18,7 @@ public sealed class RateLimitOptions
     public int Burst { get; set; } = 200;
 }
 
-public sealed class RateLimitRules : Grains.Hosting.SettingsRules<RateLimitOptions>
+public sealed class RateLimitRules : SettingsRules<RateLimitOptions>
 {
     protected override string Section => RateLimitOptions.Section;
 

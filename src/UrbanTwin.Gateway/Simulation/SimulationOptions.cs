@@ -1,3 +1,5 @@
+using UrbanTwin.ServiceDefaults;
+
 namespace UrbanTwin.Gateway.Simulation;
 
 /// <summary>The built-in demonstration feed (<c>Simulation</c> section).</summary>
@@ -16,7 +18,7 @@ public sealed class SimulationOptions
     public int Seed { get; set; } = 7;
 }
 
-public sealed class SimulationRules : Grains.Hosting.SettingsRules<SimulationOptions>
+public sealed class SimulationRules : SettingsRules<SimulationOptions>
 {
     protected override string Section => SimulationOptions.Section;
 

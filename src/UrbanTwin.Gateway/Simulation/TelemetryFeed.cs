@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Ingest;
-using UrbanTwin.Grains.Seeding;
 using UrbanTwin.Gateway.Ingest;
-using UrbanTwin.Grains.Simulation;
-using UrbanTwin.Grains.Topology;
+using UrbanTwin.Demo;
+using UrbanTwin.ServiceDefaults;
+using UrbanTwin.Domain.Topology;
 
 namespace UrbanTwin.Gateway.Simulation;
 

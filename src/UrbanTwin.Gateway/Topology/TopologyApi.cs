@@ -7,7 +7,7 @@ using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Security;
-using UrbanTwin.Grains.Topology;
+using UrbanTwin.Domain.Topology;
 
 namespace UrbanTwin.Gateway.Topology;
 

@@ -7,13 +7,15 @@ using UrbanTwin.Contracts.Events;
 using UrbanTwin.Contracts.History;
 using UrbanTwin.Contracts.Ingest;
 using UrbanTwin.Contracts.Topology;
-using UrbanTwin.Grains.Alarms;
 using UrbanTwin.Grains.History;
 using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Rollup;
-using UrbanTwin.Grains.Rules;
+using UrbanTwin.Domain.Rules;
 using UrbanTwin.Grains.Scheduling;
 using UrbanTwin.Grains.Storage;
+using UrbanTwin.Domain.Rollup;
+using UrbanTwin.Domain.History;
+using UrbanTwin.Domain.Alarms;
 
 namespace UrbanTwin.Grains.Assets;
 

@@ -5,6 +5,7 @@ using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Rollup;
 using UrbanTwin.Grains.Scheduling;
 using UrbanTwin.Grains.Storage;
+using UrbanTwin.ServiceDefaults;
 
 namespace UrbanTwin.Grains.Assets;
 

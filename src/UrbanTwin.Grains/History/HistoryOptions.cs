@@ -1,3 +1,5 @@
+using UrbanTwin.ServiceDefaults;
+
 namespace UrbanTwin.Grains.History;
 
 /// <summary>History settings (section <c>History</c>).</summary>
@@ -9,7 +11,7 @@ public sealed class HistoryOptions
     public int ReadingsPerMetric { get; set; } = 60;
 }
 
-public sealed class HistoryRules : Hosting.SettingsRules<HistoryOptions>
+public sealed class HistoryRules : SettingsRules<HistoryOptions>
 {
     protected override string Section => HistoryOptions.Section;
 

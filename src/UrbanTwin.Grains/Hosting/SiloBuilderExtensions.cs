@@ -18,6 +18,7 @@ using UrbanTwin.Grains.Scheduling;
 using UrbanTwin.Grains.Seeding;
 using UrbanTwin.Grains.Storage;
 using UrbanTwin.EventLog;
+using UrbanTwin.ServiceDefaults;
 
 namespace UrbanTwin.Grains.Hosting;
 

@@ -9,6 +9,8 @@ using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Grains.History;
 using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Storage;
+using UrbanTwin.Domain.Rollup;
+using UrbanTwin.Domain.History;
 
 namespace UrbanTwin.Grains.Rollup;
 

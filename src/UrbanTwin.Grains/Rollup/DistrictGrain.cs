@@ -8,6 +8,7 @@ using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Storage;
+using UrbanTwin.Domain.Rollup;
 
 namespace UrbanTwin.Grains.Rollup;
 

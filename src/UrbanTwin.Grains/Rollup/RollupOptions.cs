@@ -1,3 +1,5 @@
+using UrbanTwin.ServiceDefaults;
+
 namespace UrbanTwin.Grains.Rollup;
 
 /// <summary>Timing of the roll-up (section <c>Rollup</c>).</summary>
@@ -28,7 +30,7 @@ public sealed class RollupOptions
     public int OfflineAfterIntervals { get; set; } = 3;
 }
 
-public sealed class RollupRules : Hosting.SettingsRules<RollupOptions>
+public sealed class RollupRules : SettingsRules<RollupOptions>
 {
     protected override string Section => RollupOptions.Section;
 

@@ -2,8 +2,9 @@ using Microsoft.Extensions.Logging;
 using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Topology;
-using UrbanTwin.Grains.Simulation;
+using UrbanTwin.Demo;
 using UrbanTwin.Grains.Topology;
+using UrbanTwin.Domain.Topology;
 
 namespace UrbanTwin.Grains.Seeding;
 

@@ -1,26 +1,10 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using UrbanTwin.Grains.Topology;
+using UrbanTwin.Domain.Topology;
+using UrbanTwin.ServiceDefaults;
 
 namespace UrbanTwin.Grains.Seeding;
-
-/// <summary>Whether the reference data is in place; readiness waits for it.</summary>
-public sealed class SeedingState
-{
-    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public string Status { get; set; } = "not started";
-    public bool IsDone => _done.Task.IsCompletedSuccessfully;
-    public Task WhenDone => _done.Task;
-
-    public void Complete(string status)
-    {
-        Status = status;
-        _done.TrySetResult();
-    }
-}
 
 /// <summary>
 /// Seeds the reference topology and its generated assets when <c>Topology:Seed</c> is <c>shanxi</c> (idempotent),
@@ -69,10 +53,4 @@ public sealed class StartupSeeding(ReferenceSeeder seeder, SeedingState state, I
         cancellationToken.Register(() => started.TrySetCanceled(cancellationToken));
         return started.Task;
     }
-}
-
-public sealed class SeedingHealthCheck(SeedingState state) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(state.IsDone ? HealthCheckResult.Healthy(state.Status) : HealthCheckResult.Unhealthy(state.Status));
 }

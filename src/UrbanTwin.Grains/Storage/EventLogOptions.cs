@@ -1,3 +1,5 @@
+using UrbanTwin.ServiceDefaults;
+
 namespace UrbanTwin.Grains.Storage;
 
 /// <summary>The durable event log's bounds (section <c>Events</c>); see docs/operations.md, "Event log".</summary>
@@ -21,7 +23,7 @@ public sealed class EventLogOptions
     public int InProcessCapacity { get; set; } = EventLog.InProcessEventLog.DefaultCapacity;
 }
 
-public sealed class EventLogRules : Hosting.SettingsRules<EventLogOptions>
+public sealed class EventLogRules : SettingsRules<EventLogOptions>
 {
     protected override string Section => EventLogOptions.Section;
 

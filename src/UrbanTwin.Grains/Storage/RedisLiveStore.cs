@@ -1,3 +1,4 @@
+using UrbanTwin.Contracts.Storage;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
@@ -238,13 +239,4 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Group commit to Redis failed: {Count} writes not made (they are tried again)")]
     private partial void LogBatchFailed(Exception exception, int count);
-}
-
-/// <summary>A grain write did not reach Redis; nothing was acknowledged, and the store tries the write again.</summary>
-[GenerateSerializer]
-public sealed class RedisGroupCommitException : Exception
-{
-    public RedisGroupCommitException(string message) : base(message)
-    {
-    }
 }

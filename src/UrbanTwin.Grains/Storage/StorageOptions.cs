@@ -1,3 +1,5 @@
+using UrbanTwin.ServiceDefaults;
+
 namespace UrbanTwin.Grains.Storage;
 
 /// <summary>Persistence settings (section <c>Storage</c>).</summary>
@@ -21,7 +23,7 @@ public sealed class StorageOptions
     public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-public sealed class StorageRules : Hosting.SettingsRules<StorageOptions>
+public sealed class StorageRules : SettingsRules<StorageOptions>
 {
     protected override string Section => StorageOptions.Section;
 

@@ -1,6 +1,7 @@
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Storage;
+using UrbanTwin.Domain.Topology;
 
 namespace UrbanTwin.Grains.Topology;
 

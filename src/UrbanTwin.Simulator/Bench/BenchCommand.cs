@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using UrbanTwin.Contracts.Topology;
-using UrbanTwin.Grains.Rules;
-using UrbanTwin.Grains.Simulation;
+using UrbanTwin.Domain.Rules;
+using UrbanTwin.Demo;
 using UrbanTwin.Grains.Topology;
 using UrbanTwin.Simulator.Processes;
+using UrbanTwin.Domain.Topology;
 
 namespace UrbanTwin.Simulator.Bench;
 

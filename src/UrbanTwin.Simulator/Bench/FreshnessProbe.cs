@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Domain.Rules;
 
 namespace UrbanTwin.Simulator.Bench;
 
@@ -47,7 +48,7 @@ public static class FreshnessProbe
 
     private static FreshnessResult Run(Uri gateway, IReadOnlyList<AssetDefinition> probes, TimeSpan duration)
     {
-        var gas = probes.Where(a => a.Kind == Grains.Rules.AssetCatalog.GasPipeline).ToArray();
+        var gas = probes.Where(a => a.Kind == AssetCatalog.GasPipeline).ToArray();
         if (gas.Length < 2)
         {
             throw new InvalidOperationException($"{District} needs two gas pipelines to probe with; it has {gas.Length}.");

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using UrbanTwin.Contracts.Assets;
-using UrbanTwin.Grains.Simulation;
+using UrbanTwin.Demo;
 
 namespace UrbanTwin.Simulator.Bench;
 

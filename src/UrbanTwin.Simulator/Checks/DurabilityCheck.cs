@@ -1,5 +1,6 @@
-using UrbanTwin.Grains.Simulation;
+using UrbanTwin.Demo;
 using UrbanTwin.Grains.Topology;
+using UrbanTwin.Domain.Topology;
 
 namespace UrbanTwin.Simulator.Checks;
 

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using UrbanTwin.Contracts.Assets;
-using UrbanTwin.Grains.Simulation;
+using UrbanTwin.Demo;
 
 namespace UrbanTwin.Simulator.Checks;
 

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Time.Testing;
 using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Gateway.Reads;
-using UrbanTwin.Grains.Simulation;
+using UrbanTwin.Demo;
 using UrbanTwin.Grains.Topology;
+using UrbanTwin.Domain.Topology;
 
 namespace UrbanTwin.Gateway.Tests.Reads;
 

@@ -1,7 +1,7 @@
 using UrbanTwin.Contracts.Assets;
-using UrbanTwin.Grains.Rules;
+using UrbanTwin.Domain.Rules;
 
-namespace UrbanTwin.Grains.Simulation;
+namespace UrbanTwin.Demo;
 
 /// <summary>
 /// Plausible readings for the demonstration feed: each metric wanders around a normal baseline, and an

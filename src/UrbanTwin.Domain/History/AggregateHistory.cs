@@ -1,6 +1,6 @@
 using UrbanTwin.Contracts.History;
 
-namespace UrbanTwin.Grains.History;
+namespace UrbanTwin.Domain.History;
 
 /// <summary>
 /// A node's key aggregates over time at two resolutions: a sample every 10 s for the last hour, and the mean of

@@ -1,4 +1,4 @@
-namespace UrbanTwin.Grains.Rules;
+namespace UrbanTwin.Domain.Rules;
 
 /// <summary>An air quality index per HJ 633-2012: the AQI, its category and colour, and the primary pollutants.</summary>
 public sealed record AqiResult(int Value, string Category, string CategoryZh, string Color, string[] Primary, bool BeyondScale,

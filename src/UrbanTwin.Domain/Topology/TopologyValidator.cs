@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using UrbanTwin.Contracts.Topology;
-using UrbanTwin.Grains.Rules;
+using UrbanTwin.Domain.Rules;
 
-namespace UrbanTwin.Grains.Topology;
+namespace UrbanTwin.Domain.Topology;
 
 /// <summary>
 /// Checks a topology document field by field (<see cref="ToDefinitions"/>) and against the tree it is merged into

@@ -1,6 +1,6 @@
 using UrbanTwin.Contracts.Assets;
 
-namespace UrbanTwin.Grains.Rules;
+namespace UrbanTwin.Domain.Rules;
 
 /// <summary>Checks that a metric's thresholds make sense before they are stored: a warning comes before its alarm.</summary>
 public static class ThresholdValidator

@@ -1,8 +1,8 @@
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Topology;
-using UrbanTwin.Grains.Rules;
+using UrbanTwin.Domain.Rules;
 
-namespace UrbanTwin.Grains.Simulation;
+namespace UrbanTwin.Demo;
 
 /// <summary>
 /// The deterministic set of demonstration assets: 20–50 per district, every kind present, placed within a few

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace UrbanTwin.Grains.Rules;
+namespace UrbanTwin.Domain.Rules;
 
 /// <summary>
 /// Node and asset ids: lowercase ASCII letters, digits, '.', '_' and '-', starting with a letter or digit. The

@@ -1,4 +1,4 @@
-namespace UrbanTwin.Grains.Simulation;
+namespace UrbanTwin.Demo;
 
 /// <summary>FNV-1a over a string: unlike string.GetHashCode, the same on every run and every machine.</summary>
 public static class DeterministicHash

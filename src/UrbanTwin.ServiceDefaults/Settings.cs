@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace UrbanTwin.Grains.Hosting;
+namespace UrbanTwin.ServiceDefaults;
 
 /// <summary>
 /// The rules of one settings section, checked when the host starts (<c>ValidateOnStart</c>): a bad value stops

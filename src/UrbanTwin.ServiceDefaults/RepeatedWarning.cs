@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace UrbanTwin.Grains.Observability;
+namespace UrbanTwin.ServiceDefaults;
 
 /// <summary>
 /// A warning that can repeat once per asset or per request (a silo dies, Redis goes away) logged as one line per

@@ -1,6 +1,6 @@
 using UrbanTwin.Contracts.Assets;
 
-namespace UrbanTwin.Grains.Rules;
+namespace UrbanTwin.Domain.Rules;
 
 /// <summary>Turns a metric value into a level, with hysteresis so a value hovering at a limit does not flap.</summary>
 public static class ThresholdEvaluator

@@ -1,7 +1,7 @@
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.History;
 
-namespace UrbanTwin.Grains.History;
+namespace UrbanTwin.Domain.History;
 
 /// <summary>
 /// An asset's most recent readings, oldest overwritten first. A reading's metrics share its timestamp, so the ring

@@ -2,7 +2,7 @@ using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
 
-namespace UrbanTwin.Grains.Rollup;
+namespace UrbanTwin.Domain.Rollup;
 
 /// <summary>Derives a node's summary from the latest state of its children; pure, so it can be recomputed at will.</summary>
 public static class SummaryBuilder

@@ -1,7 +1,7 @@
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
 
-namespace UrbanTwin.Grains.Rollup;
+namespace UrbanTwin.Domain.Rollup;
 
 /// <summary>
 /// Rolls slow-moving indicators up the tree, one period (year, quarter or month) at a time so that periods are never

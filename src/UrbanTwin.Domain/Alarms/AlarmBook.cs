@@ -2,7 +2,7 @@ using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Events;
 
-namespace UrbanTwin.Grains.Alarms;
+namespace UrbanTwin.Domain.Alarms;
 
 /// <summary>
 /// The alarm episodes of one asset, driven by its metrics' levels (which already carry the hysteresis): a level

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using UrbanTwin.Contracts.Topology;
 
-namespace UrbanTwin.Grains.Topology;
+namespace UrbanTwin.Domain.Topology;
 
 /// <summary>The Shanxi topology shipped inside the product (converted from the reference divisions file).</summary>
 public static class ReferenceTopology

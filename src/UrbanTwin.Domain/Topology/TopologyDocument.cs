@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace UrbanTwin.Grains.Topology;
+namespace UrbanTwin.Domain.Topology;
 
 /// <summary>
 /// UrbanTwin's topology format: a flat list of nodes, each naming its parent. It is what <c>PUT /api/v1/topology</c>

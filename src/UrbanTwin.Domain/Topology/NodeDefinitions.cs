@@ -1,6 +1,6 @@
 using UrbanTwin.Contracts.Topology;
 
-namespace UrbanTwin.Grains.Topology;
+namespace UrbanTwin.Domain.Topology;
 
 /// <summary>Structural equality of node definitions (records compare their arrays by reference).</summary>
 public static class NodeDefinitions

@@ -1,6 +1,6 @@
 using UrbanTwin.Contracts.Assets;
 
-namespace UrbanTwin.Grains.Rules;
+namespace UrbanTwin.Domain.Rules;
 
 /// <summary>
 /// One metric an asset kind reports: its unit, the physically possible range (values outside are sensor or

@@ -1,6 +1,6 @@
 using UrbanTwin.Contracts.Assets;
 
-namespace UrbanTwin.Grains.Rules;
+namespace UrbanTwin.Domain.Rules;
 
 /// <summary>
 /// The asset kinds the twin knows, with metrics, units and default thresholds from FACTS.md §2. Where a source

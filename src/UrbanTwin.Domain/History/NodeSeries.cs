@@ -1,7 +1,7 @@
 using UrbanTwin.Contracts.Rollup;
-using UrbanTwin.Grains.Rules;
+using UrbanTwin.Domain.Rules;
 
-namespace UrbanTwin.Grains.History;
+namespace UrbanTwin.Domain.History;
 
 /// <summary>The aggregates a node keeps history of, by the names the history API takes.</summary>
 public static class NodeSeries
