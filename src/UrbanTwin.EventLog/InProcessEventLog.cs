@@ -14,6 +14,7 @@ public sealed class InProcessEventLog(TimeProvider clock, int capacity = InProce
 
     private readonly Lock _gate = new();
     private readonly Queue<LoggedEvent> _events = new();
+    private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
     private long _lastMs;
     private long _seq;
 
@@ -57,5 +58,91 @@ public sealed class InProcessEventLog(TimeProvider clock, int capacity = InProce
             IReadOnlyList<LoggedEvent> found = [.. _events.Where(e => StreamId.Parse(e.Position).Ms >= from).Take(max)];
             return Task.FromResult(found);
         }
+    }
+
+    public Task CreateGroupAsync(string group, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            GroupOf(group);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteGroupAsync(string group, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _groups.Remove(group);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<LoggedEvent>> ReadGroupAsync(string group, bool again, int max, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var state = GroupOf(group);
+            if (again)
+            {
+                return Task.FromResult<IReadOnlyList<LoggedEvent>>([.. state.Pending.Values.Take(max)]);
+            }
+            var taken = _events.Where(e => StreamId.Parse(e.Position).CompareTo(state.LastTaken) > 0).Take(max).ToList();
+            foreach (var e in taken)
+            {
+                state.Pending[StreamId.Parse(e.Position)] = e;
+            }
+            if (taken.Count > 0)
+            {
+                state.LastTaken = StreamId.Parse(taken[^1].Position);
+            }
+            return Task.FromResult<IReadOnlyList<LoggedEvent>>(taken);
+        }
+    }
+
+    public Task AckAsync(string group, IReadOnlyCollection<LoggedEvent> events, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_groups.TryGetValue(group, out var state))
+            {
+                foreach (var e in events)
+                {
+                    state.Pending.Remove(StreamId.Parse(e.Position));
+                }
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<GroupProgress> ProgressAsync(string group, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var state = GroupOf(group);
+            var unread = _events.Count(e => StreamId.Parse(e.Position).CompareTo(state.LastTaken) > 0);
+            DateTimeOffset? oldest = state.Pending.Count == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(state.Pending.Keys.First().Ms);
+            return Task.FromResult(new GroupProgress(state.Pending.Count, unread, oldest));
+        }
+    }
+
+    /// <summary>The group, created at the log's end if new. Called under the lock.</summary>
+    private Group GroupOf(string group)
+    {
+        if (!_groups.TryGetValue(group, out var state))
+        {
+            _groups[group] = state = new Group { LastTaken = new StreamId(_lastMs, _seq) };
+        }
+        return state;
+    }
+
+    /// <summary>
+    /// A consumer group: the last event its reader took and those it has not acknowledged. Pending events are held
+    /// here, not only in the log, so one that the log's capacity pushed out is still handed out again.
+    /// </summary>
+    private sealed class Group
+    {
+        public StreamId LastTaken { get; set; }
+        public SortedDictionary<StreamId, LoggedEvent> Pending { get; } = [];
     }
 }

@@ -13,6 +13,7 @@ using UrbanTwin.Gateway.Reads;
 using UrbanTwin.Gateway.Security;
 using UrbanTwin.Gateway.Simulation;
 using UrbanTwin.Gateway.Topology;
+using UrbanTwin.Gateway.Webhooks;
 using UrbanTwin.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -36,6 +37,8 @@ builder.Services.AddSettings<ReadOptions, ReadRules>(builder.Configuration.GetSe
 builder.Services.AddSingleton<LastSeenReads>();
 builder.Services.AddSettings<LiveOptions, LiveRules>(builder.Configuration.GetSection(LiveOptions.Section));
 builder.Services.AddSingleton<LiveHub>();
+builder.Services.AddSettings<WebhookTargetOptions, WebhookTargetRules>(builder.Configuration.GetSection(WebhookTargetOptions.Section));
+builder.Services.AddSingleton<SubscriptionRules>();
 builder.Services.AddSingleton<TelemetryIngestor>();
 builder.Services.AddHostedService<TelemetryFeed>();
 builder.Services.AddHostedService<StartupBanner>();
@@ -90,6 +93,7 @@ api.MapRankingsApi();
 api.MapAlarmsApi();
 api.MapHistoryApi();
 api.MapStreamApi();
+api.MapSubscriptionsApi();
 
 app.Run();
 return 0;

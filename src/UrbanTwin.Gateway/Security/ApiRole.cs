@@ -9,7 +9,7 @@ public enum ApiRole
     /// <summary>Pushes telemetry and registers assets.</summary>
     Writer,
 
-    /// <summary>Acknowledges alarms (an operations-center seat).</summary>
+    /// <summary>Acknowledges alarms and manages webhook subscriptions (an operations-center seat).</summary>
     Operator,
 
     /// <summary>Everything, including topology, indicators and the key list.</summary>
@@ -22,6 +22,7 @@ public enum Permission
     Read,
     Write,
     Acknowledge,
+    Subscribe,
     Administer,
 }
 
@@ -31,7 +32,7 @@ public static class Permissions
     {
         ApiRole.Admin => true,
         ApiRole.Writer => permission is Permission.Read or Permission.Write,
-        ApiRole.Operator => permission is Permission.Read or Permission.Acknowledge,
+        ApiRole.Operator => permission is Permission.Read or Permission.Acknowledge or Permission.Subscribe,
         _ => permission is Permission.Read,
     };
 
@@ -40,7 +41,7 @@ public static class Permissions
     public static string Describe(Permission permission) => permission switch
     {
         Permission.Write => "the writer or admin role",
-        Permission.Acknowledge => "the operator or admin role",
+        Permission.Acknowledge or Permission.Subscribe => "the operator or admin role",
         Permission.Administer => "the admin role",
         _ => "any role",
     };

@@ -19,6 +19,7 @@ using UrbanTwin.Grains.Seeding;
 using UrbanTwin.Grains.Storage;
 using UrbanTwin.EventLog;
 using UrbanTwin.ServiceDefaults;
+using UrbanTwin.Grains.Webhooks;
 
 namespace UrbanTwin.Grains.Hosting;
 
@@ -39,6 +40,9 @@ public static class SiloBuilderExtensions
         silo.Services.TryAddSingleton<SiloMetrics>();
         silo.Services.TryAddSingleton<DueWorkSweeper>();
         silo.Services.TryAddSingleton<AssetServices>();
+        silo.Services.AddSettings<WebhookOptions, WebhookRules>(configuration.GetSection(WebhookOptions.Section));
+        silo.Services.TryAddSingleton<WebhookSender>();
+        silo.Services.AddHostedService<WebhookKeeper>();
         // Trace context flows with grain calls, so a request's trace continues through the grains it calls. Only when
         // traces are exported: the propagation filters cost every grain call an invoker and two more async state
         // machines even when nobody listens (about a fifth of the gateway's allocation per update, profiled).

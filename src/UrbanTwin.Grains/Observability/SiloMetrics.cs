@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using UrbanTwin.Contracts.Rollup;
+using UrbanTwin.EventLog;
 
 namespace UrbanTwin.Grains.Observability;
 
@@ -13,6 +15,7 @@ public sealed class SiloMetrics
 {
     public const string MeterName = "UrbanTwin";
 
+    private readonly ConcurrentDictionary<string, (GroupProgress Progress, DateTimeOffset At)> _webhooks = new(StringComparer.Ordinal);
     private AlarmCounts? _provinceAlarms;
 
     public SiloMetrics(IMeterFactory meters)
@@ -33,7 +36,36 @@ public sealed class SiloMetrics
         // figure whichever silo holds it.
         meter.CreateObservableGauge("urbantwin.alarms.active", ObserveAlarms, "{alarm}",
             "Open alarm conditions in the province, by level (reported by the silo holding the province).");
+        WebhookDeliveries = meter.CreateCounter<long>(
+            "urbantwin.webhook.deliveries", "{delivery}", "Webhook delivery attempts, by result: delivered, failed (to be retried), dead_lettered.");
+        WebhookDeliveryLatency = meter.CreateHistogram<double>(
+            "urbantwin.webhook.delivery.latency", "s", "From an event's entry in the event log to its receiver's 2xx (retries included).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600] });
+        // Reported by the silo holding each subscription, so a sum over all pods is each subscription's figure.
+        meter.CreateObservableGauge("urbantwin.webhook.backlog", ObserveWebhookBacklog, "{event}",
+            "Events a webhook subscription has still to deliver (taken and unanswered, and not yet taken), by subscription.");
+        meter.CreateObservableGauge("urbantwin.webhook.oldest_pending.age", ObserveWebhookOldest, "s",
+            "Age of the oldest event a webhook subscription has taken and not delivered, by subscription (0 when none).");
     }
+
+    /// <summary>Webhook delivery attempts by result (<c>delivered</c>, <c>failed</c>, <c>dead_lettered</c>).</summary>
+    public Counter<long> WebhookDeliveries { get; }
+
+    /// <summary>From an event's logging to its receiver's 2xx.</summary>
+    public Histogram<double> WebhookDeliveryLatency { get; }
+
+    /// <summary>A subscription's latest progress in the event log, from the silo holding it.</summary>
+    public void SetWebhookProgress(string subscription, GroupProgress progress, DateTimeOffset at) => _webhooks[subscription] = (progress, at);
+
+    /// <summary>The subscription left this silo (deactivated or deleted): another reports it now.</summary>
+    public void ForgetWebhook(string subscription) => _webhooks.TryRemove(subscription, out _);
+
+    private IEnumerable<Measurement<long>> ObserveWebhookBacklog() =>
+        _webhooks.Select(w => new Measurement<long>(w.Value.Progress.Backlog, new KeyValuePair<string, object?>("subscription", w.Key)));
+
+    private IEnumerable<Measurement<double>> ObserveWebhookOldest() =>
+        _webhooks.Select(w => new Measurement<double>(w.Value.Progress.OldestPendingAt is { } oldest ? Math.Max(0, (w.Value.At - oldest).TotalSeconds) : 0,
+            new KeyValuePair<string, object?>("subscription", w.Key)));
 
     /// <summary>How long a grain's state write took until storage confirmed it, by mode (durable or write-behind) and grain kind.</summary>
     public Histogram<double> StorageFlushDuration { get; }

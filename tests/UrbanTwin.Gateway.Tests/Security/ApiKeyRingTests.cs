@@ -58,8 +58,8 @@ public class ApiKeyRingTests
     [Theory]
     [InlineData(ApiRole.Reader, "read")]
     [InlineData(ApiRole.Writer, "read write")]
-    [InlineData(ApiRole.Operator, "read acknowledge")]
-    [InlineData(ApiRole.Admin, "read write acknowledge administer")]
+    [InlineData(ApiRole.Operator, "read acknowledge subscribe")]
+    [InlineData(ApiRole.Admin, "read write acknowledge subscribe administer")]
     public void Each_role_grants_reading_and_its_own_kind_of_change(ApiRole role, string granted) =>
         Assert.Equal(granted, string.Join(' ', Enum.GetValues<Permission>().Where(p => role.Grants(p)).Select(p => p.ToString().ToLowerInvariant())));
 }
