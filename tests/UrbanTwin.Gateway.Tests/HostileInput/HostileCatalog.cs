@@ -19,7 +19,26 @@ public static class HostileCatalog
     ];
 
     public static IEnumerable<HostileRequest> All(HostileInputFixture f) =>
-        TelemetryCases(f).Concat(AssetCases()).Concat(TopologyCases()).Concat(IndicatorCases()).Concat(AckCases(f)).Concat(QueryCases());
+        TelemetryCases(f).Concat(AssetCases()).Concat(TopologyCases()).Concat(IndicatorCases()).Concat(AckCases(f)).Concat(SubscriptionCases()).Concat(QueryCases());
+
+    /// <summary>Webhook subscriptions that must not be made (the gateway allows no private targets) or changed.</summary>
+    private static IEnumerable<HostileRequest> SubscriptionCases()
+    {
+        const string Subscriptions = "/api/v1/subscriptions";
+        yield return Post("subscription: malformed JSON", Subscriptions, """{"url":""");
+        yield return Post("subscription: an array", Subscriptions, """[{"url":"https://203.0.113.10/x","events":["alarm.raised"]}]""");
+        yield return Post("subscription: cloud metadata target", Subscriptions, """{"url":"http://169.254.169.254/latest/meta-data/","events":["alarm.*"]}""");
+        yield return Post("subscription: loopback target", Subscriptions, """{"url":"http://127.0.0.1:6379/","events":["alarm.*"]}""");
+        yield return Post("subscription: a javascript: URL", Subscriptions, """{"url":"javascript:alert(1)","events":["alarm.*"]}""");
+        yield return Post("subscription: a file: URL", Subscriptions, """{"url":"file:///etc/passwd","events":["alarm.*"]}""");
+        yield return Post("subscription: a 3000-character URL", Subscriptions, "{\"url\":\"https://203.0.113.10/" + new string('a', 3000) + "\",\"events\":[\"alarm.*\"]}");
+        yield return Post("subscription: 21 event types", Subscriptions, "{\"url\":\"https://203.0.113.10/x\",\"events\":[" + string.Join(',', Enumerable.Repeat("\"alarm.*\"", 21)) + "]}");
+        yield return Post("subscription: an event type of null", Subscriptions, """{"url":"https://203.0.113.10/x","events":[null]}""");
+        yield return Post("subscription: a hostile node id", Subscriptions, """{"url":"https://203.0.113.10/x","events":["alarm.*"],"node":"../../etc/passwd"}""");
+        yield return Post("subscription: an unknown field", Subscriptions, """{"url":"https://203.0.113.10/x","events":["alarm.*"],"secret":"whsec_mine"}""");
+        yield return new HostileRequest("subscription: PATCH of an unknown one", HttpMethod.Patch, Subscriptions + "/sub_00000000000000000000", Encoding.UTF8.GetBytes("""{"state":"paused"}"""));
+        yield return Post("subscription: replay of a hostile id", Subscriptions + "/..%2F..%2Fetc/dead-letters/replay", "");
+    }
 
     private static string Item(string assetId, string ts, string metrics, string? seq = null) =>
         "{\"assetId\":\"" + assetId + "\",\"ts\":\"" + ts + "\"," + (seq is null ? "" : $"\"seq\":{seq},") + "\"metrics\":" + metrics + "}";

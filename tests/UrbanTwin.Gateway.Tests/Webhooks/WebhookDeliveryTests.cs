@@ -132,6 +132,14 @@ public sealed class WebhookDeliveryTests(WebhookGatewayFixture gateway)
         var after = await Eventually.Until(() => _api.DeliveryOf(id), d => (long)d["delivered"]! == 1, Deadline, "counted delivered");
         Assert.Equal(0, (long)after["pending"]!);
         Assert.Empty((await GatewayFixture.ReadJson(await _api.Http.GetAsync($"/api/v1/subscriptions/{id}/dead-letters")))["items"]!.AsArray());
+
+        // What an SRE alerts on: the outcomes by result, and the backlog of this subscription.
+        var metrics = await Eventually.Until(() => PrometheusScrape.TakeAsync(_api.Http),
+            m => m.Has("urbantwin_webhook_backlog") && m.Sum("urbantwin_webhook_backlog", $"subscription=\"{id}\"") == 0, Deadline, "the backlog gauge at 0");
+        Assert.True(metrics.Sum("urbantwin_webhook_deliveries_total", "result=\"dead_lettered\"") >= 1, metrics.ToString());
+        Assert.True(metrics.Sum("urbantwin_webhook_deliveries_total", "result=\"failed\"") >= WebhookGatewayFixture.Retries + 1);
+        Assert.True(metrics.Sum("urbantwin_webhook_deliveries_total", "result=\"delivered\"") >= 1);
+        Assert.True(metrics.Has("urbantwin_webhook_delivery_latency_seconds_bucket"));
     }
 
     [Fact]
