@@ -49,7 +49,7 @@ public sealed class WebhookOptions
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often the delivery status (counters, last error) is saved while it changes; dead letters are saved at once.</summary>
-    public TimeSpan StatusSaveInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan StatusSaveInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Allow targets on loopback, private and link-local addresses (local runs and tests only).</summary>
     public bool AllowPrivateTargets { get; set; }
