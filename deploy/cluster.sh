@@ -24,6 +24,8 @@ common_env() {
   export ConnectionStrings__Redis="127.0.0.1:$redis_port"
   export Orleans__ClusterId="local" Orleans__ServiceId="urbantwin"
   export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
+  # A local cluster: webhook receivers on this machine are allowed (the gateway's banner says so). Never in k8s/.
+  export Webhooks__AllowPrivateTargets=true
 }
 
 # Running, and not a zombie: a killed process whose parent (this script, long gone) never reaped it still answers kill -0.

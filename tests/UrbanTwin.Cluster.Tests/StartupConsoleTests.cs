@@ -30,6 +30,7 @@ public sealed class StartupConsoleTests(ITestOutputHelper output)
         Assert.Contains(lines, l => l.Contains($"{url}/docs", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains($"{url}/metrics", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("seeded 133 nodes and 4139 assets", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("webhooks    may target loopback and private addresses", StringComparison.Ordinal));
         Assert.True(lines.Length < 40, $"{lines.Length} lines on the console");
     }
 }

@@ -20,6 +20,8 @@ public class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Topology:Seed", "shanxi");
         builder.UseSetting("Ingest:MaxItemsPerBatch", MaxItemsPerBatch.ToString());
         builder.UseSetting("Ingest:MaxBodyBytes", (1024 * 1024).ToString());
+        // As a deployed gateway: webhooks may not target loopback or private addresses (the embedded run allows them).
+        builder.UseSetting("Webhooks:AllowPrivateTargets", "false");
         builder.UseSetting("Orleans:SiloPort", Ports.Free().ToString());
         builder.UseSetting("Orleans:GatewayPort", Ports.Free().ToString());
         builder.ConfigureServices(services =>

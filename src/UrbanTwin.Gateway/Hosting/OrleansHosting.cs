@@ -56,6 +56,8 @@ public static class OrleansHosting
             return builder;
         }
 
+        // One machine's own run: a receiver on this machine is the usual first webhook target. Said in the banner.
+        configuration["Webhooks:AllowPrivateTargets"] ??= "true";
         var siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
         var gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
         builder.UseOrleans(silo => silo.UseUrbanTwinInMemory(siloPort, gatewayPort).AddUrbanTwinGrains(configuration)

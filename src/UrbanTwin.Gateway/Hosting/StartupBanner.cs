@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using UrbanTwin.Gateway.Security;
+using UrbanTwin.Gateway.Webhooks;
 using UrbanTwin.Gateway.Simulation;
 using UrbanTwin.Grains.Hosting;
 using UrbanTwin.Grains.Seeding;
@@ -15,7 +16,7 @@ namespace UrbanTwin.Gateway.Hosting;
 /// (an open API above all), rather than a log line of its own lost among others.
 /// </summary>
 public sealed class StartupBanner(IServer server, RunMode mode, ApiKeyRing keys, SeedingState seeding, IOptions<SimulationOptions> feed,
-    IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<StartupBanner> logger) : BackgroundService
+    IOptions<WebhookTargetOptions> webhooks, IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<StartupBanner> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -53,6 +54,10 @@ public sealed class StartupBanner(IServer server, RunMode mode, ApiKeyRing keys,
             $"  metrics     {url}/metrics, health {url}/health/ready",
             $"  data        {seeding.Status}" + (feed.Value.Enabled ? $"; built-in telemetry feed at {feed.Value.ReadingsPerSecond} readings/s (Simulation:Enabled=false turns it off)" : "; built-in feed off"),
         };
+        if (webhooks.Value.AllowPrivateTargets)
+        {
+            lines.Add("  webhooks    may target loopback and private addresses (Webhooks:AllowPrivateTargets=true): for local runs and tests only.");
+        }
         return lines;
     }
 }
