@@ -13,12 +13,15 @@ namespace UrbanTwin.Simulator.Bench;
 /// Durable ingest gets twice the connections: every answer waits for Redis, so throughput follows the number of
 /// items in flight (group commit writes what is waiting together), as it would for a fleet of integrators.
 /// </remarks>
-public sealed record BenchProfile(string Name, TimeSpan Baseline, TimeSpan WarmUp, TimeSpan DurableWarmUp, TimeSpan Phase, int MemoryAssets, int Connections, int Batch, double QueryIngestRate)
+/// <param name="WebhookLatencySamples">Alarms timed from POST to webhook receiver.</param>
+/// <param name="WebhookEventsPerSecond">Events the webhook throughput phase produces (each delivered to every receiver).</param>
+public sealed record BenchProfile(string Name, TimeSpan Baseline, TimeSpan WarmUp, TimeSpan DurableWarmUp, TimeSpan Phase, int MemoryAssets, int Connections, int Batch,
+    double QueryIngestRate, int WebhookLatencySamples, double WebhookEventsPerSecond)
 {
-    public static readonly BenchProfile Smoke = new("smoke", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 2_000, 2, 100, 2_000);
+    public static readonly BenchProfile Smoke = new("smoke", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 2_000, 2, 100, 2_000, 3, 200);
     // The durable cluster warms up for less: its figure waits on Redis round trips more than on compiled code.
-    public static readonly BenchProfile Quick = new("quick", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), 50_000, 8, 500, 50_000);
-    public static readonly BenchProfile Full = new("full", TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), 1_000_000, 8, 500, 50_000);
+    public static readonly BenchProfile Quick = new("quick", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), 50_000, 8, 500, 50_000, 50, 1_000);
+    public static readonly BenchProfile Full = new("full", TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), 1_000_000, 8, 500, 50_000, 200, 1_000);
 
     public int DurableConnections => Connections * 2;
 }
@@ -102,6 +105,7 @@ public static class BenchCommand
         }
 
         IngestFigures durable;
+        WebhookFigures webhooks;
         await using (var cluster = await Deployment.ClusterAsync(directory, redisConnection, silos: 1))
         {
             var writers = new TelemetryLoad(cluster.Gateway, load, profile.DurableConnections, profile.Batch, "durable");
@@ -110,6 +114,12 @@ public static class BenchCommand
             durable = new IngestFigures(result.AcceptedPerSecond, result.AcceptedPerSecond / baseline.RedisWritesPerSecond,
                 result.Rejected, result.FailedRequests, profile.DurableConnections, profile.Batch);
             log.WriteLine($"durable (1 silo + gateway, Redis): {durable.UpdatesPerSecond:N0} updates/s, {result.Rejected} rejected, {result.FailedRequests} failed requests");
+
+            // After the writers: the probe's readings are newer than any of theirs.
+            webhooks = await WebhookProbe.RunAsync(cluster.Gateway, [.. assets.Where(a => a.Kind == AssetCatalog.GasPipeline)],
+                profile.WebhookLatencySamples, profile.Phase, profile.WebhookEventsPerSecond);
+            log.WriteLine($"webhooks: raise to receiver p50 {webhooks.LatencyP50Ms:F0} ms, p99 {webhooks.LatencyP99Ms:F0} ms ({webhooks.Samples} alarms); " +
+                $"{webhooks.EventsPerSecond:N0} events/s to {webhooks.Receivers} receivers: {webhooks.Deliveries:N0} of {webhooks.Expected:N0} deliveries, {webhooks.DeliveriesPerSecond:N0}/s");
         }
 
         var scaling = new List<SiloScalingFigures>();
@@ -135,7 +145,7 @@ public static class BenchCommand
         }
 
         return new BenchReport(profile.Name, started, clock.Elapsed.TotalSeconds, MachineInfo.Current(), baseline, ingest, durable, query, freshness, memory,
-            scaling.Count > 0 ? [.. scaling] : null, alarmToStream, valueToStream);
+            scaling.Count > 0 ? [.. scaling] : null, alarmToStream, valueToStream, webhooks);
     }
 
     /// <summary>The Redis of <c>ConnectionStrings__Redis</c> when set; otherwise a redis-server of the run's own, stopped afterwards.</summary>

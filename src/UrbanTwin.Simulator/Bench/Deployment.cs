@@ -98,5 +98,7 @@ public sealed class Deployment : IAsyncDisposable
         ["Topology__Seed"] = "shanxi",
         // Nothing goes offline while the benchmark's writers leave some assets alone for a while.
         ["Rollup__OfflineAfterIntervals"] = "100000",
+        // The webhook phase's receivers are in the benchmark's own process, on loopback.
+        ["Webhooks__AllowPrivateTargets"] = "true",
     };
 }
