@@ -20,7 +20,8 @@ public interface IEventLog
     Task DeleteGroupAsync(string group, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Up to <paramref name="max"/> events for the group's one reader, in log order within each partition: with
+    /// Up to <paramref name="max"/> events per partition for the group's one reader (all that were taken: each is
+    /// pending from now on), in log order within each partition: with
     /// <paramref name="again"/>, those it took before and has not acknowledged (after a crash, or to retry them);
     /// otherwise events it has not taken yet, which become pending until <see cref="AckAsync"/>. A group that does not
     /// exist is created first (at the log's end).

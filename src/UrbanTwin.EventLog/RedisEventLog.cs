@@ -74,8 +74,7 @@ public sealed class RedisEventLog(Func<IDatabase> redis, string serviceId) : IEv
         return [.. streams
             .SelectMany(stream => stream.Entries.Where(e => !e.IsNull).Select(entry => ToEvent(PartitionOf(stream.Key!), entry)))
             .OfType<LoggedEvent>()
-            .OrderBy(e => StreamId.Parse(e.Position))
-            .Take(max)];
+            .OrderBy(e => StreamId.Parse(e.Position))]; // all of them: every one read is pending now, and must be handed out
     }
 
     public async Task AckAsync(string group, IReadOnlyCollection<LoggedEvent> events, CancellationToken cancellationToken = default)

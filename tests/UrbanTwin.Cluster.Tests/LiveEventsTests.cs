@@ -85,17 +85,6 @@ public sealed class LiveEventsTests(ITestOutputHelper output)
     {
         _ts = _ts.AddSeconds(1);
         var body = $$$"""[{"assetId":"{{{Asset}}}","ts":"{{{_ts:yyyy-MM-ddTHH:mm:ss.fffZ}}}","metrics":{"gasLel":{{{lel}}}}}]""";
-        await Eventually.Until(async () =>
-        {
-            try
-            {
-                using var response = await cluster.Http.PostAsync("/api/v1/telemetry", new StringContent(body, Encoding.UTF8, "application/json"));
-                return response.IsSuccessStatusCode && (int?)JsonNode.Parse(await response.Content.ReadAsStringAsync())?["accepted"] == 1;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, accepted => accepted, Deadline, $"gasLel {lel} on {Asset} accepted");
+        await cluster.PostUntilAcceptedAsync(body, 1, $"gasLel {lel} on {Asset} accepted");
     }
 }

@@ -99,18 +99,7 @@ public sealed class WebhookFailoverTests(ITestOutputHelper output)
             {
                 _ts = _ts.AddSeconds(1);
                 var item = $$$"""[{"assetId":"{{{asset}}}","ts":"{{{_ts:yyyy-MM-ddTHH:mm:ss.fffZ}}}","metrics":{"gasLel":{{{lel}}}}}]""";
-                await Eventually.Until(async () =>
-                {
-                    try
-                    {
-                        using var response = await cluster.Http.PostAsync("/api/v1/telemetry", new StringContent(item, Encoding.UTF8, "application/json"));
-                        return response.IsSuccessStatusCode && (int?)JsonNode.Parse(await response.Content.ReadAsStringAsync())?["accepted"] == 1;
-                    }
-                    catch (HttpRequestException)
-                    {
-                        return false;
-                    }
-                }, accepted => accepted, Deadline, $"gasLel {lel} on {asset} accepted");
+                await cluster.PostUntilAcceptedAsync(item, 1, $"gasLel {lel} on {asset} accepted");
             }
         }
     }

@@ -29,6 +29,7 @@ public sealed partial class WebhookGrain(
 {
     private static readonly TimeSpan TopologyRefresh = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ProgressRefresh = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan OutageBackoff = TimeSpan.FromSeconds(1);
 
     private readonly WebhookOptions _settings = options.Value;
     /// <summary>Failed attempts per event position (in memory: after a crash an event gets its retries again, which at-least-once allows).</summary>
@@ -185,6 +186,22 @@ public sealed partial class WebhookGrain(
 
     /// <summary>One delivery turn: replays first, then pending events, then new ones, until none is left, one fails or the turn's budget is spent.</summary>
     private async Task DeliverAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DeliverTurnAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The log or the grain's storage is away (Redis restarting): nothing was acknowledged, so nothing is lost.
+            // Try again a little later; the backlog metric shows the pause.
+            _takeUpPending = true;
+            _nextAttemptAt = clock.GetUtcNow() + OutageBackoff;
+            LogTurnFailed(ex, Id);
+        }
+    }
+
+    private async Task DeliverTurnAsync(CancellationToken cancellationToken)
     {
         if (State.Definition is { } definition && State.State == WebhookState.Active && clock.GetUtcNow() >= _nextAttemptAt)
         {
@@ -437,6 +454,9 @@ public sealed partial class WebhookGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {Subscription}: the oldest dead letter was dropped (at most {Max} are kept)")]
     private partial void LogDeadLetterDropped(string subscription, int max);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook {Subscription}: a delivery turn failed (the event log or storage is away); trying again in a second")]
+    private partial void LogTurnFailed(Exception exception, string subscription);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook {Subscription}: could not read its progress in the event log")]
     private partial void LogProgressFailed(Exception exception, string subscription);

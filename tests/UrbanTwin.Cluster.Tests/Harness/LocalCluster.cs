@@ -102,6 +102,20 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public Task<int> StopSiloAsync(int index) => Silos[index]!.StopAsync(TimeSpan.FromSeconds(90));
 
+    /// <summary>Posts a telemetry batch until the cluster accepts all <paramref name="items"/> of it (while silos fail over it may not).</summary>
+    public Task PostUntilAcceptedAsync(string batch, int items, string what) => Eventually.Until(async () =>
+    {
+        try
+        {
+            using var response = await Http.PostAsync("/api/v1/telemetry", new StringContent(batch, System.Text.Encoding.UTF8, "application/json"));
+            return response.IsSuccessStatusCode && (int?)JsonNode.Parse(await response.Content.ReadAsStringAsync())?["accepted"] == items;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }, accepted => accepted, TimeSpan.FromSeconds(90), what);
+
     public async Task<JsonObject> GetJsonAsync(string path)
     {
         using var response = await Http.GetAsync(path);
