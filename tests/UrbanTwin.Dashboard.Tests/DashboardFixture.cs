@@ -41,6 +41,9 @@ public class DashboardFixture : IAsyncLifetime
             ["Orleans__SiloPort"] = Ports.Free().ToString(),
             ["Orleans__GatewayPort"] = Ports.Free().ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
+            // One quick retry: a webhook to a closed port is dead-lettered within a second (WebhooksPageTests).
+            ["Webhooks__RetrySchedule__0"] = "00:00:00.050",
+            ["Webhooks__PollInterval"] = "00:00:00.050",
         };
         Configure(settings);
         _settings = settings;

@@ -37,4 +37,10 @@ export const api = {
   acknowledge: (id, by) => call(`/api/v1/alarms/${enc(id)}/ack`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by }),
   }),
+  subscriptions: () => call('/api/v1/subscriptions').then((r) => r.items),
+  changeSubscription: (id, change) => call(`/api/v1/subscriptions/${enc(id)}`, {
+    method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(change),
+  }),
+  deadLetters: (id) => call(`/api/v1/subscriptions/${enc(id)}/dead-letters`).then((r) => r.items),
+  replayDeadLetters: (id) => call(`/api/v1/subscriptions/${enc(id)}/dead-letters/replay`, { method: 'POST' }),
 };

@@ -11,6 +11,13 @@ const labels = {
     back: 'Back to', by: 'Acknowledge as', lastReading: 'Last reading', none: '—', map: 'Map',
     signIn: 'Sign in', signOut: 'Sign out', apiKey: 'API key', keyUnknown: 'This key is not known.',
     signInNeeded: 'This gateway needs an API key. It is kept for this browser session only, where page scripts cannot read it.',
+    webhooks: {
+      title: 'Webhooks', link: 'Webhooks', about: 'Integrators\' endpoints that receive alarms and status changes, signed, at least once. Managed through /api/v1/subscriptions.',
+      url: 'Endpoint', events: 'Events', scope: 'Under', state: 'State', delivered: 'Delivered', pending: 'Pending', failed: 'Failed attempts',
+      deadLettered: 'Dead letters', lastError: 'Last error', everywhere: 'everywhere', active: 'active', paused: 'paused', disabled: 'disabled',
+      letters: 'Dead letters', hideLetters: 'Hide', replay: 'Replay', pause: 'Pause', resume: 'Resume', none: 'No subscriptions.',
+      noLetters: 'No dead letters.', attempts: 'attempts', forbidden: 'Webhook subscriptions need an operator or admin key.',
+    },
   },
   zh: {
     title: '城市数字孪生', language: 'English', colorStatus: '着色：状态', colorAqi: '着色：空气质量',
@@ -23,6 +30,13 @@ const labels = {
     back: '返回', by: '确认人', lastReading: '最近读数', none: '—', map: '地图',
     signIn: '登录', signOut: '退出', apiKey: 'API 密钥', keyUnknown: '密钥无效。',
     signInNeeded: '此网关需要 API 密钥。密钥仅在本次浏览器会话中保存，页面脚本无法读取。',
+    webhooks: {
+      title: '事件推送', link: '事件推送', about: '集成方接收告警与状态变化的地址（签名、至少一次送达）。通过 /api/v1/subscriptions 管理。',
+      url: '地址', events: '事件', scope: '范围', state: '状态', delivered: '已送达', pending: '待送达', failed: '失败次数',
+      deadLettered: '死信', lastError: '最近错误', everywhere: '全省', active: '启用', paused: '已暂停', disabled: '已停用',
+      letters: '死信', hideLetters: '收起', replay: '重发', pause: '暂停', resume: '恢复', none: '无订阅。',
+      noLetters: '无死信。', attempts: '次尝试', forbidden: '事件推送订阅需要值班员或管理员密钥。',
+    },
   },
 };
 

@@ -5,6 +5,7 @@ import { stop } from './live.js';
 import { beginView, endView } from './freshness.js';
 import { renderNode } from './views/node.js';
 import { renderAsset } from './views/asset.js';
+import { renderWebhooks } from './views/webhooks.js';
 
 // The view follows the URL (#/nodes/taiyuan, #/assets/…): bookmarkable, and the back button works.
 const root = document.getElementById('view');
@@ -13,7 +14,7 @@ let cleanup = null;
 let rendering = 0;
 
 async function route() {
-  const [, kind, id] = location.hash.match(/^#\/(nodes|assets)\/([a-z0-9._-]+)$/) ?? [];
+  const [, kind, id] = location.hash.match(/^#\/(nodes|assets)\/([a-z0-9._-]+)$/) ?? (location.hash === '#/webhooks' ? [null, 'webhooks', null] : []);
   if (!kind) {
     location.replace(`#/nodes/${state.home}`);
     return;
@@ -26,10 +27,11 @@ async function route() {
   labelControls();
   beginView();
   try {
-    const dispose = kind === 'nodes' ? await renderNode(root, id, state) : await renderAsset(root, id);
+    const dispose = kind === 'webhooks' ? await renderWebhooks(root)
+      : kind === 'nodes' ? await renderNode(root, id, state) : await renderAsset(root, id);
     if (ticket !== rendering) { dispose?.(); return; }
     cleanup = dispose;
-    await breadcrumbs(kind, id);
+    if (kind !== 'webhooks') await breadcrumbs(kind, id);
     endView();
     root.dataset.ready = location.hash; // the view is complete (tests and screen readers can rely on it)
     root.focus({ preventScroll: true });
@@ -38,7 +40,8 @@ async function route() {
       signInForm();
       return;
     }
-    root.replaceChildren(el('section', { class: 'panel error', role: 'alert' }, `${id}: ${error.message}`));
+    const message = kind === 'webhooks' && error.status === 403 ? t('webhooks.forbidden') : `${id ?? kind}: ${error.message}`;
+    root.replaceChildren(el('section', { class: 'panel error', role: 'alert' }, message));
     if (ticket === rendering) endView();
   }
 }
@@ -100,6 +103,7 @@ async function breadcrumbs(kind, id) {
 
 function labelControls() {
   document.querySelector('.brand').textContent = t('title');
+  document.getElementById('webhooks-link').textContent = t('webhooks.link');
   document.getElementById('language').textContent = t('language');
   const mode = document.getElementById('color-mode');
   mode.textContent = state.mode === 'aqi' ? t('colorAqi') : t('colorStatus');
