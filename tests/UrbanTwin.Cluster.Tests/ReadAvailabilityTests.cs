@@ -120,7 +120,7 @@ public sealed class ReadAvailabilityTests(ITestOutputHelper output)
         Assert.Empty(accepted.Failures);
         Assert.True(figures.Answered == figures.Total, $"{figures.Total - figures.Answered} reads failed while Redis was away: {string.Join("; ", figures.Unanswered)}");
         // The grains hold the state: reads do not go stale because storage is away. A few may, when a read waits behind
-        // a durable write that is failing on the same asset, or outlasts the read budget on two busy cores: 2.8–6.1 %
+        // a durable write that is failing on the same asset, or outlasts the read budget on two busy cores: 2.0–6.1 %
         // in eight runs of the same code on one shared machine (2026-12-02), so the bound is a tenth. Reads that went
         // stale because storage was away would be most of them.
         Assert.True(figures.Stale <= figures.Total / 10, $"{figures.Stale} of {figures.Total} reads were stale while Redis was away");
