@@ -455,7 +455,7 @@ public sealed partial class WebhookGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {Subscription}: the oldest dead letter was dropped (at most {Max} are kept)")]
     private partial void LogDeadLetterDropped(string subscription, int max);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook {Subscription}: a delivery turn failed (the event log or storage is away); trying again in a second")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {Subscription}: a delivery turn failed (the event log or storage is away?); trying again in a second")]
     private partial void LogTurnFailed(Exception exception, string subscription);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook {Subscription}: could not read its progress in the event log")]
