@@ -32,8 +32,12 @@ public sealed partial class WebhookGrain(
     private static readonly TimeSpan OutageBackoff = TimeSpan.FromSeconds(1);
 
     private readonly WebhookOptions _settings = options.Value;
-    /// <summary>Failed attempts per event position (in memory: after a crash an event gets its retries again, which at-least-once allows).</summary>
-    private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Failed attempts per event, by partition and position (a position alone is not unique: each partition's stream
+    /// numbers its entries by its own clock, so events written together in two partitions share one). In memory:
+    /// after a crash an event gets its retries again, which at-least-once allows.
+    /// </summary>
+    private readonly Dictionary<(int Partition, string Position), int> _attempts = [];
     private IGrainTimer? _timer;
     /// <summary>Whether the group's reader may have events taken and not acknowledged (always so after an activation).</summary>
     private bool _takeUpPending = true;
@@ -270,7 +274,7 @@ public sealed partial class WebhookGrain(
         var now = clock.GetUtcNow();
         foreach (var e in delivered)
         {
-            _attempts.Remove(e.Position);
+            _attempts.Remove((e.Partition, e.Position));
             metrics.WebhookDeliveryLatency.Record((now - DateTimeOffset.FromUnixTimeMilliseconds(StreamId.Parse(e.Position).Ms)).TotalSeconds);
         }
         metrics.WebhookDeliveries.Add(delivered.Count, new KeyValuePair<string, object?>("result", "delivered"));
@@ -310,12 +314,12 @@ public sealed partial class WebhookGrain(
         var givenUp = 0;
         foreach (var (e, outcome) in failures)
         {
-            var attempts = _attempts[e.Position] = _attempts.GetValueOrDefault(e.Position) + 1;
+            var attempts = _attempts[(e.Partition, e.Position)] = _attempts.GetValueOrDefault((e.Partition, e.Position)) + 1;
             if (attempts > _settings.Retries.Count)
             {
                 AddDeadLetter(new DeadLetter(e.Event.Id, e.Event.Type, e.Event.AssetId, e.Event.NodeId, e.Event.Time, attempts,
                     outcome.Error ?? "failed", now, WebhookMessage.Body(e.Event)));
-                _attempts.Remove(e.Position);
+                _attempts.Remove((e.Partition, e.Position));
                 done.Add(e);
                 givenUp++;
                 continue;
