@@ -17,6 +17,8 @@ public sealed class InProcessEventLog(TimeProvider clock, int capacity = InProce
     private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
     private long _lastMs;
     private long _seq;
+    /// <summary>Events ever appended: the ordinal of the next one. A group's place is an ordinal, so a read skips to it without parsing positions.</summary>
+    private long _appended;
 
     public int Capacity => capacity;
 
@@ -42,6 +44,7 @@ public sealed class InProcessEventLog(TimeProvider clock, int capacity = InProce
                 _seq = ms == _lastMs ? _seq + 1 : 0;
                 _lastMs = ms;
                 _events.Enqueue(new LoggedEvent(0, $"{ms}-{_seq}", e));
+                _appended++;
                 if (_events.Count > capacity)
                 {
                     _events.Dequeue();
@@ -87,15 +90,13 @@ public sealed class InProcessEventLog(TimeProvider clock, int capacity = InProce
             {
                 return Task.FromResult<IReadOnlyList<LoggedEvent>>([.. state.Pending.Values.Take(max)]);
             }
-            var taken = _events.Where(e => StreamId.Parse(e.Position).CompareTo(state.LastTaken) > 0).Take(max).ToList();
+            var start = FirstUnread(state);
+            var taken = _events.Skip(start).Take(max).ToList();
             foreach (var e in taken)
             {
                 state.Pending[StreamId.Parse(e.Position)] = e;
             }
-            if (taken.Count > 0)
-            {
-                state.LastTaken = StreamId.Parse(taken[^1].Position);
-            }
+            state.LastTaken = FirstOrdinal + start + taken.Count - 1;
             return Task.FromResult<IReadOnlyList<LoggedEvent>>(taken);
         }
     }
@@ -120,7 +121,7 @@ public sealed class InProcessEventLog(TimeProvider clock, int capacity = InProce
         lock (_gate)
         {
             var state = GroupOf(group);
-            var unread = _events.Count(e => StreamId.Parse(e.Position).CompareTo(state.LastTaken) > 0);
+            var unread = _events.Count - FirstUnread(state);
             DateTimeOffset? oldest = state.Pending.Count == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(state.Pending.Keys.First().Ms);
             return Task.FromResult(new GroupProgress(state.Pending.Count, unread, oldest));
         }
@@ -131,10 +132,16 @@ public sealed class InProcessEventLog(TimeProvider clock, int capacity = InProce
     {
         if (!_groups.TryGetValue(group, out var state))
         {
-            _groups[group] = state = new Group { LastTaken = new StreamId(_lastMs, _seq) };
+            _groups[group] = state = new Group { LastTaken = _appended - 1 };
         }
         return state;
     }
+
+    /// <summary>The ordinal of the oldest event the log still holds.</summary>
+    private long FirstOrdinal => _appended - _events.Count;
+
+    /// <summary>Where in the log the group's unread events begin (0 when the log has dropped some it had not read). Called under the lock.</summary>
+    private int FirstUnread(Group state) => (int)Math.Max(0, state.LastTaken + 1 - FirstOrdinal);
 
     /// <summary>
     /// A consumer group: the last event its reader took and those it has not acknowledged. Pending events are held
@@ -142,7 +149,8 @@ public sealed class InProcessEventLog(TimeProvider clock, int capacity = InProce
     /// </summary>
     private sealed class Group
     {
-        public StreamId LastTaken { get; set; }
+        /// <summary>The ordinal of the last event its reader took.</summary>
+        public long LastTaken { get; set; }
         public SortedDictionary<StreamId, LoggedEvent> Pending { get; } = [];
     }
 }
