@@ -51,6 +51,9 @@ public sealed class SiloMetrics
     /// <summary>Webhook delivery attempts by result (<c>delivered</c>, <c>failed</c>, <c>dead_lettered</c>).</summary>
     public Counter<long> WebhookDeliveries { get; }
 
+    /// <summary>Counts <paramref name="count"/> delivery attempts with their <paramref name="result"/>.</summary>
+    public void CountWebhookDeliveries(long count, string result) => WebhookDeliveries.Add(count, new KeyValuePair<string, object?>("result", result));
+
     /// <summary>From an event's logging to its receiver's 2xx.</summary>
     public Histogram<double> WebhookDeliveryLatency { get; }
 

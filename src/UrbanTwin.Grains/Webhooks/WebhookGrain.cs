@@ -154,7 +154,7 @@ public sealed partial class WebhookGrain(
         var now = clock.GetUtcNow();
         var secret = NewSecret();
         State.Secrets = [new SigningSecret(secret, null), .. State.Secrets
-            .Where(s => s.ValidUntil is null || s.ValidUntil > now)
+            .Where(s => s.SignsAt(now))
             .Select(s => s with { ValidUntil = s.ValidUntil is { } until && until < now + _settings.SecretGrace ? until : now + _settings.SecretGrace })];
         State.SecretRotatedAt = now;
         await SaveAsync();
@@ -277,7 +277,7 @@ public sealed partial class WebhookGrain(
             _attempts.Remove((e.Partition, e.Position));
             metrics.WebhookDeliveryLatency.Record((now - DateTimeOffset.FromUnixTimeMilliseconds(StreamId.Parse(e.Position).Ms)).TotalSeconds);
         }
-        metrics.WebhookDeliveries.Add(delivered.Count, new KeyValuePair<string, object?>("result", "delivered"));
+        metrics.CountWebhookDeliveries(delivered.Count, "delivered");
         done.AddRange(delivered);
         if (delivered.Count > 0)
         {
@@ -303,7 +303,7 @@ public sealed partial class WebhookGrain(
     /// <summary>Counts the failures, dead-letters what has had its last retry, and sets when to try again.</summary>
     private async Task FailedAsync(List<(LoggedEvent Event, DeliveryOutcome Outcome)> failures, List<LoggedEvent> done, DateTimeOffset now)
     {
-        metrics.WebhookDeliveries.Add(failures.Count, new KeyValuePair<string, object?>("result", "failed"));
+        metrics.CountWebhookDeliveries(failures.Count, "failed");
         State.Failed += failures.Count;
         State.LastFailureAt = now;
         State.LastError = failures[0].Outcome.Error;
@@ -332,7 +332,7 @@ public sealed partial class WebhookGrain(
         }
         if (givenUp > 0)
         {
-            metrics.WebhookDeliveries.Add(givenUp, new KeyValuePair<string, object?>("result", "dead_lettered"));
+            metrics.CountWebhookDeliveries(givenUp, "dead_lettered");
             State.DeadLettered += givenUp;
             await SaveAsync(); // the dead letters are stored before their events leave the log
         }
@@ -370,14 +370,14 @@ public sealed partial class WebhookGrain(
                 State.Failed++;
                 State.LastFailureAt = now;
                 State.LastError = outcome.Error;
-                metrics.WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("result", "failed"));
+                metrics.CountWebhookDeliveries(1, "failed");
                 await SaveAsync();
                 return false;
             }
             State.Replays.RemoveAt(0);
             State.Delivered++;
             State.LastSuccessAt = now;
-            metrics.WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("result", "delivered"));
+            metrics.CountWebhookDeliveries(1, "delivered");
         }
         await SaveAsync();
         return true;
@@ -437,7 +437,7 @@ public sealed partial class WebhookGrain(
     private string[] CurrentSecrets()
     {
         var now = clock.GetUtcNow();
-        return [.. State.Secrets.Where(s => s.ValidUntil is null || s.ValidUntil > now).Select(s => s.Secret)];
+        return [.. State.Secrets.Where(s => s.SignsAt(now)).Select(s => s.Secret)];
     }
 
     private async Task SaveAsync()

@@ -27,4 +27,8 @@ public sealed class WebhookGrainState
 }
 
 [GenerateSerializer, Immutable, Alias("ut.SigningSecret")]
-public sealed record SigningSecret([property: Id(0)] string Secret, [property: Id(1)] DateTimeOffset? ValidUntil);
+public sealed record SigningSecret([property: Id(0)] string Secret, [property: Id(1)] DateTimeOffset? ValidUntil)
+{
+    /// <summary>Whether it still signs at <paramref name="now"/> (the current secret always; a rotated-out one until its grace ends).</summary>
+    public bool SignsAt(DateTimeOffset now) => ValidUntil is null || ValidUntil > now;
+}
