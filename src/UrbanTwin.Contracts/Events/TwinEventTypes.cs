@@ -9,7 +9,8 @@ public static class TwinEventTypes
     public const string AlarmAcknowledged = "alarm.acknowledged";
     public const string AlarmCleared = "alarm.cleared";
     public const string AssetStatus = "asset.status";
+    public const string NodeStatus = "node.status";
 
     public static readonly IReadOnlyList<string> All =
-        [AlarmRaised, AlarmEscalated, AlarmDeescalated, AlarmAcknowledged, AlarmCleared, AssetStatus];
+        [AlarmRaised, AlarmEscalated, AlarmDeescalated, AlarmAcknowledged, AlarmCleared, AssetStatus, NodeStatus];
 }

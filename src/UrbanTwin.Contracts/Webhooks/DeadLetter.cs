@@ -6,7 +6,7 @@ namespace UrbanTwin.Contracts.Webhooks;
 public sealed record DeadLetter(
     [property: Id(0)] string EventId,
     [property: Id(1)] string Type,
-    [property: Id(2)] string AssetId,
+    [property: Id(2)] string? AssetId,
     [property: Id(3)] string NodeId,
     [property: Id(4)] DateTimeOffset EventTime,
     [property: Id(5)] int Attempts,

@@ -11,6 +11,17 @@ public static class SummaryBuilder
     public static AssetStatus EffectiveStatus(AssetContribution asset, DateTimeOffset now) =>
         asset.SilentAfter <= now ? AssetStatus.Offline : asset.Status;
 
+    /// <summary>
+    /// A node's status: the worst of its assets' (alarm, then warning), offline when every asset is silent, and
+    /// none for a node without assets. What <c>node.status</c> events announce.
+    /// </summary>
+    public static AssetStatus? NodeStatus(AssetCounts assets) =>
+        assets.Total == 0 ? null
+        : assets.Alarm > 0 ? AssetStatus.Alarm
+        : assets.Warning > 0 ? AssetStatus.Warning
+        : assets.Offline == assets.Total ? AssetStatus.Offline
+        : AssetStatus.Normal;
+
     public static NodeSummary ForDistrict(NodeDefinition definition, IEnumerable<AssetContribution> assets, DateTimeOffset now, long version,
         DateTimeOffset changedAt = default)
     {

@@ -18,8 +18,9 @@ public static class WebhookFilters
         pattern == "*" || pattern == type || (pattern.EndsWith(".*", StringComparison.Ordinal) && type.StartsWith(pattern[..^1], StringComparison.Ordinal));
 
     /// <summary>
-    /// Whether <paramref name="e"/> passes: its type is asked for, its asset is of an asked kind, under the node
-    /// (<paramref name="inNode"/> tells whether a district is at or below it), and severe enough.
+    /// Whether <paramref name="e"/> passes: its type is asked for, its asset is of an asked kind (a node's event has
+    /// no kind: the kinds do not apply to it), under the node (<paramref name="inNode"/> tells whether a node is at or
+    /// below it), and severe enough.
     /// </summary>
     public static bool Matches(WebhookFilter filter, TwinEvent e, Func<string, bool> inNode)
     {
@@ -27,7 +28,7 @@ public static class WebhookFilters
         {
             return false;
         }
-        if (filter.Kinds.Length > 0 && !filter.Kinds.Contains(e.AssetKind, StringComparer.Ordinal))
+        if (filter.Kinds.Length > 0 && e.AssetKind is not null && !filter.Kinds.Contains(e.AssetKind, StringComparer.Ordinal))
         {
             return false;
         }

@@ -55,7 +55,7 @@ public sealed record SubscriptionListView(SubscriptionView[] Items);
 public sealed record SecretView(string Secret, DateTimeOffset PreviousSecretValidUntil);
 
 /// <param name="EventId">The event's id, sent as <c>webhook-id</c> (again on a replay).</param>
-public sealed record DeadLetterView(string EventId, string Type, string AssetId, string NodeId, DateTimeOffset EventTime, int Attempts, string LastError,
+public sealed record DeadLetterView(string EventId, string Type, string? AssetId, string NodeId, DateTimeOffset EventTime, int Attempts, string LastError,
     DateTimeOffset DeadLetteredAt)
 {
     public static DeadLetterView From(DeadLetter d) => new(d.EventId, d.Type, d.AssetId, d.NodeId, d.EventTime, d.Attempts, d.LastError, d.DeadLetteredAt);

@@ -33,7 +33,8 @@ public abstract class AggregateState
 /// </para>
 /// </summary>
 public abstract class AggregateGrain<TState>(
-    IPersistentState<TState> store, TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, SiloMetrics metrics, ILogger logger)
+    IPersistentState<TState> store, LiveStore statusStore, TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage,
+    SiloMetrics metrics, ILogger logger)
     : Grain, INodeGrain where TState : AggregateState
 {
     private NodeSummary? _current;
@@ -43,6 +44,7 @@ public abstract class AggregateGrain<TState>(
     private IGrainTimer? _historyTimer;
     private IGrainTimer? _urgentPublish;
     private SharedWrite _write = null!;
+    private NodeStatusLog _statusLog = null!;
     private DateTimeOffset? _unsavedSince;
     private ObserverManager<INodeObserver>? _watchers; // created by the first Watch: most nodes are never watched
 
@@ -51,9 +53,11 @@ public abstract class AggregateGrain<TState>(
     protected SiloMetrics Metrics => metrics;
     protected bool Dirty { get; private set; } = true;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _write = new SharedWrite(store.WriteStateAsync, new("kind", GrainContext.GrainId.Type.ToString()), metrics);
+        _statusLog = new NodeStatusLog(statusStore, GrainContext.GrainId);
+        await _statusLog.LoadAsync();
         if (State.Definition is not null)
         {
             StartPublishing();
@@ -61,7 +65,6 @@ public abstract class AggregateGrain<TState>(
             // ask them to push again, on a turn of its own so activation does not wait for the whole subtree.
             this.RegisterGrainTimer(HealAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
-        return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -200,11 +203,12 @@ public abstract class AggregateGrain<TState>(
         }
     }
 
-    private Task PublishUrgentAsync()
+    private async Task PublishUrgentAsync()
     {
         _urgentPublish?.Dispose();
         _urgentPublish = null;
-        return PublishAsync();
+        await PublishAsync();
+        await RecordStatusAsync();
     }
 
     /// <summary>The summary as of the latest change, computed once per change (a cache: nothing stored changes).</summary>
@@ -253,6 +257,7 @@ public abstract class AggregateGrain<TState>(
             MarkDirty(urgent: true);
         }
         await PublishAsync();
+        await RecordStatusAsync();
         if (_unsavedSince is { } since && now - since >= storage.Value.FlushInterval)
         {
             await SaveAsync();
@@ -282,6 +287,23 @@ public abstract class AggregateGrain<TState>(
             _published = summary;
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>A change of the node's status goes to the event log (<see cref="NodeStatusLog"/>); a failed write is logged, the store retries it.</summary>
+    private async Task RecordStatusAsync()
+    {
+        if (State.Definition is null)
+        {
+            return;
+        }
+        try
+        {
+            await _statusLog.RecordAsync(Current(), clock.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Node {NodeId}: its status change could not be logged yet; the store tries again", this.GetPrimaryKeyString());
+        }
     }
 
     private IRegionGrain Parent(NodeKind kind, string parentId) => kind switch

@@ -24,11 +24,12 @@ public sealed class DistrictState : AggregateState
 /// <summary>A district (or county): the lowest node, holding its assets' contributions and an index to search them.</summary>
 public sealed class DistrictGrain(
     [PersistentState("district", StorageNames.Default)] IPersistentState<DistrictState> store,
+    LiveStore statusStore,
     TimeProvider clock,
     IOptions<RollupOptions> options,
     IOptions<StorageOptions> storage,
     SiloMetrics metrics,
-    ILogger<DistrictGrain> logger) : AggregateGrain<DistrictState>(store, clock, options, storage, metrics, logger), IDistrictGrain
+    ILogger<DistrictGrain> logger) : AggregateGrain<DistrictState>(store, statusStore, clock, options, storage, metrics, logger), IDistrictGrain
 {
     /// <summary>Cleared alarms are listed for a day, and at most this many per district (oldest go first).</summary>
     public static readonly TimeSpan ClearedRetention = TimeSpan.FromHours(24);

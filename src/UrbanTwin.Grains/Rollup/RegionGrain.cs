@@ -19,9 +19,9 @@ public sealed class RegionState : AggregateState
 
 /// <summary>A node whose children are nodes: city, cluster or province.</summary>
 public abstract class RegionGrain(
-    IPersistentState<RegionState> store, TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, SiloMetrics metrics,
-    ILogger logger)
-    : AggregateGrain<RegionState>(store, clock, options, storage, metrics, logger), IRegionGrain
+    IPersistentState<RegionState> store, LiveStore statusStore, TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage,
+    SiloMetrics metrics, ILogger logger)
+    : AggregateGrain<RegionState>(store, statusStore, clock, options, storage, metrics, logger), IRegionGrain
 {
     public Task ReportChild(NodeSummary child)
     {
@@ -105,20 +105,20 @@ public abstract class RegionGrain(
 }
 
 public sealed class CityGrain(
-    [PersistentState("city", StorageNames.Default)] IPersistentState<RegionState> store,
+    [PersistentState("city", StorageNames.Default)] IPersistentState<RegionState> store, LiveStore statusStore,
     TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, SiloMetrics metrics, ILogger<CityGrain> logger)
-    : RegionGrain(store, clock, options, storage, metrics, logger), ICityGrain;
+    : RegionGrain(store, statusStore, clock, options, storage, metrics, logger), ICityGrain;
 
 public sealed class ClusterGrain(
-    [PersistentState("cluster", StorageNames.Default)] IPersistentState<RegionState> store,
+    [PersistentState("cluster", StorageNames.Default)] IPersistentState<RegionState> store, LiveStore statusStore,
     TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, SiloMetrics metrics, ILogger<ClusterGrain> logger)
-    : RegionGrain(store, clock, options, storage, metrics, logger), IClusterGrain;
+    : RegionGrain(store, statusStore, clock, options, storage, metrics, logger), IClusterGrain;
 
 /// <summary>The root; it also reports the province-wide metrics (alarms by level, roll-up lag) from its process.</summary>
 public sealed class ProvinceGrain(
-    [PersistentState("province", StorageNames.Default)] IPersistentState<RegionState> store,
+    [PersistentState("province", StorageNames.Default)] IPersistentState<RegionState> store, LiveStore statusStore,
     TimeProvider clock, IOptions<RollupOptions> options, IOptions<StorageOptions> storage, SiloMetrics metrics, ILogger<ProvinceGrain> logger)
-    : RegionGrain(store, clock, options, storage, metrics, logger), IProvinceGrain
+    : RegionGrain(store, statusStore, clock, options, storage, metrics, logger), IProvinceGrain
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {

@@ -191,7 +191,7 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
             keys[i] = snapshot.Key;
             etags[i] = NewETag();
             var events = snapshot.Events;
-            var partition = events is { Count: > 0 } ? EventStreams.PartitionOf(events[0].AssetId) : 0;
+            var partition = events is { Count: > 0 } ? EventStreams.PartitionOf(events[0].Subject) : 0;
             args.Add(expected ?? "");
             args.Add(etags[i]);
             args.Add(snapshot.Payload);
@@ -201,7 +201,7 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
             {
                 args.Add(e.Type);
                 args.Add(e.NodeId);
-                args.Add(e.AssetId);
+                args.Add(e.AssetId ?? "");
                 args.Add(EventJson.Serialize(e));
             }
         }

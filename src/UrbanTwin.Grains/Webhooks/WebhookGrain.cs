@@ -42,7 +42,7 @@ public sealed partial class WebhookGrain(
     /// <summary>Whether the group's reader may have events taken and not acknowledged (always so after an activation).</summary>
     private bool _takeUpPending = true;
     private DateTimeOffset _nextAttemptAt;
-    private (string Node, HashSet<string> Districts, DateTimeOffset At)? _districts;
+    private (string Node, HashSet<string> Nodes, DateTimeOffset At)? _nodesUnder;
     private DateTimeOffset _savedAt;
     private bool _unsaved;
     private DateTimeOffset _progressAt;
@@ -124,7 +124,7 @@ public sealed partial class WebhookGrain(
                 _attempts.Clear();
             }
         }
-        _districts = null;
+        _nodesUnder = null;
         await SaveAsync();
         return await Get();
     }
@@ -249,7 +249,7 @@ public sealed partial class WebhookGrain(
         var failures = new List<(LoggedEvent Event, DeliveryOutcome Outcome)>();
         using var slots = new SemaphoreSlim(_settings.MaxInFlight);
         // The continuations all run on this activation, one at a time: the lists need no lock.
-        await Task.WhenAll(matched.GroupBy(e => e.Event.AssetId, StringComparer.Ordinal).Select(async chain =>
+        await Task.WhenAll(matched.GroupBy(e => e.Event.Subject, StringComparer.Ordinal).Select(async chain =>
         {
             await slots.WaitAsync();
             try
@@ -400,7 +400,7 @@ public sealed partial class WebhookGrain(
         LogDisabled(Id, reason);
     }
 
-    /// <summary>Which districts the filter's node covers, from the topology (read again every half minute, so new districts count).</summary>
+    /// <summary>Which nodes the filter's node covers (itself and all below), from the topology (read again every half minute, so new districts count).</summary>
     private async ValueTask<Func<string, bool>> NodeFilterAsync(WebhookFilter filter)
     {
         if (filter.Node is not { } node)
@@ -408,12 +408,12 @@ public sealed partial class WebhookGrain(
             return static _ => true;
         }
         var now = clock.GetUtcNow();
-        if (_districts is not { } known || known.Node != node || now - known.At > TopologyRefresh)
+        if (_nodesUnder is not { } known || known.Node != node || now - known.At > TopologyRefresh)
         {
             var snapshot = await GrainFactory.ByKey<ITopologyGrain>(ITopologyGrain.Key).GetSnapshot();
-            _districts = known = (node, Subtree.DistrictsUnder(snapshot.Nodes, node), now);
+            _nodesUnder = known = (node, Subtree.NodesUnder(snapshot.Nodes, node), now);
         }
-        return known.Districts.Contains;
+        return known.Nodes.Contains;
     }
 
     private async Task ReportProgressAsync()

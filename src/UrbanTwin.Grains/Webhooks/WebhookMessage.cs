@@ -21,10 +21,12 @@ public static class WebhookMessage
 
     private sealed record Envelope(string Type, DateTimeOffset Timestamp, Data Data);
 
-    private sealed record Data(string EventId, string AssetId, string NodeId, string AssetKind, DateTimeOffset Time, Alarm? Alarm,
-        Contracts.Assets.AssetStatus? Status, Contracts.Assets.AssetStatus? PreviousStatus)
+    /// <summary>An asset's event names the asset and its district; a node's (<c>node.status</c>) only the node, with its assets by status.</summary>
+    private sealed record Data(string EventId, string? AssetId, string NodeId, string? AssetKind, DateTimeOffset Time, Alarm? Alarm,
+        Contracts.Assets.AssetStatus? Status, Contracts.Assets.AssetStatus? PreviousStatus, Contracts.Rollup.AssetCounts? Assets)
     {
-        public static Data Of(TwinEvent e) => new(e.Id, e.AssetId, e.NodeId, e.AssetKind, e.Time, e.Alarm is { } a ? Alarm.Of(a) : null, e.Status, e.PreviousStatus);
+        public static Data Of(TwinEvent e) =>
+            new(e.Id, e.AssetId, e.NodeId, e.AssetKind, e.Time, e.Alarm is { } a ? Alarm.Of(a) : null, e.Status, e.PreviousStatus, e.Assets);
     }
 
     /// <summary>An alarm as the API's alarm list shows it (without the acknowledging key's name).</summary>

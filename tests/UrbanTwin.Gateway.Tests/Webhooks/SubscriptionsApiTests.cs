@@ -39,7 +39,7 @@ public sealed class SubscriptionsApiTests(GatewayFixture gateway)
         { """{"url":"https://203.0.113.10/x"}""", "events" },
         { """{"url":"https://203.0.113.10/x","events":[]}""", "events" },
         { """{"url":"https://203.0.113.10/x","events":["alarm.raised","alarm.exploded"]}""", "events[1]" },
-        { """{"url":"https://203.0.113.10/x","events":["node.*"]}""", "events[0]" },
+        { """{"url":"https://203.0.113.10/x","events":["nodes.*"]}""", "events[0]" },
         { """{"url":"https://203.0.113.10/x","events":["alarm.raised"],"node":"atlantis"}""", "node" },
         { """{"url":"https://203.0.113.10/x","events":["alarm.raised"],"kinds":["gas-pipeline","volcano"]}""", "kinds[1]" },
         { """{"url":"https://203.0.113.10/x","events":["alarm.raised"],"minLevel":"critical"}""", "minLevel" },

@@ -215,4 +215,27 @@ public sealed class WebhookDeliveryTests(WebhookGatewayFixture gateway)
             Assert.True(d.VerifiesWith(oldSecret));
         });
     }
+
+    [Fact]
+    public async Task A_district_going_into_alarm_and_back_is_announced_as_node_status_with_its_assets_by_status()
+    {
+        var asset = WebhookTestClient.GasAssets("linfen")[0];
+        var district = WebhookTestClient.DistrictOf(asset);
+        var (_, secret) = await _api.SubscribeAsync(new { url = _receiver.UrlOf("nodes"), events = new[] { "node.*" }, node = district, minLevel = "alarm" });
+
+        await _api.GasAsync([asset], 60);
+        var raised = await Eventually.Until(() => Task.FromResult(Delivered("nodes")), d => d.Any(e => (string?)e.Json["data"]!["status"] == "alarm"),
+            Deadline, "the district's alarm announced");
+        await _api.GasAsync([asset], 0);
+        var all = await Eventually.Until(() => Task.FromResult(Delivered("nodes")), d => (string?)d[^1].Json["data"]!["status"] != "alarm",
+            Deadline, "the district back from alarm");
+
+        Assert.All(all, d => Assert.Equal("node.status", d.Type));
+        Assert.All(all, d => Assert.True(d.VerifiesWith(secret)));
+        Assert.All(all, d => Assert.Equal(district, (string)d.Json["data"]!["nodeId"]!)); // its city's changes are above the filter's node
+        var alarm = all.Single(d => (string?)d.Json["data"]!["status"] == "alarm").Json["data"]!;
+        Assert.Null(alarm["assetId"]);
+        Assert.True((int)alarm["assets"]!["alarm"]! >= 1);
+        Assert.Equal("alarm", (string?)all[^1].Json["data"]!["previousStatus"]);
+    }
 }

@@ -19,6 +19,8 @@ public sealed class WebhookTestClient(HttpClient http)
         .Where(a => a.Kind == AssetCatalog.GasPipeline && a.NodeId.StartsWith(city + "-", StringComparison.Ordinal))
         .Select(a => a.Id)];
 
+    public static string DistrictOf(string asset) => AssetPlan.For(ReferenceTopology.Load()).Single(a => a.Id == asset).NodeId;
+
     public HttpClient Http => http;
 
     public async Task<(string Id, string Secret)> SubscribeAsync(object request)

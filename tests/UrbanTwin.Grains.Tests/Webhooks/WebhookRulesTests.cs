@@ -74,12 +74,41 @@ public sealed class WebhookRulesTests
         Assert.True(WebhookFilters.Matches(filter with { Events = ["*"] }, status, InTaiyuan));
     }
 
+    [Fact]
+    public void A_node_status_event_passes_the_node_filter_at_or_below_it_and_the_level_but_kinds_do_not_apply()
+    {
+        bool InTaiyuan(string node) => node == "taiyuan" || node.StartsWith("taiyuan-", StringComparison.Ordinal);
+        TwinEvent NodeStatus(string node, AssetStatus status, AssetStatus? previous) =>
+            new($"{node}/status@3", TwinEventTypes.NodeStatus, DateTimeOffset.UnixEpoch, node, null, null, Status: status, PreviousStatus: previous);
+        var filter = new WebhookFilter(["node.status"], "taiyuan", ["gas-pipeline"], AlarmLevel.Warning);
+
+        Assert.True(WebhookFilters.Matches(filter, NodeStatus("taiyuan", AssetStatus.Alarm, AssetStatus.Normal), InTaiyuan));
+        Assert.True(WebhookFilters.Matches(filter, NodeStatus("taiyuan-xiaodian", AssetStatus.Normal, AssetStatus.Warning), InTaiyuan));
+        Assert.False(WebhookFilters.Matches(filter, NodeStatus("shanxi", AssetStatus.Alarm, AssetStatus.Normal), InTaiyuan));
+        Assert.False(WebhookFilters.Matches(filter, NodeStatus("taiyuan", AssetStatus.Offline, AssetStatus.Normal), InTaiyuan));
+        Assert.False(WebhookFilters.Matches(filter with { Events = ["alarm.*"] }, NodeStatus("taiyuan", AssetStatus.Alarm, null), InTaiyuan));
+        Assert.Equal("taiyuan", NodeStatus("taiyuan", AssetStatus.Alarm, null).Subject);
+    }
+
+    [Theory]
+    [InlineData(0, 0, 0, 0, null)]
+    [InlineData(5, 0, 0, 0, AssetStatus.Normal)]
+    [InlineData(5, 0, 0, 2, AssetStatus.Normal)]
+    [InlineData(0, 0, 0, 2, AssetStatus.Offline)]
+    [InlineData(5, 1, 0, 2, AssetStatus.Warning)]
+    [InlineData(5, 1, 1, 0, AssetStatus.Alarm)]
+    public void A_node_is_as_bad_as_its_worst_asset_and_offline_only_when_all_are_silent(int normal, int warning, int alarm, int offline, AssetStatus? expected) =>
+        Assert.Equal(expected, UrbanTwin.Domain.Rollup.SummaryBuilder.NodeStatus(
+            new UrbanTwin.Contracts.Rollup.AssetCounts(normal, warning, alarm, offline, [])));
+
     [Theory]
     [InlineData("alarm.raised", true)]
     [InlineData("alarm.*", true)]
     [InlineData("asset.*", true)]
     [InlineData("*", true)]
-    [InlineData("node.*", false)]
+    [InlineData("node.*", true)]
+    [InlineData("node.status", true)]
+    [InlineData("nodes.*", false)]
     [InlineData("alarm", false)]
     [InlineData("alarm.raised.*", false)]
     [InlineData("ALARM.RAISED", false)]

@@ -62,7 +62,7 @@ export async function renderWebhooks(root) {
     list.replaceChildren(...(items.length === 0
       ? [el('li', { class: 'muted' }, t('webhooks.noLetters'))]
       : items.map((d) => el('li', { dataset: { eventId: d.eventId } },
-        `${time(d.eventTime)} ${d.type} ${d.assetId} · ${d.attempts} ${t('webhooks.attempts')} · ${d.lastError}`))));
+        `${time(d.eventTime)} ${d.type} ${d.assetId ?? d.nodeId} · ${d.attempts} ${t('webhooks.attempts')} · ${d.lastError}`))));
   }
 
   await refresh();

@@ -1,0 +1,47 @@
+using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Contracts.Events;
+using UrbanTwin.Contracts.Rollup;
+using UrbanTwin.Domain.Rollup;
+using UrbanTwin.Grains.Storage;
+
+namespace UrbanTwin.Grains.Rollup;
+
+[GenerateSerializer, Alias("ut.NodeStatusState")]
+public sealed class NodeStatusState
+{
+    /// <summary>The status last written to the event log; null before the first.</summary>
+    [Id(0)] public AssetStatus? Status { get; set; }
+}
+
+/// <summary>
+/// A node's status changes in the durable event log (<c>node.status</c>), for subscribers that follow a district or a
+/// city rather than each asset. The status announced is kept in the <see cref="LiveStore"/> and written in the same
+/// atomic step as its event, as an asset's are: after a crash the node compares what it computes with what it last
+/// announced, so a change is announced at least once, late rather than never. A node's summary is a roll-up that is
+/// rebuilt, not stored, so its status cannot ride on the node's own state write.
+/// </summary>
+internal sealed class NodeStatusLog(LiveStore store, GrainId grainId)
+{
+    private const string StateName = "nodestatus";
+    private readonly LiveRecord _record = new();
+    private NodeStatusState _state = new();
+
+    public async Task LoadAsync() => _state = await store.ReadAsync<NodeStatusState>(StateName, grainId, _record);
+
+    /// <summary>
+    /// Logs a change of the node's status since the last one announced. A write that fails is tried again by the store
+    /// (it stays staged), so nothing is staged again meanwhile; a conflict (another activation) is that one's to announce.
+    /// </summary>
+    public Task RecordAsync(NodeSummary summary, DateTimeOffset now)
+    {
+        var status = SummaryBuilder.NodeStatus(summary.Assets);
+        if (status is null || status == _state.Status || _record.IsUnwritten || _record.IsConflicted)
+        {
+            return Task.CompletedTask;
+        }
+        var change = new TwinEvent($"{summary.Id}/status@{summary.Version}", TwinEventTypes.NodeStatus, now, summary.Id, AssetId: null, AssetKind: null,
+            Status: status, PreviousStatus: _state.Status, Assets: summary.Assets);
+        _state = new NodeStatusState { Status = status };
+        return store.WriteAsync(StateName, grainId, _record, _state, [change]);
+    }
+}
