@@ -6,6 +6,7 @@ using UrbanTwin.Gateway.History;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Gateway.Live;
+using UrbanTwin.Gateway.Mqtt;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Observability;
 using UrbanTwin.Gateway.Rankings;
@@ -41,6 +42,7 @@ builder.Services.AddSettings<WebhookTargetOptions, WebhookTargetRules>(builder.C
 builder.Services.AddSingleton<SubscriptionRules>();
 builder.Services.AddSingleton<TelemetryIngestor>();
 builder.Services.AddHostedService<TelemetryFeed>();
+builder.AddMqttIngest();
 builder.Services.AddHostedService<StartupBanner>();
 builder.Services.AddHealthChecks()
     .AddCheck<SeedingHealthCheck>("seeding", tags: [ServiceDefaultsExtensions.ReadyTag])

@@ -19,6 +19,7 @@ public sealed class TourGateway : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Simulation:Enabled", "false");
+        builder.UseSetting("Mqtt:Port", "0");
         builder.UseSetting("Orleans:SiloPort", Ports.Free().ToString());
         builder.UseSetting("Orleans:GatewayPort", Ports.Free().ToString());
     }

@@ -39,6 +39,7 @@ public class DashboardFixture : IAsyncLifetime
             ["Urls"] = BaseUrl,
             ["Simulation__Enabled"] = "false",
             ["Orleans__SiloPort"] = Ports.Free().ToString(),
+            ["Mqtt__Port"] = Ports.Free().ToString(),
             ["Orleans__GatewayPort"] = Ports.Free().ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
             // One quick retry: a webhook to a closed port is dead-lettered within a second (WebhooksPageTests).

@@ -22,6 +22,7 @@ public class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Ingest:MaxBodyBytes", (1024 * 1024).ToString());
         // As a deployed gateway: webhooks may not target loopback or private addresses (the embedded run allows them).
         builder.UseSetting("Webhooks:AllowPrivateTargets", "false");
+        builder.UseSetting("Mqtt:Port", "0"); // no broker: the MQTT tests start gateways of their own
         builder.UseSetting("Orleans:SiloPort", Ports.Free().ToString());
         builder.UseSetting("Orleans:GatewayPort", Ports.Free().ToString());
         builder.ConfigureServices(services =>

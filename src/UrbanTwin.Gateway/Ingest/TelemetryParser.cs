@@ -15,6 +15,12 @@ public readonly record struct ParsedItem(int Index, string? AssetId, Reading? Re
 public sealed record BatchError(int StatusCode, string Field, string Message);
 
 /// <summary>
+/// What an item may leave out because its channel says it (MQTT): the asset, named by the topic (an item naming
+/// another is refused), and the time, when the gateway received the message (for devices without a clock).
+/// </summary>
+public readonly record struct ItemDefaults(string? AssetId, DateTimeOffset? Ts);
+
+/// <summary>
 /// Parses a telemetry batch, a JSON array or NDJSON, into items. Checks everything that needs no asset state:
 /// shape, ids, RFC 3339 timestamps with an offset, timestamps too far ahead, finite numbers, duplicate keys.
 /// A bad item is refused on its own and never affects the others.
@@ -34,10 +40,40 @@ public static partial class TelemetryParser
         {
             return ([], new BatchError(400, "body", "the batch is empty"));
         }
-        return ndjson || span[0] == (byte)'{' ? ParseLines(body, limits, now) : ParseArray(body, limits, now);
+        return ndjson || span[0] == (byte)'{' ? ParseLines(body, limits, now, default) : ParseArray(body, limits, now, default);
     }
 
-    private static (List<ParsedItem>, BatchError?) ParseArray(ReadOnlyMemory<byte> body, IngestOptions limits, DateTimeOffset now)
+    /// <summary>
+    /// A message (MQTT): a JSON array, one object (over any number of lines) or NDJSON, whose items may leave out
+    /// what <paramref name="defaults"/> gives.
+    /// </summary>
+    public static (List<ParsedItem> Items, BatchError? Error) ParseMessage(ReadOnlyMemory<byte> body, IngestOptions limits, DateTimeOffset now, ItemDefaults defaults)
+    {
+        var span = body.Span.TrimStart(" \t\r\n"u8);
+        if (span.IsEmpty)
+        {
+            return ([], new BatchError(400, "payload", "the message is empty"));
+        }
+        if (span[0] != (byte)'{')
+        {
+            return ParseArray(body, limits, now, defaults);
+        }
+        if (!Utf8.IsValid(body.Span))
+        {
+            return ([], new BatchError(400, "payload", "not valid UTF-8"));
+        }
+        try
+        {
+            using var single = JsonDocument.Parse(body, DocumentOptions(limits));
+            return ([ParseItem(0, single.RootElement, limits, now, defaults)], null);
+        }
+        catch (JsonException)
+        {
+            return ParseLines(body, limits, now, defaults); // several objects: NDJSON (a malformed line is refused on its own)
+        }
+    }
+
+    private static (List<ParsedItem>, BatchError?) ParseArray(ReadOnlyMemory<byte> body, IngestOptions limits, DateTimeOffset now, ItemDefaults defaults)
     {
         // The JSON reader checks UTF-8 only when a string is read: check it all first, so no item fails half-read.
         if (!Utf8.IsValid(body.Span))
@@ -72,13 +108,13 @@ public static partial class TelemetryParser
             var index = 0;
             foreach (var element in document.RootElement.EnumerateArray())
             {
-                items.Add(ParseItem(index++, element, limits, now));
+                items.Add(ParseItem(index++, element, limits, now, defaults));
             }
             return (items, null);
         }
     }
 
-    private static (List<ParsedItem>, BatchError?) ParseLines(ReadOnlyMemory<byte> body, IngestOptions limits, DateTimeOffset now)
+    private static (List<ParsedItem>, BatchError?) ParseLines(ReadOnlyMemory<byte> body, IngestOptions limits, DateTimeOffset now, ItemDefaults defaults)
     {
         var items = new List<ParsedItem>();
         var rest = body;
@@ -108,7 +144,7 @@ public static partial class TelemetryParser
             try
             {
                 using var document = JsonDocument.Parse(line, DocumentOptions(limits));
-                items.Add(ParseItem(items.Count, document.RootElement, limits, now));
+                items.Add(ParseItem(items.Count, document.RootElement, limits, now, defaults));
             }
             catch (JsonException ex)
             {
@@ -122,7 +158,7 @@ public static partial class TelemetryParser
     private static JsonDocumentOptions DocumentOptions(IngestOptions limits) =>
         new() { MaxDepth = limits.MaxJsonDepth, AllowDuplicateProperties = true };
 
-    public static ParsedItem ParseItem(int index, JsonElement item, IngestOptions limits, DateTimeOffset now)
+    public static ParsedItem ParseItem(int index, JsonElement item, IngestOptions limits, DateTimeOffset now, ItemDefaults defaults = default)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
@@ -145,24 +181,44 @@ public static partial class TelemetryParser
             slot = property.Value;
         }
 
-        if (assetId is not { ValueKind: JsonValueKind.String } idElement)
+        string id;
+        if (assetId is null && defaults.AssetId is { } named)
         {
-            return Reject(index, null, RejectionReasons.MalformedItem, "assetId is required and must be a string");
+            id = named;
         }
-        var id = idElement.GetString()!;
+        else if (assetId is not { ValueKind: JsonValueKind.String } idElement)
+        {
+            return Reject(index, defaults.AssetId, RejectionReasons.MalformedItem, "assetId is required and must be a string");
+        }
+        else
+        {
+            id = idElement.GetString()!;
+            if (defaults.AssetId is { } topic && id != topic)
+            {
+                return Reject(index, topic, RejectionReasons.InvalidAssetId, $"assetId '{Truncate(id)}' is not the asset the topic names");
+            }
+        }
         if (!Identifiers.IsValidAssetId(id))
         {
             return Reject(index, Truncate(id), RejectionReasons.InvalidAssetId, "assetId must be " + Identifiers.Describe(Identifiers.MaxAssetIdLength));
         }
 
-        if (ts is not { ValueKind: JsonValueKind.String } tsElement)
+        DateTimeOffset timestamp;
+        if (ts is null && defaults.Ts is { } received)
+        {
+            timestamp = received;
+        }
+        else if (ts is not { ValueKind: JsonValueKind.String } tsElement)
         {
             return Reject(index, id, RejectionReasons.InvalidTimestamp, "ts is required: an RFC 3339 string with an offset, e.g. 2026-11-23T08:00:00Z");
         }
-        var tsText = tsElement.GetString()!;
-        if (!Rfc3339().IsMatch(tsText) || !DateTimeOffset.TryParse(tsText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var timestamp))
+        else
         {
-            return Reject(index, id, RejectionReasons.InvalidTimestamp, $"ts '{Truncate(tsText)}' is not an RFC 3339 timestamp with an offset");
+            var tsText = tsElement.GetString()!;
+            if (!Rfc3339().IsMatch(tsText) || !DateTimeOffset.TryParse(tsText, CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp))
+            {
+                return Reject(index, id, RejectionReasons.InvalidTimestamp, $"ts '{Truncate(tsText)}' is not an RFC 3339 timestamp with an offset");
+            }
         }
         if (timestamp > now.AddSeconds(limits.MaxFutureSkewSeconds))
         {

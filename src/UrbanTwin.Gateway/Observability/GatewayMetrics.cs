@@ -14,10 +14,13 @@ public sealed class GatewayMetrics
 
     private readonly Counter<long> _telemetryItems;
     private readonly Counter<long> _accessRefused;
+    private readonly Counter<long> _mqttMessages;
+    private readonly Counter<long> _mqttRejections;
+    private readonly Meter _meter;
 
     public GatewayMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create(MeterName);
+        var meter = _meter = meters.Create(MeterName);
         _telemetryItems = meter.CreateCounter<long>(
             "urbantwin.telemetry.items", "{item}", "Telemetry items received, by outcome and rejection reason.");
         IngestBatchSize = meter.CreateHistogram<int>(
@@ -26,7 +29,20 @@ public sealed class GatewayMetrics
         LiveClients = meter.CreateUpDownCounter<int>("urbantwin.live.clients", "{client}", "Open live streams (server-sent events).");
         _accessRefused = meter.CreateCounter<long>(
             "urbantwin.access.refused", "{request}", "API requests refused by access control, by reason.");
+        _mqttMessages = meter.CreateCounter<long>(
+            "urbantwin.mqtt.messages", "{message}", "MQTT messages handled, by result: accepted, partial, refused, retried, failed.");
+        _mqttRejections = meter.CreateCounter<long>(
+            "urbantwin.mqtt.rejections", "{rejection}", "Refusals published on the MQTT rejected topic.");
     }
+
+    /// <summary>An MQTT message handled: accepted (every item), partial, refused (none), retried (items unavailable), failed (not handled; redelivered).</summary>
+    public void CountMqttMessage(string result) => _mqttMessages.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void CountMqttRejections(int count) => _mqttRejections.Add(count);
+
+    /// <summary>1 while the gateway holds a session at its MQTT broker, 0 while it does not (only when MQTT is on).</summary>
+    public void ObserveMqttConnection(Func<bool> connected) =>
+        _meter.CreateObservableGauge("urbantwin.mqtt.connected", () => connected() ? 1 : 0, "{session}", "Whether the gateway is connected to its MQTT broker.");
 
     /// <summary>Items per telemetry request that reached delivery (after the request itself was valid).</summary>
     public Histogram<int> IngestBatchSize { get; }

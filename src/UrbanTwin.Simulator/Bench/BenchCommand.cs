@@ -118,7 +118,8 @@ public static class BenchCommand
             // After the writers: the probe's readings are newer than any of theirs.
             webhooks = await WebhookProbe.RunAsync(cluster.Gateway, [.. assets.Where(a => a.Kind == AssetCatalog.GasPipeline)],
                 profile.WebhookLatencySamples, profile.Phase, profile.WebhookEventsPerSecond);
-            log.WriteLine($"webhooks: raise to receiver p50 {webhooks.LatencyP50Ms:F0} ms, p99 {webhooks.LatencyP99Ms:F0} ms ({webhooks.Samples} alarms); " +
+            log.WriteLine($"webhooks: raise to receiver p50 {webhooks.LatencyP50Ms:F0} ms, p99 {webhooks.LatencyP99Ms:F0} ms ({webhooks.Samples} alarms), " +
+                $"beside a receiver that never answers p50 {webhooks.BesideSilentP50Ms:F0} ms, p99 {webhooks.BesideSilentP99Ms:F0} ms; " +
                 $"{webhooks.EventsPerSecond:N0} events/s to {webhooks.Receivers} receivers: {webhooks.Deliveries:N0} of {webhooks.Expected:N0} deliveries, {webhooks.DeliveriesPerSecond:N0}/s");
         }
 

@@ -71,6 +71,7 @@ public sealed record BenchReport(
         AtMost("valueToStream.p99Ms", ValueToStream?.P99Ms ?? double.NaN, 1_000),
         AtMost("memory.bytesPerAsset", Memory.BytesPerAsset, 4_096),
         AtMost("webhooks.latencyP99Ms", Webhooks?.LatencyP99Ms ?? double.NaN, 1_000), // issue #19
+        AtMost("webhooks.besideSilentP99Ms", Webhooks?.BesideSilentP99Ms ?? double.NaN, 1_000),
         AtLeast("webhooks.deliveriesPerSecond", Webhooks?.DeliveriesPerSecond ?? double.NaN, 5_000),
     ];
 

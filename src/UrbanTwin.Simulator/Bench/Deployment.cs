@@ -23,6 +23,7 @@ public sealed class Deployment : IAsyncDisposable
         var deployment = new Deployment(new Uri($"http://127.0.0.1:{port}"));
         var settings = Common();
         settings["Urls"] = deployment.Gateway.ToString();
+        settings["Mqtt__Port"] = Ports.Free().ToString();
         settings["Orleans__SiloPort"] = Ports.Free().ToString();
         settings["Orleans__GatewayPort"] = Ports.Free().ToString();
         await deployment.StartAsync("gateway", Binaries.Gateway, settings, directory);

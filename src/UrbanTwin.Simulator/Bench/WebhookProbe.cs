@@ -13,16 +13,18 @@ using UrbanTwin.Simulator.Processes;
 namespace UrbanTwin.Simulator.Bench;
 
 /// <param name="LatencyP50Ms">From the POST that raised an alarm to its receiver's answer, one subscription, no other load.</param>
+/// <param name="BesideSilentP50Ms">The same, while another subscription to the same alarms has a receiver that never answers.</param>
 /// <param name="DeliveriesPerSecond">Deliveries answered 2xx per second across all receivers, from the first event to the last delivery.</param>
-public sealed record WebhookFigures(double LatencyP50Ms, double LatencyP99Ms, int Samples, int Receivers, double EventsPerSecond, long Deliveries,
-    long Expected, double DeliveriesPerSecond);
+public sealed record WebhookFigures(double LatencyP50Ms, double LatencyP99Ms, int Samples, double BesideSilentP50Ms, double BesideSilentP99Ms,
+    int Receivers, double EventsPerSecond, long Deliveries, long Expected, double DeliveriesPerSecond);
 
 /// <summary>
 /// Webhooks against a cluster (silo, gateway, Redis) and receivers in this process (Kestrel, answering 204):
 /// <list type="bullet">
 /// <item>Latency: one subscription; an alarm is raised on a fresh gas pipeline at a time, and timed from its POST to
-/// its arrival at the receiver.</item>
-/// <item>Throughput: <see cref="Receivers"/> subscriptions to every event; gas pipelines are toggled into and out of
+/// its arrival at the receiver. Then again with a second subscription to the same alarms whose receiver never
+/// answers (each of its requests hangs until the delivery timeout): the first must not notice.</item>
+/// <item>Throughput: <see cref="Receivers"/> subscriptions to every asset event; gas pipelines are toggled into and out of
 /// alarm at a fixed rate (each toggle two events: the alarm's and the status change), and every delivery is
 /// counted until all have arrived.</item>
 /// </list>
@@ -40,23 +42,20 @@ public static class WebhookProbe
         var clock = new Timestamps();
 
         var latencyAssets = gas.Take(latencySamples).ToArray();
-        await SubscribeAsync(http, receiver.UrlOf("latency"), ["alarm.raised"]);
-        var latencies = new List<double>();
-        foreach (var asset in latencyAssets)
-        {
-            var arrived = receiver.Expect(asset.Id);
-            var started = Stopwatch.GetTimestamp();
-            await PostAsync(http, [(asset.Id, 60.0)], clock);
-            await arrived.WaitAsync(TimeSpan.FromSeconds(30));
-            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
-        await PostAsync(http, [.. latencyAssets.Select(a => (a.Id, 0.0))], clock);
+        var besideSilentAssets = gas.Skip(latencySamples).Take(latencySamples).ToArray();
+        var latencySubscription = await SubscribeAsync(http, receiver.UrlOf("latency"), ["alarm.raised"]);
+        var latencies = await RaiseOneByOneAsync(http, receiver, latencyAssets, clock);
+        var silent = await SubscribeAsync(http, receiver.UrlOf("silent"), ["alarm.raised"]);
+        var besideSilent = await RaiseOneByOneAsync(http, receiver, besideSilentAssets, clock);
+        await DeleteAsync(http, silent);
+        await DeleteAsync(http, latencySubscription);
+        await PostAsync(http, [.. latencyAssets.Concat(besideSilentAssets).Select(a => (a.Id, 0.0))], clock);
 
         for (var i = 0; i < Receivers; i++)
         {
-            await SubscribeAsync(http, receiver.UrlOf($"r{i}"), ["*"]);
+            await SubscribeAsync(http, receiver.UrlOf($"r{i}"), ["alarm.*", "asset.*"]);
         }
-        var toggled = gas.Skip(latencySamples).Select(a => a.Id).ToArray();
+        var toggled = gas.Skip(2 * latencySamples).Select(a => a.Id).ToArray();
         var high = new HashSet<string>(StringComparer.Ordinal);
         var perTick = Math.Max(1, (int)(eventsPerSecond / EventsPerToggle / 10));
         var accepted = 0L;
@@ -89,16 +88,44 @@ public static class WebhookProbe
         var last = receiver.LastThroughputAt;
         var seconds = Math.Max(produced.TotalSeconds, (last - start) / (double)Stopwatch.Frequency);
         var latency = Percentiles.Of(latencies);
-        return new WebhookFigures(latency.P50Ms, latency.P99Ms, latency.Samples, Receivers, accepted * EventsPerToggle / produced.TotalSeconds,
-            receiver.Throughput, expected, receiver.Throughput / seconds);
+        var beside = Percentiles.Of(besideSilent);
+        return new WebhookFigures(latency.P50Ms, latency.P99Ms, latency.Samples, beside.P50Ms, beside.P99Ms, Receivers,
+            accepted * EventsPerToggle / produced.TotalSeconds, receiver.Throughput, expected, receiver.Throughput / seconds);
     }
 
-    private static async Task SubscribeAsync(HttpClient http, string url, string[] events)
+    /// <summary>Raises an alarm on each asset in turn, timing each from its POST to its arrival at the latency receiver.</summary>
+    private static async Task<List<double>> RaiseOneByOneAsync(HttpClient http, Receiver receiver, IEnumerable<AssetDefinition> assets, Timestamps clock)
+    {
+        var latencies = new List<double>();
+        foreach (var asset in assets)
+        {
+            var arrived = receiver.Expect(asset.Id);
+            var started = Stopwatch.GetTimestamp();
+            await PostAsync(http, [(asset.Id, 60.0)], clock);
+            await arrived.WaitAsync(TimeSpan.FromSeconds(30));
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        return latencies;
+    }
+
+    /// <summary>Subscribes <paramref name="url"/>; the subscription's id.</summary>
+    private static async Task<string> SubscribeAsync(HttpClient http, string url, string[] events)
     {
         using var response = await http.PostAsJsonAsync("/api/v1/subscriptions", new { url, events });
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"Subscribing {url}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        return (string?)body?["subscription"]?["id"] ?? throw new InvalidOperationException($"Subscribing {url}: no id in the answer");
+    }
+
+    private static async Task DeleteAsync(HttpClient http, string subscription)
+    {
+        using var response = await http.DeleteAsync($"/api/v1/subscriptions/{subscription}");
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Deleting subscription {subscription}: HTTP {(int)response.StatusCode}");
         }
     }
 
@@ -135,6 +162,7 @@ public static class WebhookProbe
         private readonly ConcurrentDictionary<string, TaskCompletionSource> _expected = new(StringComparer.Ordinal);
         private long _throughput;
         private long _lastThroughputAt;
+        private readonly CancellationTokenSource _stopping = new();
 
         private Receiver(WebApplication app, int port)
         {
@@ -165,6 +193,19 @@ public static class WebhookProbe
 
         private async Task<IResult> ReceiveAsync(string path, HttpRequest request)
         {
+            if (path == "silent")
+            {
+                // Never answers: the twin's delivery timeout ends the request (or the probe's end does).
+                using var ended = CancellationTokenSource.CreateLinkedTokenSource(request.HttpContext.RequestAborted, _stopping.Token);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ended.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                return Results.NoContent();
+            }
             if (path == "latency")
             {
                 var body = await JsonNode.ParseAsync(request.Body);
@@ -183,6 +224,7 @@ public static class WebhookProbe
 
         public async ValueTask DisposeAsync()
         {
+            await _stopping.CancelAsync();
             await _app.StopAsync();
             await _app.DisposeAsync();
         }

@@ -184,6 +184,7 @@ public sealed class LocalCluster : IAsyncDisposable
             ["Orleans__SiloPort"] = Ports.Free().ToString(),
             ["Orleans__GatewayPort"] = Ports.Free().ToString(),
         };
+        all.TryAdd("Mqtt__Port", Ports.Free().ToString()); // its embedded broker, off the default port another run may hold
         var gateway = ServiceProcess.Start("gateway", "dotnet", [Binaries.Gateway], all, Path.Combine(directory, "gateway.log"));
         try
         {
