@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # A local Redis-backed UrbanTwin cluster as plain processes: redis-server (AOF on, its own data directory),
-# N silos and one gateway on http://localhost:8080. See docs/operations.md, "A local cluster".
+# N silos and one gateway on http://localhost:8080, and with --mqtt a Mosquitto broker the gateway takes telemetry
+# from (localhost:1883, persistent sessions). See docs/operations.md, "A local cluster".
 #
-#   deploy/cluster.sh start [--silos N] [--feed] [--no-build]   start everything (default 2 silos, feed off)
+#   deploy/cluster.sh start [--silos N] [--feed] [--mqtt] [--no-build]   start everything (default 2 silos, feed off)
 #   deploy/cluster.sh silo I                                     (re)start silo I alone, e.g. after a kill -9
 #   deploy/cluster.sh status                                     what runs, with pids and ports
 #   deploy/cluster.sh stop                                       graceful stop: gateway, silos (they flush), Redis
 #
-# Environment: CLUSTER_DIR (default .cluster), REDIS_PORT (6390), GATEWAY_PORT (8080).
+# Environment: CLUSTER_DIR (default .cluster), REDIS_PORT (6390), GATEWAY_PORT (8080), MQTT_PORT (1883).
 # A cluster gateway needs API keys: the first start makes a random admin key, kept in $CLUSTER_DIR/api-key
 # (send it as X-Api-Key); the gateway is given its SHA-256 only.
 set -euo pipefail
@@ -16,6 +17,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="${CLUSTER_DIR:-$root/.cluster}"
 redis_port="${REDIS_PORT:-6390}"
 gateway_port="${GATEWAY_PORT:-8080}"
+mqtt_port="${MQTT_PORT:-1883}"
 config=Release
 silo_dll="$root/src/UrbanTwin.Silo/bin/$config/net10.0/UrbanTwin.Silo.dll"
 gateway_dll="$root/src/UrbanTwin.Gateway/bin/$config/net10.0/UrbanTwin.Gateway.dll"
@@ -57,6 +59,31 @@ start_redis() {
   echo "redis     pid $(cat "$dir/redis.pid")  port $redis_port  data $dir/redis (AOF, fsync every second)"
 }
 
+start_mosquitto() {
+  local program; program="$(command -v mosquitto || echo /usr/sbin/mosquitto)"
+  [[ -x "$program" ]] || { echo "mosquitto is not installed (apt-get install -y mosquitto)" >&2; exit 1; }
+  mkdir -p "$dir/mosquitto"
+  if alive "$dir/mosquitto.pid"; then return; fi
+  # Anonymous on loopback for local use; deployed brokers authenticate (k8s/components/mqtt, docs/operations.md).
+  {
+    echo "listener $mqtt_port 127.0.0.1"
+    echo "allow_anonymous true"
+    echo "persistence true"
+    echo "persistence_location $dir/mosquitto/"
+    echo "max_inflight_messages 1000"
+    echo "max_queued_messages 1000000"
+    if [[ "$(id -u)" = 0 ]]; then echo "user root"; fi
+  } >"$dir/mosquitto/mosquitto.conf"
+  (exec nohup "$program" -c "$dir/mosquitto/mosquitto.conf" >>"$dir/mosquitto.log" 2>&1) &
+  echo $! >"$dir/mosquitto.pid"
+  local deadline=$((SECONDS + 20))
+  until (echo >"/dev/tcp/127.0.0.1/$mqtt_port") 2>/dev/null; do
+    ((SECONDS < deadline)) && alive "$dir/mosquitto.pid" || { echo "mosquitto did not start; see $dir/mosquitto.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "mosquitto pid $(cat "$dir/mosquitto.pid")  mqtt://127.0.0.1:$mqtt_port  data $dir/mosquitto (persistent sessions)"
+}
+
 start_silo() { # index
   local i="$1"
   if alive "$dir/silo-$i.pid"; then echo "silo $i already runs (pid $(cat "$dir/silo-$i.pid"))"; return; fi
@@ -77,6 +104,9 @@ api_key() { # the local admin key, made once
 
 start_gateway() { # feed on/off
   common_env
+  if alive "$dir/mosquitto.pid"; then
+    export Mqtt__Server=127.0.0.1 Mqtt__Port="$mqtt_port" Mqtt__ClientId=urbantwin-gateway-local
+  fi
   local key; key="$(api_key)"
   export Auth__Keys__0__Name=local-admin Auth__Keys__0__Role=admin
   Auth__Keys__0__Hash="$(printf '%s' "$key" | sha256sum | cut -d' ' -f1)"
@@ -100,11 +130,12 @@ stop_pid() { # pidfile name
 cmd="${1:-}"; shift || true
 case "$cmd" in
   start)
-    silos=2 feed=false build=true
+    silos=2 feed=false build=true mqtt=false
     while (($#)); do
       case "$1" in
         --silos) silos="$2"; shift 2 ;;
         --feed) feed=true; shift ;;
+        --mqtt) mqtt=true; shift ;;
         --no-build) build=false; shift ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
       esac
@@ -116,12 +147,16 @@ case "$cmd" in
       dotnet build -c "$config" -nologo -v q "$root/src/UrbanTwin.Gateway" >/dev/null
     fi
     start_redis
+    if $mqtt; then start_mosquitto; fi
     for ((i = 0; i < silos; i++)); do start_silo "$i"; done
     wait_ready "http://127.0.0.1:8181/health/ready" 120
     start_gateway "$feed"
     wait_ready "http://localhost:$gateway_port/health/ready" 120
     echo "ready: http://localhost:$gateway_port (logs in $dir); admin API key in $dir/api-key:"
     echo "  curl -H \"X-Api-Key: \$(cat $dir/api-key)\" http://localhost:$gateway_port/api/v1/nodes/shanxi"
+    if $mqtt; then
+      echo "  mosquitto_pub -p $mqtt_port -q 1 -t urbantwin/v1/assets/taiyuan-xiaodian-gas-001/telemetry -m '{\"metrics\":{\"gasLel\":60}}'"
+    fi
     ;;
   silo)
     [[ "${1:-}" =~ ^[0-9]+$ ]] || { echo "usage: $0 silo INDEX" >&2; exit 2; }
@@ -138,10 +173,11 @@ case "$cmd" in
   stop)
     stop_pid "$dir/gateway.pid" gateway
     for f in "$dir"/silo-*.pid; do [[ -e "$f" ]] && stop_pid "$f" "$(basename "$f" .pid)"; done
+    stop_pid "$dir/mosquitto.pid" mosquitto
     stop_pid "$dir/redis.pid" redis
     ;;
   *)
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

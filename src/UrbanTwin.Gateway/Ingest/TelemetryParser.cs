@@ -67,9 +67,13 @@ public static partial class TelemetryParser
             using var single = JsonDocument.Parse(body, DocumentOptions(limits));
             return ([ParseItem(0, single.RootElement, limits, now, defaults)], null);
         }
+        catch (JsonException ex) when (span.TrimEnd(" \t\r\n"u8).IndexOf((byte)'\n') < 0)
+        {
+            return ([], new BatchError(400, "payload", $"malformed JSON (byte {ex.BytePositionInLine + 1})")); // one line: not NDJSON either
+        }
         catch (JsonException)
         {
-            return ParseLines(body, limits, now, defaults); // several objects: NDJSON (a malformed line is refused on its own)
+            return ParseLines(body, limits, now, defaults); // several lines: NDJSON (a malformed line is refused on its own)
         }
     }
 

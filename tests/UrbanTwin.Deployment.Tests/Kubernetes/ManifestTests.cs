@@ -77,6 +77,32 @@ public sealed class ManifestTests
         Assert.NotNull(container.ReadinessProbe);
     }
 
+    [Fact]
+    public void With_the_MQTT_component_gateways_subscribe_to_an_authenticated_Mosquitto_that_keeps_sessions_on_a_volume()
+    {
+        var m = Manifests.Load("dev");
+        var gateway = Assert.Single(m.Single<V1Deployment>(Gateway).Spec.Template.Spec.Containers);
+        var broker = m.Single<V1Service>(Env(gateway, "Mqtt__Server").Value);
+        Assert.Contains(broker.Spec.Ports, p => p.Port.ToString() == Env(gateway, "Mqtt__Port").Value);
+        // Each pod its own client id (a restarted container resumes its session), its password from a Secret.
+        Assert.Equal("metadata.name", Env(gateway, "Mqtt__ClientId").ValueFrom.FieldRef.FieldPath);
+        var password = Env(gateway, "Mqtt__Password").ValueFrom.SecretKeyRef;
+        Assert.Contains(m.All<V1Secret>(), s => s.Metadata.Name == password.Name && s.Data.ContainsKey(password.Key));
+
+        var mosquitto = m.Single<V1StatefulSet>("urbantwin-mosquitto");
+        var container = Assert.Single(mosquitto.Spec.Template.Spec.Containers);
+        var config = m.Generated<V1ConfigMap>("urbantwin-mosquitto").Data["mosquitto.conf"].Split('\n').Select(l => l.Trim()).ToList();
+        Assert.Contains("allow_anonymous false", config);
+        Assert.Contains("persistence true", config);
+        var data = config.Single(l => l.StartsWith("persistence_location ", StringComparison.Ordinal))["persistence_location ".Length..];
+        var claim = Assert.Single(mosquitto.Spec.VolumeClaimTemplates);
+        Assert.Contains(container.VolumeMounts, v => v.Name == claim.Metadata.Name && data.TrimEnd('/') == v.MountPath);
+        var auth = config.Single(l => l.StartsWith("password_file ", StringComparison.Ordinal))["password_file ".Length..];
+        var authVolume = Assert.Single(mosquitto.Spec.Template.Spec.Volumes, v => v.Secret is not null);
+        Assert.Contains(container.VolumeMounts, v => v.Name == authVolume.Name && auth.StartsWith(v.MountPath + "/", StringComparison.Ordinal));
+        Assert.Contains(broker.Spec.Selector, l => mosquitto.Spec.Template.Metadata.Labels[l.Key] == l.Value);
+    }
+
     [Theory, MemberData(nameof(Overlays))]
     public void Silos_run_with_Orleans_Kubernetes_hosting_its_pod_permissions_and_labels(string overlay)
     {

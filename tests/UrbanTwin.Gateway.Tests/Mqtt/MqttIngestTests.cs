@@ -172,7 +172,9 @@ public sealed class MqttIngestTests(MqttGatewayFixture gateway)
             (batchTopic, [], "malformed-payload"),
             (batchTopic, "42"u8.ToArray(), "malformed-payload"),
             (batchTopic, new byte[MqttGatewayFixture.MaxPayloadBytes + 1], "payload-too-large"),
-            (MqttDevice.AssetTopic(asset), "{\"metrics\":{\"gasLel\":NaN}}"u8.ToArray(), "malformed-item"),
+            (batchTopic, "{\"assetId\": oops"u8.ToArray(), "malformed-payload"),
+            (MqttDevice.AssetTopic(asset), "{\"metrics\":{\"gasLel\":NaN}}"u8.ToArray(), "malformed-payload"),
+            (batchTopic, "{\"assetId\":\"a\",\"metrics\":{}}\n{oops\n"u8.ToArray(), "malformed-item"),
             (MqttDevice.AssetTopic(asset), "{\"metrics\":{\"gasLel\":1e999}}"u8.ToArray(), "invalid-value"),
             (MqttDevice.AssetTopic("not an id!"), "{\"metrics\":{\"gasLel\":1}}"u8.ToArray(), "invalid-asset-id"),
         };

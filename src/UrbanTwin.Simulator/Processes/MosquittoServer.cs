@@ -1,0 +1,74 @@
+using System.Net.Sockets;
+
+namespace UrbanTwin.Simulator.Processes;
+
+/// <summary>
+/// A real Mosquitto broker on a free port, anonymous, with its persistence file in a temporary directory: the
+/// sessions and queued QoS 1 messages of clients that are away (a gateway killed and restarting) are kept.
+/// </summary>
+public sealed class MosquittoServer : IAsyncDisposable
+{
+    private readonly ServiceProcess _process;
+
+    private MosquittoServer(ServiceProcess process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Uri => $"mqtt://127.0.0.1:{Port}";
+
+    public static async Task<MosquittoServer> StartAsync(string directory)
+    {
+        var program = Binaries.Program("mosquitto", "apt-get install -y mosquitto; deploy/test.sh installs it");
+        var home = Path.Combine(directory, "mosquitto");
+        Directory.CreateDirectory(home);
+        var port = Ports.Free();
+        var config = Path.Combine(home, "mosquitto.conf");
+        await File.WriteAllLinesAsync(config,
+        [
+            $"listener {port} 127.0.0.1",
+            "allow_anonymous true",
+            "persistence true",
+            $"persistence_location {home}/",
+            // As deploy/ configures it: enough in flight for throughput, and a deep queue for a consumer that is away.
+            "max_inflight_messages 1000",
+            "max_queued_messages 1000000",
+            "log_type error",
+            "log_type warning",
+            "log_type notice",
+            // Run as whoever starts it (root in CI would otherwise switch to the mosquitto user and lose the directory).
+            Environment.UserName == "root" ? "user root" : "",
+        ]);
+        var process = ServiceProcess.Start("mosquitto", program, ["-c", config], new Dictionary<string, string>(), Path.Combine(home, "mosquitto.log"));
+        var server = new MosquittoServer(process, port);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await server.AcceptsAsync())
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"mosquitto is not listening on port {port}. Log tail:\n{process.LogTail()}");
+            }
+            await Task.Delay(50);
+        }
+        return server;
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    private async Task<bool> AcceptsAsync()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", Port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
