@@ -18,16 +18,27 @@ public static class Commands
         var rate = Positive("--rate", 1000, "readings per second");
         var seconds = Positive("--seconds", 30, "how long to feed");
         var batch = Positive("--batch", 200, "readings per request (at most the rate)");
-        var feed = new Command("feed", "Posts readings for the reference Shanxi assets as real HTTP batches at a fixed rate; reports what was accepted.")
+        var mqtt = new Option<string?>("--mqtt")
         {
-            url, rate, seconds, batch,
+            Description = "publish to this MQTT broker instead of posting (mqtt://[user:password@]host[:port]; the embedded run's is mqtt://localhost:1883)",
+        };
+        mqtt.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } text && BrokerUri(text) is null)
+            {
+                result.AddError("--mqtt must be mqtt://host[:port], with user:password@ when the broker asks for them");
+            }
+        });
+        var feed = new Command("feed", "Posts readings for the reference Shanxi assets as real HTTP batches (or MQTT messages) at a fixed rate; reports what was accepted.")
+        {
+            url, rate, seconds, batch, mqtt,
         };
         feed.SetAction((result, _) =>
         {
             var perSecond = result.GetValue(rate);
             // A batch larger than the rate would send more per second than asked.
             return UrbanTwin.Simulator.Feed.RunAsync(new GatewayRun(result.GetValue(url)!, perSecond, result.GetValue(seconds),
-                Math.Min(result.GetValue(batch), perSecond), 0, null, null));
+                Math.Min(result.GetValue(batch), perSecond), 0, null, null), result.GetValue(mqtt) is { } broker ? BrokerUri(broker) : null);
         });
         return feed;
     }
@@ -133,6 +144,10 @@ public static class Commands
         });
         return profile;
     }
+
+    /// <summary>An <c>mqtt://</c> address with a host, or null.</summary>
+    private static Uri? BrokerUri(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "mqtt" && !string.IsNullOrEmpty(uri.Host) ? uri : null;
 
     private static Option<string> UrlOption()
     {

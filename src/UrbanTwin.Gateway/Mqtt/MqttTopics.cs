@@ -3,7 +3,11 @@ namespace UrbanTwin.Gateway.Mqtt;
 /// <summary>The topics the twin takes and publishes, under a prefix (<c>urbantwin/v1</c> by default).</summary>
 public sealed class MqttTopics(string prefix)
 {
-    /// <summary>Batches: the same JSON array, single object or NDJSON as <c>POST /api/v1/telemetry</c>.</summary>
+    /// <summary>
+    /// Batches: the same JSON array, single object or NDJSON as <c>POST /api/v1/telemetry</c>; also under one more
+    /// level, <c>{prefix}/telemetry/{source}</c> (a data-acquisition unit's own topic). Order is kept per topic, so
+    /// sources on topics of their own are taken in parallel.
+    /// </summary>
     public string Telemetry { get; } = prefix + "/telemetry";
 
     /// <summary>One asset's readings: <c>{prefix}/assets/+/telemetry</c>.</summary>
@@ -25,6 +29,10 @@ public sealed class MqttTopics(string prefix)
         {
             return true;
         }
+        if (topic.Length > Telemetry.Length + 1 && topic.StartsWith(Telemetry, StringComparison.Ordinal) && topic[Telemetry.Length] == '/')
+        {
+            return topic.IndexOf('/', Telemetry.Length + 1) < 0; // one source level
+        }
         const string suffix = "/telemetry";
         if (topic.Length > _assets.Length + suffix.Length && topic.StartsWith(_assets, StringComparison.Ordinal) && topic.EndsWith(suffix, StringComparison.Ordinal))
         {
@@ -40,7 +48,7 @@ public sealed class MqttTopics(string prefix)
 
     /// <summary>The topic filters the gateway subscribes to, shared among gateways when <paramref name="sharedGroup"/> is set.</summary>
     public IEnumerable<string> Filters(string? sharedGroup) =>
-        new[] { Telemetry, AssetTelemetry }.Select(f => string.IsNullOrEmpty(sharedGroup) ? f : $"$share/{sharedGroup}/{f}");
+        new[] { Telemetry + "/#", AssetTelemetry }.Select(f => string.IsNullOrEmpty(sharedGroup) ? f : $"$share/{sharedGroup}/{f}");
 
     public static bool IsValidLevel(string level) => level.Length > 0 && level.IndexOfAny(['/', '+', '#', '\0']) < 0 && level[0] != '$';
 

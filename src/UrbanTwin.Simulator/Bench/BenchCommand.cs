@@ -61,6 +61,7 @@ public static class BenchCommand
         var readable = nodes.Where(n => n.Kind is NodeKind.City or NodeKind.District).Select(n => n.Id).ToArray();
 
         IngestFigures ingest;
+        MqttFigures mqttEmbedded, mqttCluster;
         QueryFigures query;
         FreshnessFigures freshness, alarmToStream, valueToStream;
         await using (var embedded = await Deployment.EmbeddedAsync(directory))
@@ -102,11 +103,21 @@ public static class BenchCommand
                 result.Rejected, result.FailedRequests, profile.Connections, profile.Batch, bytesPerUpdate);
             log.WriteLine($"ingest (accepted, embedded): {ingest.UpdatesPerSecond:N0} updates/s, {result.Rejected} rejected, {result.FailedRequests} failed requests; " +
                 $"the gateway allocated {bytesPerUpdate:N0} bytes per update and paused {ingestCounters.GatewayGcPauseSeconds * 1000:F0} ms for GC");
+
+            mqttEmbedded = await MqttPhaseAsync("embedded (MQTTnet)", "accepted", "127.0.0.1", embedded.MqttPort!.Value, embedded.Gateway, profile.Connections,
+                ingest.UpdatesPerSecond);
         }
 
         IngestFigures durable;
         WebhookFigures webhooks;
-        await using (var cluster = await Deployment.ClusterAsync(directory, redisConnection, silos: 1))
+        await using (var mosquitto = await MosquittoServer.StartAsync(directory))
+        await using (var cluster = await Deployment.ClusterAsync(directory, redisConnection, silos: 1, new Dictionary<string, string>
+        {
+            ["Mqtt__Server"] = "127.0.0.1",
+            ["Mqtt__Port"] = mosquitto.Port.ToString(),
+            ["Mqtt__ClientId"] = "urbantwin-bench-gateway",
+            ["Mqtt__Ack"] = "durable",
+        }))
         {
             var writers = new TelemetryLoad(cluster.Gateway, load, profile.DurableConnections, profile.Batch, "durable");
             await writers.RunAsync(TimeSpan.Zero, profile.DurableWarmUp, null); // not counted: the silo and gateway warm up
@@ -121,6 +132,9 @@ public static class BenchCommand
             log.WriteLine($"webhooks: raise to receiver p50 {webhooks.LatencyP50Ms:F0} ms, p99 {webhooks.LatencyP99Ms:F0} ms ({webhooks.Samples} alarms), " +
                 $"beside a receiver that never answers p50 {webhooks.BesideSilentP50Ms:F0} ms, p99 {webhooks.BesideSilentP99Ms:F0} ms; " +
                 $"{webhooks.EventsPerSecond:N0} events/s to {webhooks.Receivers} receivers: {webhooks.Deliveries:N0} of {webhooks.Expected:N0} deliveries, {webhooks.DeliveriesPerSecond:N0}/s");
+
+            mqttCluster = await MqttPhaseAsync("Mosquitto", "durable", "127.0.0.1", mosquitto.Port, cluster.Gateway, profile.DurableConnections,
+                durable.UpdatesPerSecond);
         }
 
         var scaling = new List<SiloScalingFigures>();
@@ -146,7 +160,19 @@ public static class BenchCommand
         }
 
         return new BenchReport(profile.Name, started, clock.Elapsed.TotalSeconds, MachineInfo.Current(), baseline, ingest, durable, query, freshness, memory,
-            scaling.Count > 0 ? [.. scaling] : null, alarmToStream, valueToStream, webhooks);
+            scaling.Count > 0 ? [.. scaling] : null, alarmToStream, valueToStream, webhooks, mqttEmbedded, mqttCluster);
+
+        // MQTT ingest through a broker into the gateway, after the HTTP phase it is compared with; then its latency on
+        // the probe district's assets (left alone by every writer).
+        async Task<MqttFigures> MqttPhaseAsync(string broker, string ack, string host, int port, Uri gateway, int publishers, double http)
+        {
+            var (perSecond, published, taken) = await new MqttLoad(host, port, load, publishers, profile.Batch).RunAsync(gateway, profile.DurableWarmUp, profile.Phase);
+            var latency = await MqttLoad.LatencyAsync(host, port, gateway, probes, profile.WebhookLatencySamples);
+            var figures = new MqttFigures(broker, ack, perSecond, perSecond / http, published, taken, latency.P50Ms, latency.P99Ms, latency.Samples, publishers, profile.Batch);
+            log.WriteLine($"mqtt ({broker}, ack={ack}): {perSecond:N0} updates/s ({figures.RatioToHttp:F2} of HTTP), {taken:N0} of {published:N0} readings taken; " +
+                $"publish to value p50 {latency.P50Ms:F0} ms, p99 {latency.P99Ms:F0} ms ({latency.Samples} readings)");
+            return figures;
+        }
     }
 
     /// <summary>The Redis of <c>ConnectionStrings__Redis</c> when set; otherwise a redis-server of the run's own, stopped afterwards.</summary>

@@ -15,22 +15,26 @@ public sealed class Deployment : IAsyncDisposable
     private Deployment(Uri gateway) => Gateway = gateway;
 
     public Uri Gateway { get; }
+
+    /// <summary>The embedded gateway's MQTT broker port.</summary>
+    public int? MqttPort { get; private init; }
     public IReadOnlyList<ServiceProcess> Processes => _processes;
 
     public static async Task<Deployment> EmbeddedAsync(string directory)
     {
         var port = Ports.Free();
-        var deployment = new Deployment(new Uri($"http://127.0.0.1:{port}"));
+        var deployment = new Deployment(new Uri($"http://127.0.0.1:{port}")) { MqttPort = Ports.Free() };
         var settings = Common();
         settings["Urls"] = deployment.Gateway.ToString();
-        settings["Mqtt__Port"] = Ports.Free().ToString();
+        settings["Mqtt__Port"] = deployment.MqttPort.Value.ToString();
         settings["Orleans__SiloPort"] = Ports.Free().ToString();
         settings["Orleans__GatewayPort"] = Ports.Free().ToString();
         await deployment.StartAsync("gateway", Binaries.Gateway, settings, directory);
         return deployment;
     }
 
-    public static async Task<Deployment> ClusterAsync(string directory, string redis, int silos)
+    /// <param name="gatewaySettings">More settings for the gateway (its MQTT broker).</param>
+    public static async Task<Deployment> ClusterAsync(string directory, string redis, int silos, IReadOnlyDictionary<string, string>? gatewaySettings = null)
     {
         var port = Ports.Free();
         var deployment = new Deployment(new Uri($"http://127.0.0.1:{port}"));
@@ -54,6 +58,10 @@ public sealed class Deployment : IAsyncDisposable
             gateway["Urls"] = deployment.Gateway.ToString();
             // Told explicitly: the benchmark's clients send no key. Checking one is a SHA-256 and a lookup per request.
             gateway["Auth__Mode"] = "open";
+            foreach (var (key, value) in gatewaySettings ?? new Dictionary<string, string>())
+            {
+                gateway[key] = value;
+            }
             await deployment.StartAsync("gateway", Binaries.Gateway, gateway, directory);
         }
         catch

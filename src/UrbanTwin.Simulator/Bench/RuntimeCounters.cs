@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace UrbanTwin.Simulator.Bench;
 
 /// <summary>
@@ -12,10 +10,7 @@ public sealed record RuntimeCounters(double GatewayGcPauseSeconds, double Gatewa
     public static async Task<RuntimeCounters> TakeAsync(HttpClient http)
     {
         var text = await http.GetStringAsync("/metrics");
-        double Sum(string name, string? label = null) => text.Split('\n')
-            .Where(line => line.StartsWith(name, StringComparison.Ordinal) && (line.Length > name.Length && line[name.Length] is ' ' or '{')
-                && (label is null || line.Contains(label, StringComparison.Ordinal)))
-            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        double Sum(string name, string? label = null) => PrometheusText.Sum(text, name, label);
         return new RuntimeCounters(Sum("dotnet_gc_pause_time_seconds_total"),
             Sum("dotnet_gc_collections_total", "gen0"), Sum("dotnet_gc_collections_total", "gen1"), Sum("dotnet_gc_collections_total", "gen2"),
             GC.GetTotalPauseDuration().TotalSeconds, Sum("dotnet_gc_heap_total_allocated_bytes_total"));

@@ -70,14 +70,14 @@ public sealed class MqttIngestTests(MqttGatewayFixture gateway)
     }
 
     [Fact]
-    public async Task Ndjson_and_a_pretty_printed_object_are_batches_too()
+    public async Task Ndjson_and_a_pretty_printed_object_are_batches_too_also_on_a_sources_own_topic()
     {
         var (a, b, c) = (TaiyuanGas[3], TaiyuanGas[4], TaiyuanGas[5]);
         await using var device = await gateway.DeviceAsync("fleet");
 
         await device.PublishAsync(MqttDevice.Prefix + "/telemetry",
             $"{{\"assetId\":\"{a}\",\"metrics\":{{\"gasLel\":62}}}}\n{{\"assetId\":\"{b}\",\"metrics\":{{\"gasLel\":63}}}}\n");
-        await device.PublishAsync(MqttDevice.Prefix + "/telemetry", $"{{\n  \"assetId\": \"{c}\",\n  \"metrics\": {{ \"gasLel\": 64 }}\n}}");
+        await device.PublishAsync(MqttDevice.Prefix + "/telemetry/dau-17", $"{{\n  \"assetId\": \"{c}\",\n  \"metrics\": {{ \"gasLel\": 64 }}\n}}");
 
         await StatusAsync(a, "alarm");
         await StatusAsync(b, "alarm");
@@ -184,6 +184,7 @@ public sealed class MqttIngestTests(MqttGatewayFixture gateway)
         }
         var wrongTopic = await device.PublishAsync(MqttDevice.Prefix + "/assets/" + asset + "/commands", "{}");
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, wrongTopic.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await device.PublishAsync(batchTopic + "/dau-1/extra", "[]")).ReasonCode);
 
         await device.PublishAsync(MqttDevice.AssetTopic(asset), """{"metrics":{"gasLel":67}}""");
         await StatusAsync(asset, "alarm"); // still taking telemetry after all of that

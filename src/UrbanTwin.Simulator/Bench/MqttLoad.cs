@@ -1,0 +1,181 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Demo;
+
+namespace UrbanTwin.Simulator.Bench;
+
+/// <param name="UpdatesPerSecond">Readings the gateway took (its accepted counter), from the first publish of the phase to the last reading taken.</param>
+/// <param name="RatioToHttp">To HTTP ingest of the same kind (accepted or durable) in the same run.</param>
+/// <param name="LatencyP50Ms">From the publish of one reading on its asset's topic to the asset answering with it over HTTP.</param>
+public sealed record MqttFigures(string Broker, string Ack, double UpdatesPerSecond, double RatioToHttp, long Published, long Taken,
+    double LatencyP50Ms, double LatencyP99Ms, int Samples, int Publishers, int Batch);
+
+/// <summary>
+/// Telemetry over MQTT as data-acquisition units send it: <c>publishers</c> clients, each on a batch topic of its own
+/// (<c>urbantwin/v1/telemetry/{source}</c>) with its own share of the assets, QoS 1, a few messages in flight each. A
+/// broker acknowledges a message when it has it, not when the twin took it, so the rate is read from the gateway: its
+/// accepted-readings counter, from the phase's first publish until every reading published was taken.
+/// </summary>
+public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinition> assets, int publishers, int batch)
+{
+    private const int InFlightPerPublisher = 4;
+    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(60);
+
+    public async Task<(double PerSecond, long Published, long Taken)> RunAsync(Uri gateway, TimeSpan warmUp, TimeSpan duration)
+    {
+        using var metrics = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
+        var clients = await Task.WhenAll(Enumerable.Range(0, publishers).Select(async c =>
+        {
+            var client = new MqttClientFactory().CreateMqttClient();
+            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(host, port).WithProtocolVersion(MqttProtocolVersion.V500)
+                .WithClientId($"bench-{c}-{Guid.NewGuid():N}"[..24]).Build());
+            return client;
+        }));
+        try
+        {
+            await PublishAsync(clients, warmUp);
+            await WaitTakenAsync(metrics, await AcceptedAsync(metrics), settle: true); // the warm-up's backlog drained
+            var before = await AcceptedAsync(metrics);
+            var clock = Stopwatch.StartNew();
+            var published = await PublishAsync(clients, duration);
+            var (taken, at) = await WaitTakenAsync(metrics, before + published, settle: false, clock);
+            return ((taken - before) / at.TotalSeconds, published, (long)(taken - before));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisconnectAsync();
+                client.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Publishes for <paramref name="duration"/>; the number of readings the broker acknowledged.</summary>
+    private async Task<long> PublishAsync(IMqttClient[] clients, TimeSpan duration)
+    {
+        long published = 0;
+        var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(clients.Select((client, c) => Task.Run(async () =>
+        {
+            var own = assets.Where((_, i) => i % clients.Length == c).ToArray();
+            var random = new Random(c);
+            var samples = own.Select(a => ReadingGenerator.Generate(a.Kind, random).Select(s => (s.Metric, s.Value)).ToArray()).ToArray();
+            var topic = $"urbantwin/v1/telemetry/bench-{c}";
+            var inFlight = new List<Task<MqttClientPublishResult>>();
+            for (var next = 0; Stopwatch.GetTimestamp() < until;)
+            {
+                var buffer = new ArrayBufferWriter<byte>(batch * 128);
+                next = WriteBatch(buffer, own, samples, next);
+                inFlight.Add(client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(buffer.WrittenMemory.ToArray())
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()));
+                if (inFlight.Count >= InFlightPerPublisher)
+                {
+                    var done = await Task.WhenAny(inFlight);
+                    inFlight.Remove(done);
+                    Interlocked.Add(ref published, (await done).IsSuccess ? batch : 0);
+                }
+            }
+            foreach (var result in await Task.WhenAll(inFlight))
+            {
+                Interlocked.Add(ref published, result.IsSuccess ? batch : 0);
+            }
+        })));
+        return published;
+    }
+
+    private int WriteBatch(ArrayBufferWriter<byte> buffer, AssetDefinition[] own, (string Metric, double Value)[][] samples, int next)
+    {
+        using var json = new Utf8JsonWriter(buffer);
+        var now = DateTimeOffset.UtcNow;
+        json.WriteStartArray();
+        for (var i = 0; i < batch; i++, next = (next + 1) % own.Length)
+        {
+            json.WriteStartObject();
+            json.WriteString("assetId", own[next].Id);
+            json.WriteString("ts", now);
+            json.WriteStartObject("metrics");
+            foreach (var (metric, value) in samples[next])
+            {
+                json.WriteNumber(metric, value);
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        return next;
+    }
+
+    /// <summary>
+    /// Waits until the gateway has taken <paramref name="target"/> readings (or, with <paramref name="settle"/>, until
+    /// its count stops moving), and says when the count last moved.
+    /// </summary>
+    private static async Task<(double Taken, TimeSpan At)> WaitTakenAsync(HttpClient metrics, double target, bool settle, Stopwatch? clock = null)
+    {
+        clock ??= Stopwatch.StartNew();
+        var deadline = clock.Elapsed + Drain;
+        var last = await AcceptedAsync(metrics);
+        var movedAt = clock.Elapsed;
+        while (clock.Elapsed < deadline && (settle ? clock.Elapsed - movedAt < TimeSpan.FromSeconds(1) : last < target))
+        {
+            await Task.Delay(50);
+            var now = await AcceptedAsync(metrics);
+            if (now != last)
+            {
+                (last, movedAt) = (now, clock.Elapsed);
+            }
+        }
+        return (last, movedAt);
+    }
+
+    private static async Task<double> AcceptedAsync(HttpClient metrics) =>
+        PrometheusText.Sum(await metrics.GetStringAsync("/metrics"), "urbantwin_telemetry_items_total", "outcome=\"accepted\"");
+
+    /// <summary>
+    /// Latency: one reading at a time on a probe asset's topic, from the publish to the gateway answering the asset
+    /// with that reading's time (read every 2 ms).
+    /// </summary>
+    public static async Task<Percentiles> LatencyAsync(string host, int port, Uri gateway, IReadOnlyList<AssetDefinition> probes, int samples)
+    {
+        using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(host, port).WithProtocolVersion(MqttProtocolVersion.V500).Build());
+        var random = new Random(7);
+        var latencies = new List<double>(samples);
+        var ts = DateTimeOffset.UtcNow;
+        for (var i = 0; i < samples; i++)
+        {
+            var asset = probes[i % probes.Count];
+            ts = DateTimeOffset.UtcNow > ts ? DateTimeOffset.UtcNow : ts.AddMilliseconds(1);
+            var metrics = new JsonObject();
+            foreach (var sample in ReadingGenerator.Generate(asset.Kind, random))
+            {
+                metrics[sample.Metric] = sample.Value;
+            }
+            var body = new JsonObject { ["ts"] = ts.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"), ["metrics"] = metrics }.ToJsonString();
+            var started = Stopwatch.GetTimestamp();
+            await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"urbantwin/v1/assets/{asset.Id}/telemetry").WithPayload(body)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            var deadline = started + 10 * Stopwatch.Frequency;
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var state = await http.GetFromJsonAsync<JsonObject>($"/api/v1/assets/{asset.Id}");
+                if (state?["lastReadingAt"] is { } at && DateTimeOffset.Parse((string)at!) >= ts.AddTicks(-ts.Ticks % TimeSpan.TicksPerMillisecond))
+                {
+                    break;
+                }
+                await Task.Delay(2);
+            }
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        await client.DisconnectAsync();
+        return Percentiles.Of(latencies);
+    }
+}
