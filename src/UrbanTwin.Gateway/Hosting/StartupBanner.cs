@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using UrbanTwin.Gateway.Mqtt;
 using UrbanTwin.Gateway.Security;
 using UrbanTwin.Gateway.Webhooks;
 using UrbanTwin.Gateway.Simulation;
@@ -16,7 +17,7 @@ namespace UrbanTwin.Gateway.Hosting;
 /// (an open API above all), rather than a log line of its own lost among others.
 /// </summary>
 public sealed class StartupBanner(IServer server, RunMode mode, ApiKeyRing keys, SeedingState seeding, IOptions<SimulationOptions> feed,
-    IOptions<WebhookTargetOptions> webhooks, IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<StartupBanner> logger) : BackgroundService
+    IOptions<WebhookTargetOptions> webhooks, MqttEndpoint mqtt, IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<StartupBanner> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -54,6 +55,13 @@ public sealed class StartupBanner(IServer server, RunMode mode, ApiKeyRing keys,
             $"  metrics     {url}/metrics, health {url}/health/ready",
             $"  data        {seeding.Status}" + (feed.Value.Enabled ? $"; built-in telemetry feed at {feed.Value.ReadingsPerSecond} readings/s (Simulation:Enabled=false turns it off)" : "; built-in feed off"),
         };
+        lines.Add(mqtt.Kind switch
+        {
+            MqttBrokerKind.Embedded => $"  mqtt        broker on {mqtt.Host}:{mqtt.Port} ({(keys.Mode == AuthMode.Open ? "open: any client may publish" : "API keys: user name = key name, password = key")}); " +
+                $"topics {mqtt.Topics.Telemetry}, {mqtt.Topics.AssetTelemetry}, refusals on {mqtt.Topics.Rejected}",
+            MqttBrokerKind.External => $"  mqtt        subscribes to {mqtt.Host}:{mqtt.Port} as {mqtt.ClientId} (refusals on {mqtt.Topics.Rejected})",
+            _ => "  mqtt        off (Mqtt:Server or, embedded, Mqtt:Port turns it on)",
+        });
         if (webhooks.Value.AllowPrivateTargets)
         {
             lines.Add("  webhooks    may target loopback and private addresses (Webhooks:AllowPrivateTargets=true): for local runs and tests only.");

@@ -36,6 +36,8 @@ public sealed class MqttIngest(
 {
     private readonly MqttOptions _settings = options.Value;
     private IMqttClient? _client;
+    private const int MaxBatchTopics = 10_000;
+    private readonly Dictionary<string, int> _batchLanes = new(StringComparer.Ordinal);
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Whether the gateway holds a session at its broker now.</summary>
@@ -58,8 +60,7 @@ public sealed class MqttIngest(
         client.ApplicationMessageReceivedAsync += e =>
         {
             e.AutoAcknowledge = false; // acknowledged by its lane once handled
-            var lane = (int)((uint)StringComparer.Ordinal.GetHashCode(e.ApplicationMessage.Topic) % (uint)lanes.Length);
-            lanes[lane].Writer.TryWrite(e); // unbounded: the broker bounds what is in flight to this client
+            lanes[LaneOf(e.ApplicationMessage.Topic, lanes.Length)].Writer.TryWrite(e); // unbounded: the broker bounds what is in flight to this client
             return Task.CompletedTask;
         };
         client.DisconnectedAsync += _ =>
@@ -85,6 +86,24 @@ public sealed class MqttIngest(
                 await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>
+    /// The lane of a topic: batch topics (a few sources, each sending large messages) get lanes in turn as they first
+    /// appear, so eight sources use eight lanes rather than colliding by hash; asset topics (many, small messages) by hash.
+    /// Called on MQTTnet's receive loop only, one message at a time.
+    /// </summary>
+    private int LaneOf(string topic, int lanes)
+    {
+        if (!endpoint.Topics.TryRoute(topic, out var asset) || asset is not null || _batchLanes.Count >= MaxBatchTopics)
+        {
+            return (int)((uint)StringComparer.Ordinal.GetHashCode(topic) % (uint)lanes);
+        }
+        if (!_batchLanes.TryGetValue(topic, out var lane))
+        {
+            _batchLanes[topic] = lane = _batchLanes.Count % lanes;
+        }
+        return lane;
     }
 
     /// <summary>Connects, subscribes, and after a disconnect does it again, waiting longer after each failure.</summary>

@@ -21,11 +21,15 @@ public sealed record MqttFigures(string Broker, string Ack, double UpdatesPerSec
 /// Telemetry over MQTT as data-acquisition units send it: <c>publishers</c> clients, each on a batch topic of its own
 /// (<c>urbantwin/v1/telemetry/{source}</c>) with its own share of the assets, QoS 1, a few messages in flight each. A
 /// broker acknowledges a message when it has it, not when the twin took it, so the rate is read from the gateway: its
-/// accepted-readings counter, from the phase's first publish until every reading published was taken.
+/// accepted-readings counter, from the phase's first publish until every reading published was taken. The
+/// publishers stay within a window of what the gateway has taken (as HTTP clients wait for their answers): a fleet
+/// far ahead of the twin would measure the broker's queue, not the ingest.
 /// </summary>
 public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinition> assets, int publishers, int batch)
 {
     private const int InFlightPerPublisher = 4;
+    private long _published;
+    private long _taken;
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(60);
 
     public async Task<(double PerSecond, long Published, long Taken)> RunAsync(Uri gateway, TimeSpan warmUp, TimeSpan duration)
@@ -40,11 +44,11 @@ public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinitio
         }));
         try
         {
-            await PublishAsync(clients, warmUp);
+            await PublishAsync(clients, metrics, warmUp);
             await WaitTakenAsync(metrics, await AcceptedAsync(metrics), settle: true); // the warm-up's backlog drained
             var before = await AcceptedAsync(metrics);
             var clock = Stopwatch.StartNew();
-            var published = await PublishAsync(clients, duration);
+            var published = await PublishAsync(clients, metrics, duration);
             var (taken, at) = await WaitTakenAsync(metrics, before + published, settle: false, clock);
             return ((taken - before) / at.TotalSeconds, published, (long)(taken - before));
         }
@@ -59,10 +63,23 @@ public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinitio
     }
 
     /// <summary>Publishes for <paramref name="duration"/>; the number of readings the broker acknowledged.</summary>
-    private async Task<long> PublishAsync(IMqttClient[] clients, TimeSpan duration)
+    private async Task<long> PublishAsync(IMqttClient[] clients, HttpClient metrics, TimeSpan duration)
     {
         long published = 0;
         var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var window = 2L * clients.Length * InFlightPerPublisher * batch;
+        var start = await AcceptedAsync(metrics);
+        Volatile.Write(ref _published, 0);
+        Volatile.Write(ref _taken, 0);
+        using var stop = new CancellationTokenSource();
+        var watching = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                Volatile.Write(ref _taken, (long)(await AcceptedAsync(metrics) - start));
+                await Task.Delay(50, CancellationToken.None);
+            }
+        });
         await Task.WhenAll(clients.Select((client, c) => Task.Run(async () =>
         {
             var own = assets.Where((_, i) => i % clients.Length == c).ToArray();
@@ -72,6 +89,11 @@ public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinitio
             var inFlight = new List<Task<MqttClientPublishResult>>();
             for (var next = 0; Stopwatch.GetTimestamp() < until;)
             {
+                while (Interlocked.Read(ref _published) - Volatile.Read(ref _taken) > window && Stopwatch.GetTimestamp() < until)
+                {
+                    await Task.Delay(1);
+                }
+                Interlocked.Add(ref _published, batch);
                 var buffer = new ArrayBufferWriter<byte>(batch * 128);
                 next = WriteBatch(buffer, own, samples, next);
                 inFlight.Add(client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(buffer.WrittenMemory.ToArray())
@@ -88,6 +110,8 @@ public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinitio
                 Interlocked.Add(ref published, result.IsSuccess ? batch : 0);
             }
         })));
+        await stop.CancelAsync();
+        await watching;
         return published;
     }
 
@@ -149,11 +173,13 @@ public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinitio
         await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(host, port).WithProtocolVersion(MqttProtocolVersion.V500).Build());
         var random = new Random(7);
         var latencies = new List<double>(samples);
-        var ts = DateTimeOffset.UtcNow;
         for (var i = 0; i < samples; i++)
         {
             var asset = probes[i % probes.Count];
-            ts = DateTimeOffset.UtcNow > ts ? DateTimeOffset.UtcNow : ts.AddMilliseconds(1);
+            // Newer than whatever the asset holds (another probe may have written ahead of the clock), to the millisecond.
+            var held = await LastReadingAtAsync(http, asset.Id) ?? DateTimeOffset.MinValue;
+            var now = DateTimeOffset.UtcNow;
+            var ts = (now > held ? now : held.AddMilliseconds(1)) is var t ? t.AddTicks(-(t.UtcTicks % TimeSpan.TicksPerMillisecond)) : now;
             var metrics = new JsonObject();
             foreach (var sample in ReadingGenerator.Generate(asset.Kind, random))
             {
@@ -166,8 +192,7 @@ public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinitio
             var deadline = started + 10 * Stopwatch.Frequency;
             while (Stopwatch.GetTimestamp() < deadline)
             {
-                var state = await http.GetFromJsonAsync<JsonObject>($"/api/v1/assets/{asset.Id}");
-                if (state?["lastReadingAt"] is { } at && DateTimeOffset.Parse((string)at!) >= ts.AddTicks(-ts.Ticks % TimeSpan.TicksPerMillisecond))
+                if (await LastReadingAtAsync(http, asset.Id) == ts)
                 {
                     break;
                 }
@@ -178,4 +203,7 @@ public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinitio
         await client.DisconnectAsync();
         return Percentiles.Of(latencies);
     }
+
+    private static async Task<DateTimeOffset?> LastReadingAtAsync(HttpClient http, string asset) =>
+        (await http.GetFromJsonAsync<JsonObject>($"/api/v1/assets/{asset}"))?["lastReadingAt"] is { } at ? DateTimeOffset.Parse((string)at!) : null;
 }
