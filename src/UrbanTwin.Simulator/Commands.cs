@@ -145,6 +145,24 @@ public static class Commands
         return profile;
     }
 
+    public static Command MqttAuth()
+    {
+        var keys = new Option<string>("--keys") { Description = "the API keys' env file (Auth__Keys__N__Name, __Hash, __Role, __Scopes__M), as the gateways get it", Required = true };
+        var secrets = new Option<string>("--secrets") { Description = "the keys themselves, one name=key per line (they become Mosquitto passwords)", Required = true };
+        var output = new Option<string>("--out") { Description = "where to write passwords, acl (and gateway-password)", Required = true };
+        var password = new Option<string?>("--gateway-password") { Description = "the gateways' password at the broker (default: a random one, written to gateway-password)" };
+        var url = UrlOption();
+        var command = new Command("mqtt-auth",
+            "Writes Mosquitto's password and ACL files from the API keys: each key logs in with its name and key, and may publish what it may write " +
+            "(scoped writers: their assets' topics, listed from the gateway at --url with URBANTWIN_API_KEY).")
+        {
+            keys, secrets, output, password, url,
+        };
+        command.SetAction((result, _) => UrbanTwin.Simulator.Mqtt.MqttAuthCommand.RunAsync(result.GetValue(keys)!, result.GetValue(secrets)!,
+            result.GetValue(url)!, result.GetValue(output)!, result.GetValue(password)));
+        return command;
+    }
+
     /// <summary>An <c>mqtt://</c> address with a host, or null.</summary>
     private static Uri? BrokerUri(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "mqtt" && !string.IsNullOrEmpty(uri.Host) ? uri : null;

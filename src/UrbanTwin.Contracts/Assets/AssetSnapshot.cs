@@ -22,4 +22,5 @@ public sealed record AssetSnapshot(
     [property: Id(6)] long? LastSeq,
     [property: Id(7)] DateTimeOffset? LastReadingAt,
     [property: Id(8)] DateTimeOffset SilentAfter,
-    [property: Id(9)] Alarms.AlarmRecord[] Alarms);
+    [property: Id(9)] Alarms.AlarmRecord[] Alarms,
+    [property: Id(10)] bool LastReadingTimedByGateway = false);

@@ -3,11 +3,16 @@ using UrbanTwin.Contracts.Assets;
 namespace UrbanTwin.Contracts.Ingest;
 
 /// <summary>A reading that passed the gateway's stateless checks (shape, timestamp, finite numbers).</summary>
+/// <param name="TimedByGateway">
+/// The device sent no time (MQTT allows it: many devices have no clock), so <paramref name="Ts"/> is when the
+/// gateway received it.
+/// </param>
 [GenerateSerializer, Immutable, Alias("ut.Reading")]
 public sealed record Reading(
     [property: Id(0)] DateTimeOffset Ts,
     [property: Id(1)] long? Seq,
-    [property: Id(2)] MetricSample[] Metrics);
+    [property: Id(2)] MetricSample[] Metrics,
+    [property: Id(3)] bool TimedByGateway = false);
 
 /// <summary>The answer for one reading: null <see cref="Reason"/> means accepted.</summary>
 [GenerateSerializer, Immutable, Alias("ut.ReadingOutcome")]

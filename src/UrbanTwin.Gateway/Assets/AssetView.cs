@@ -4,6 +4,7 @@ using UrbanTwin.Domain.Rules;
 
 namespace UrbanTwin.Gateway.Assets;
 
+/// <param name="LastReadingTimedByGateway">The newest reading came without a time (MQTT allows it): <c>lastReadingAt</c> is when the gateway received it.</param>
 public sealed record AssetView(
     string Id,
     string Kind,
@@ -15,6 +16,7 @@ public sealed record AssetView(
     Dictionary<string, ThresholdView[]> Thresholds,
     int ReportingIntervalSeconds,
     DateTimeOffset? LastReadingAt,
+    bool LastReadingTimedByGateway,
     long? LastSeq,
     DateTimeOffset SilentAfter,
     Dictionary<string, string> Attributes,
@@ -33,7 +35,7 @@ public sealed record AssetView(
         s.Readings.ToDictionary(r => r.Key, r => new ReadingView(r.Value.Value, r.Value.Unit, r.Value.Ts,
             s.Levels.GetValueOrDefault(r.Key)), StringComparer.Ordinal),
         s.EffectiveThresholds.ToDictionary(t => t.Key, t => t.Value.Select(ThresholdView.From).ToArray(), StringComparer.Ordinal),
-        s.Definition.ReportingIntervalSeconds, s.LastReadingAt, s.LastSeq, s.SilentAfter, s.Definition.Attributes, Http.ApiVersion.Format(s.Version),
+        s.Definition.ReportingIntervalSeconds, s.LastReadingAt, s.LastReadingTimedByGateway, s.LastSeq, s.SilentAfter, s.Definition.Attributes, Http.ApiVersion.Format(s.Version),
         s.Definition.Kind == AssetCatalog.AirQualityStation ? AirQuality.Compute(s.Readings.ToDictionary(r => r.Key, r => r.Value.Value)) : null);
 }
 

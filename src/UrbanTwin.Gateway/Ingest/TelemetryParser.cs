@@ -208,6 +208,7 @@ public static partial class TelemetryParser
         }
 
         DateTimeOffset timestamp;
+        var timedByGateway = ts is null && defaults.Ts is not null;
         if (ts is null && defaults.Ts is { } received)
         {
             timestamp = received;
@@ -274,7 +275,7 @@ public static partial class TelemetryParser
         {
             return Reject(index, id, RejectionReasons.NoMetrics, "metrics is empty");
         }
-        return new ParsedItem(index, id, new Reading(timestamp, sequence, samples), ReadingOutcome.Accepted);
+        return new ParsedItem(index, id, new Reading(timestamp, sequence, samples, timedByGateway), ReadingOutcome.Accepted);
     }
 
     /// <summary>Where a property of an item goes: one of the four known ones (<paramref name="known"/>), else nowhere.</summary>

@@ -281,7 +281,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
             .ToDictionary(x => x.Name, x => x.Rules, StringComparer.Ordinal);
         return Task.FromResult<AssetSnapshot?>(new AssetSnapshot(
             definition, SummaryBuilder.EffectiveStatus(contribution, services.Clock.GetUtcNow()), readings, levels, thresholds,
-            State.Version, State.LastSeq, State.LastReadingAt, contribution.SilentAfter, [.. State.Alarms]));
+            State.Version, State.LastSeq, State.LastReadingAt, contribution.SilentAfter, [.. State.Alarms], State.LastReadingTimedByGateway));
     }
 
     /// <summary>The checks that need this asset's state; a reading that fails any of them changes nothing.</summary>
@@ -353,6 +353,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
         }
         (_history ??= new AssetHistory(services.HistoryReadings, kind.MetricNames)).Add(reading.Ts, reading.Metrics);
         State.LastReadingAt = reading.Ts;
+        State.LastReadingTimedByGateway = reading.TimedByGateway;
         State.LastSeq = reading.Seq ?? State.LastSeq;
     }
 

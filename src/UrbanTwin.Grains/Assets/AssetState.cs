@@ -36,6 +36,8 @@ public sealed class AssetState
     [Id(6)] public List<AlarmRecord> Alarms { get; set; } = [];
     /// <summary>The number in the id of the latest alarm raised.</summary>
     [Id(7)] public int AlarmNumber { get; set; }
+    /// <summary>The newest reading came without a time: <see cref="LastReadingAt"/> is when the gateway received it.</summary>
+    [Id(9)] public bool LastReadingTimedByGateway { get; set; }
 
     /// <summary>Where <paramref name="name"/> is in <see cref="Metrics"/>, or -1.</summary>
     public int IndexOf(string name)

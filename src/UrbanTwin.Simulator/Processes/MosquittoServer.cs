@@ -3,8 +3,9 @@ using System.Net.Sockets;
 namespace UrbanTwin.Simulator.Processes;
 
 /// <summary>
-/// A real Mosquitto broker on a free port, anonymous, with its persistence file in a temporary directory: the
-/// sessions and queued QoS 1 messages of clients that are away (a gateway killed and restarting) are kept.
+/// A real Mosquitto broker on a free port with its persistence file in a temporary directory: the sessions and queued
+/// QoS 1 messages of clients that are away (a gateway killed and restarting) are kept. Anonymous, or with a password
+/// and an ACL file as deployed.
 /// </summary>
 public sealed class MosquittoServer : IAsyncDisposable
 {
@@ -20,7 +21,8 @@ public sealed class MosquittoServer : IAsyncDisposable
 
     public string Uri => $"mqtt://127.0.0.1:{Port}";
 
-    public static async Task<MosquittoServer> StartAsync(string directory)
+    /// <param name="auth">Mosquitto's password and ACL files: clients must then log in, and may do what the ACL says.</param>
+    public static async Task<MosquittoServer> StartAsync(string directory, (string PasswordFile, string AclFile)? auth = null)
     {
         var program = Binaries.Program("mosquitto", "apt-get install -y mosquitto; deploy/test.sh installs it");
         var home = Path.Combine(directory, "mosquitto");
@@ -30,7 +32,9 @@ public sealed class MosquittoServer : IAsyncDisposable
         await File.WriteAllLinesAsync(config,
         [
             $"listener {port} 127.0.0.1",
-            "allow_anonymous true",
+            auth is null ? "allow_anonymous true" : "allow_anonymous false",
+            auth is { } files ? $"password_file {files.PasswordFile}" : "",
+            auth is { } acl ? $"acl_file {acl.AclFile}" : "",
             "persistence true",
             $"persistence_location {home}/",
             // As deploy/ configures it: enough in flight for throughput, and a deep queue for a consumer that is away.

@@ -42,8 +42,9 @@ public sealed class MqttIngestTests(MqttGatewayFixture gateway)
         var state = await StatusAsync(asset, "alarm");
         var readAt = DateTimeOffset.Parse((string)state["lastReadingAt"]!);
         Assert.InRange(readAt, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.True((bool)state["lastReadingTimedByGateway"]!); // the reading says who timed it
         await device.PublishAsync(MqttDevice.AssetTopic(asset), $$"""{"ts":"{{Ts(-1)}}","seq":7,"metrics":{"gasLel":0} }""");
-        await StatusAsync(asset, "normal");
+        Assert.False((bool)(await StatusAsync(asset, "normal"))["lastReadingTimedByGateway"]!);
     }
 
     [Fact]
