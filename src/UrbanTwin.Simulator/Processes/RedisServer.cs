@@ -54,6 +54,11 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>SIGTERM: Redis writes and syncs its AOF and exits, as on a planned restart.</summary>
     public Task StopAsync() => _process!.StopAsync(TimeSpan.FromSeconds(20));
 
+    /// <summary>Redis hangs (SIGSTOP): connections stay open, nothing is answered, until <see cref="ResumeAsync"/>.</summary>
+    public Task FreezeAsync() => _process!.FreezeAsync();
+
+    public Task ResumeAsync() => _process!.ResumeAsync();
+
     /// <summary>Number of calls Redis has served for one command (from INFO commandstats), e.g. "evalsha".</summary>
     public async Task<long> CommandCallsAsync(string command)
     {

@@ -85,12 +85,21 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             return _process.ExitCode;
         }
-        // The shell's own kill builtin: no dependency on a kill binary being installed.
-        using (var kill = Process.Start("/bin/sh", ["-c", $"kill -TERM {_process.Id}"]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await SignalAsync("TERM");
         return await WaitForExitAsync(timeout);
+    }
+
+    /// <summary>SIGSTOP: the process stops answering without closing a connection (a hung host), until <see cref="ResumeAsync"/>.</summary>
+    public Task FreezeAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT after <see cref="FreezeAsync"/>.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        // The shell's own kill builtin: no dependency on a kill binary being installed.
+        using var kill = Process.Start("/bin/sh", ["-c", $"kill -{signal} {_process.Id}"])!;
+        await kill.WaitForExitAsync();
     }
 
     /// <summary>Waits for the process to end by itself; killed (and a TimeoutException) if it has not within <paramref name="timeout"/>.</summary>
