@@ -27,6 +27,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
             "durable.updatesPerSecond", "durable.ratioToBaseline", "query.p50Ms", "query.p99Ms", "freshness.p99Ms", "memory.bytesPerAsset",
             "alarmToStream.p99Ms", "valueToStream.p99Ms", "webhooks.latencyP99Ms", "webhooks.besideSilentP99Ms", "webhooks.deliveriesPerSecond",
             "mqttEmbedded.updatesPerSecond", "mqttEmbedded.latencyP99Ms", "mqttCluster.updatesPerSecond", "mqttCluster.latencyP99Ms",
+            "mqttClusterAccepted.updatesPerSecond", "mqttClusterAccepted.latencyP99Ms",
         })
         {
             var parts = figure.Split('.');
@@ -37,10 +38,11 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, (long)json["ingest"]!["rejected"]!);
         Assert.Equal(0, (long)json["ingest"]!["failedRequests"]!);
         Assert.Equal(0, (long)json["durable"]!["rejected"]!);
-        Assert.Equal(14, json["targets"]!.AsArray().Count);
+        Assert.Equal(15, json["targets"]!.AsArray().Count);
         // Every reading published over MQTT was taken by the twin (through the embedded broker, and through Mosquitto durably).
         Assert.Equal((long)json["mqttEmbedded"]!["published"]!, (long)json["mqttEmbedded"]!["taken"]!);
         Assert.Equal((long)json["mqttCluster"]!["published"]!, (long)json["mqttCluster"]!["taken"]!);
+        Assert.Equal((long)json["mqttClusterAccepted"]!["published"]!, (long)json["mqttClusterAccepted"]!["taken"]!);
         // Every webhook delivery the phase expected arrived.
         Assert.Equal((long)json["webhooks"]!["expected"]!, (long)json["webhooks"]!["deliveries"]!);
         // The cluster-size phase: one row per size asked for, each with ingest that went through.

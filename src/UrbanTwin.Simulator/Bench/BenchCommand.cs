@@ -61,7 +61,7 @@ public static class BenchCommand
         var readable = nodes.Where(n => n.Kind is NodeKind.City or NodeKind.District).Select(n => n.Id).ToArray();
 
         IngestFigures ingest;
-        MqttFigures mqttEmbedded, mqttCluster;
+        MqttFigures mqttEmbedded, mqttCluster, mqttClusterAccepted;
         QueryFigures query;
         FreshnessFigures freshness, alarmToStream, valueToStream;
         await using (var embedded = await Deployment.EmbeddedAsync(directory))
@@ -117,6 +117,13 @@ public static class BenchCommand
             ["Mqtt__Port"] = mosquitto.Port.ToString(),
             ["Mqtt__ClientId"] = "urbantwin-bench-gateway",
             ["Mqtt__Ack"] = "durable",
+        }, new Dictionary<string, string>
+        {
+            // A second gateway, acknowledging once the grains took the readings, on topics of its own.
+            ["Mqtt__Server"] = "127.0.0.1",
+            ["Mqtt__Port"] = mosquitto.Port.ToString(),
+            ["Mqtt__ClientId"] = "urbantwin-bench-gateway-accepted",
+            ["Mqtt__TopicPrefix"] = AcceptedPrefix,
         }))
         {
             var writers = new TelemetryLoad(cluster.Gateway, load, profile.DurableConnections, profile.Batch, "durable");
@@ -135,6 +142,13 @@ public static class BenchCommand
 
             mqttCluster = await MqttPhaseAsync("Mosquitto", "durable", "127.0.0.1", mosquitto.Port, cluster.Gateway, profile.DurableConnections,
                 durable.UpdatesPerSecond);
+
+            // Accepted through Mosquitto, against HTTP accepted on the same cluster (each through a gateway of its own).
+            var httpAccepted = await new TelemetryLoad(cluster.Gateway, load, profile.Connections, profile.Batch, "accepted")
+                .RunAsync(TimeSpan.FromSeconds(1), profile.Phase, null);
+            log.WriteLine($"accepted (1 silo + gateway, Redis): {httpAccepted.AcceptedPerSecond:N0} updates/s, {httpAccepted.FailedRequests} failed requests");
+            mqttClusterAccepted = await MqttPhaseAsync("Mosquitto", "accepted", "127.0.0.1", mosquitto.Port, cluster.SecondGateway!, profile.Connections,
+                httpAccepted.AcceptedPerSecond, AcceptedPrefix);
         }
 
         var scaling = new List<SiloScalingFigures>();
@@ -160,20 +174,25 @@ public static class BenchCommand
         }
 
         return new BenchReport(profile.Name, started, clock.Elapsed.TotalSeconds, MachineInfo.Current(), baseline, ingest, durable, query, freshness, memory,
-            scaling.Count > 0 ? [.. scaling] : null, alarmToStream, valueToStream, webhooks, mqttEmbedded, mqttCluster);
+            scaling.Count > 0 ? [.. scaling] : null, alarmToStream, valueToStream, webhooks, mqttEmbedded, mqttCluster, mqttClusterAccepted);
 
         // MQTT ingest through a broker into the gateway, after the HTTP phase it is compared with; then its latency on
         // the probe district's assets (left alone by every writer).
-        async Task<MqttFigures> MqttPhaseAsync(string broker, string ack, string host, int port, Uri gateway, int publishers, double http)
+        async Task<MqttFigures> MqttPhaseAsync(string broker, string ack, string host, int port, Uri gateway, int publishers, double http,
+            string prefix = "urbantwin/v1")
         {
-            var (perSecond, published, taken) = await new MqttLoad(host, port, load, publishers, profile.Batch).RunAsync(gateway, profile.DurableWarmUp, profile.Phase);
-            var latency = await MqttLoad.LatencyAsync(host, port, gateway, probes, profile.WebhookLatencySamples);
+            var (perSecond, published, taken) = await new MqttLoad(host, port, load, publishers, profile.Batch, prefix)
+                .RunAsync(gateway, profile.DurableWarmUp, profile.Phase);
+            var latency = await MqttLoad.LatencyAsync(host, port, gateway, probes, profile.WebhookLatencySamples, prefix);
             var figures = new MqttFigures(broker, ack, perSecond, perSecond / http, published, taken, latency.P50Ms, latency.P99Ms, latency.Samples, publishers, profile.Batch);
             log.WriteLine($"mqtt ({broker}, ack={ack}): {perSecond:N0} updates/s ({figures.RatioToHttp:F2} of HTTP), {taken:N0} of {published:N0} readings taken; " +
                 $"publish to value p50 {latency.P50Ms:F0} ms, p99 {latency.P99Ms:F0} ms ({latency.Samples} readings)");
             return figures;
         }
     }
+
+    /// <summary>The topics of the cluster's second gateway, which acknowledges MQTT messages once accepted (not durable).</summary>
+    private const string AcceptedPrefix = "urbantwin-accepted/v1";
 
     /// <summary>The Redis of <c>ConnectionStrings__Redis</c> when set; otherwise a redis-server of the run's own, stopped afterwards.</summary>
     private static async Task<RedisServer?> RedisAsync(string directory, TextWriter log)

@@ -51,7 +51,8 @@ public sealed record BenchReport(
     FreshnessFigures? ValueToStream = null,
     WebhookFigures? Webhooks = null,
     MqttFigures? MqttEmbedded = null,
-    MqttFigures? MqttCluster = null)
+    MqttFigures? MqttCluster = null,
+    MqttFigures? MqttClusterAccepted = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web)
     {
@@ -77,6 +78,7 @@ public sealed record BenchReport(
         AtLeast("webhooks.deliveriesPerSecond", Webhooks?.DeliveriesPerSecond ?? double.NaN, 5_000),
         AtLeast("mqttEmbedded.ratioToHttp", MqttEmbedded?.RatioToHttp ?? double.NaN, 0.7), // issue #20
         AtLeast("mqttCluster.ratioToHttp", MqttCluster?.RatioToHttp ?? double.NaN, 0.7),
+        AtLeast("mqttClusterAccepted.ratioToHttp", MqttClusterAccepted?.RatioToHttp ?? double.NaN, 0.7),
     ];
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

@@ -16,6 +16,9 @@ public sealed class Deployment : IAsyncDisposable
 
     public Uri Gateway { get; }
 
+    /// <summary>A second gateway of the same cluster, when asked for (other settings, e.g. another MQTT acknowledgement).</summary>
+    public Uri? SecondGateway { get; private set; }
+
     /// <summary>The embedded gateway's MQTT broker port.</summary>
     public int? MqttPort { get; private init; }
     public IReadOnlyList<ServiceProcess> Processes => _processes;
@@ -34,7 +37,9 @@ public sealed class Deployment : IAsyncDisposable
     }
 
     /// <param name="gatewaySettings">More settings for the gateway (its MQTT broker).</param>
-    public static async Task<Deployment> ClusterAsync(string directory, string redis, int silos, IReadOnlyDictionary<string, string>? gatewaySettings = null)
+    /// <param name="secondGatewaySettings">When given, a second gateway with these settings as well (<see cref="SecondGateway"/>).</param>
+    public static async Task<Deployment> ClusterAsync(string directory, string redis, int silos, IReadOnlyDictionary<string, string>? gatewaySettings = null,
+        IReadOnlyDictionary<string, string>? secondGatewaySettings = null)
     {
         var port = Ports.Free();
         var deployment = new Deployment(new Uri($"http://127.0.0.1:{port}"));
@@ -52,17 +57,26 @@ public sealed class Deployment : IAsyncDisposable
                 settings["Topology__Seed"] = i == 0 ? "shanxi" : "none";
                 return deployment.StartAsync($"silo-{i}", Binaries.Silo, settings, directory);
             }));
-            var gateway = Common();
-            gateway["ConnectionStrings__Redis"] = redis;
-            gateway["Orleans__ClusterId"] = gateway["Orleans__ServiceId"] = clusterId;
-            gateway["Urls"] = deployment.Gateway.ToString();
-            // Told explicitly: the benchmark's clients send no key. Checking one is a SHA-256 and a lookup per request.
-            gateway["Auth__Mode"] = "open";
-            foreach (var (key, value) in gatewaySettings ?? new Dictionary<string, string>())
+            Dictionary<string, string> Gateway(Uri url, IReadOnlyDictionary<string, string>? more)
             {
-                gateway[key] = value;
+                var gateway = Common();
+                gateway["ConnectionStrings__Redis"] = redis;
+                gateway["Orleans__ClusterId"] = gateway["Orleans__ServiceId"] = clusterId;
+                gateway["Urls"] = url.ToString();
+                // Told explicitly: the benchmark's clients send no key. Checking one is a SHA-256 and a lookup per request.
+                gateway["Auth__Mode"] = "open";
+                foreach (var (key, value) in more ?? new Dictionary<string, string>())
+                {
+                    gateway[key] = value;
+                }
+                return gateway;
             }
-            await deployment.StartAsync("gateway", Binaries.Gateway, gateway, directory);
+            await deployment.StartAsync("gateway", Binaries.Gateway, Gateway(deployment.Gateway, gatewaySettings), directory);
+            if (secondGatewaySettings is not null)
+            {
+                deployment.SecondGateway = new Uri($"http://127.0.0.1:{Ports.Free()}");
+                await deployment.StartAsync("gateway-2", Binaries.Gateway, Gateway(deployment.SecondGateway, secondGatewaySettings), directory);
+            }
         }
         catch
         {

@@ -25,7 +25,7 @@ public sealed record MqttFigures(string Broker, string Ack, double UpdatesPerSec
 /// publishers stay within a window of what the gateway has taken (as HTTP clients wait for their answers): a fleet
 /// far ahead of the twin would measure the broker's queue, not the ingest.
 /// </summary>
-public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinition> assets, int publishers, int batch)
+public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinition> assets, int publishers, int batch, string prefix = "urbantwin/v1")
 {
     private const int InFlightPerPublisher = 4;
     private long _published;
@@ -85,7 +85,7 @@ public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinitio
             var own = assets.Where((_, i) => i % clients.Length == c).ToArray();
             var random = new Random(c);
             var samples = own.Select(a => ReadingGenerator.Generate(a.Kind, random).Select(s => (s.Metric, s.Value)).ToArray()).ToArray();
-            var topic = $"urbantwin/v1/telemetry/bench-{c}";
+            var topic = $"{prefix}/telemetry/bench-{c}";
             var inFlight = new List<Task<MqttClientPublishResult>>();
             for (var next = 0; Stopwatch.GetTimestamp() < until;)
             {
@@ -166,7 +166,8 @@ public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinitio
     /// Latency: one reading at a time on a probe asset's topic, from the publish to the gateway answering the asset
     /// with that reading's time (read every 2 ms).
     /// </summary>
-    public static async Task<Percentiles> LatencyAsync(string host, int port, Uri gateway, IReadOnlyList<AssetDefinition> probes, int samples)
+    public static async Task<Percentiles> LatencyAsync(string host, int port, Uri gateway, IReadOnlyList<AssetDefinition> probes, int samples,
+        string prefix = "urbantwin/v1")
     {
         using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
         using var client = new MqttClientFactory().CreateMqttClient();
@@ -187,7 +188,7 @@ public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinitio
             }
             var body = new JsonObject { ["ts"] = ts.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"), ["metrics"] = metrics }.ToJsonString();
             var started = Stopwatch.GetTimestamp();
-            await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"urbantwin/v1/assets/{asset.Id}/telemetry").WithPayload(body)
+            await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"{prefix}/assets/{asset.Id}/telemetry").WithPayload(body)
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
             var deadline = started + 10 * Stopwatch.Frequency;
             while (Stopwatch.GetTimestamp() < deadline)
