@@ -10,7 +10,8 @@ public sealed class LiveFeedTests(FeedDashboardFixture dashboard) : IClassFixtur
     {
         var (page, errors) = await dashboard.NewPageAsync();
         await page.GotoAsync(dashboard.BaseUrl + "/");
-        await Expect(page.Locator("#children a.row[data-node-id]")).ToHaveCountAsync(11);
+        // A cold gateway's first view (its code still compiling, the feed running) may take longer than the default 5 s.
+        await Expect(page.Locator("#children a.row[data-node-id]")).ToHaveCountAsync(11, new() { Timeout = 30_000 });
         await Expect(page.Locator("#alarm-list li[data-alarm-id]").First).ToBeVisibleAsync(new() { Timeout = 90_000 });
         var first = await page.Locator("#alarm-list li[data-alarm-id]").First.GetAttributeAsync("data-alarm-id");
         // It keeps moving: another alarm (or a state change) arrives after the first one.
