@@ -26,19 +26,9 @@ public sealed class MqttFailoverTests(ITestOutputHelper output)
     {
         var directory = Directory.CreateTempSubdirectory("urbantwin-mqtt-").FullName;
         await using var broker = await MosquittoServer.StartAsync(directory);
-        await using var cluster = await LocalCluster.StartAsync(output, silos: 1, settings: new Dictionary<string, string>
-        {
-            ["Mqtt__Server"] = "127.0.0.1",
-            ["Mqtt__Port"] = broker.Port.ToString(),
-            ["Mqtt__ClientId"] = "urbantwin-gateway-0",
-            ["Mqtt__Ack"] = "durable",
-            ["Mqtt__ReconnectDelay"] = "00:00:00.200",
-            ["Mqtt__RetryDelay"] = "00:00:00.200",
-        });
+        await using var cluster = await StartClusterAsync(broker, []);
         var assets = AssetPlan.For(ReferenceTopology.Load()).Where(a => a.Kind == AssetCatalog.GasPipeline).Select(a => a.Id).Take(41).ToArray();
-        using var publisher = new MqttClientFactory().CreateMqttClient();
-        await publisher.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId("test-device-gateway").Build());
+        using var publisher = await ConnectPublisherAsync(broker, "test-device-gateway");
         var start = DateTimeOffset.UtcNow.AddMinutes(-5);
         var refusals = new System.Collections.Concurrent.ConcurrentQueue<JsonNode>();
         publisher.ApplicationMessageReceivedAsync += e =>
@@ -48,13 +38,7 @@ public sealed class MqttFailoverTests(ITestOutputHelper output)
         };
         await publisher.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("urbantwin/v1/rejected", MqttQualityOfServiceLevel.AtLeastOnce).Build());
 
-        // The gateway's session must exist before the stream: a probe reading, published until it is applied.
-        var probe = assets[^1];
-        await Eventually.Until(async () =>
-        {
-            await PublishAsync(publisher, probe, start, 0);
-            return await HistoryAsync(cluster, probe);
-        }, values => values.Length > 0, Deadline, "the gateway subscribed (a probe reading applied)");
+        await WaitSubscribedAsync(cluster, publisher, assets[^1], start);
         var stream = assets[..^1];
 
         var total = stream.Length * ReadingsPerAsset;
@@ -97,25 +81,12 @@ public sealed class MqttFailoverTests(ITestOutputHelper output)
     {
         var directory = Directory.CreateTempSubdirectory("urbantwin-mqtt-").FullName;
         await using var broker = await MosquittoServer.StartAsync(directory);
-        await using var cluster = await LocalCluster.StartAsync(output, silos: 1, settings: new Dictionary<string, string>
-        {
-            ["Mqtt__Server"] = "127.0.0.1",
-            ["Mqtt__Port"] = broker.Port.ToString(),
-            ["Mqtt__ClientId"] = "urbantwin-gateway-0",
-            ["Mqtt__Ack"] = "durable",
-            ["Mqtt__RetryDelay"] = "00:00:00.200",
-            ["Storage__RedisTimeout"] = "00:00:01", // a durable write Redis does not confirm fails in a second: the items are retried
-        });
+        // A durable write Redis does not confirm fails in a second: the items are retried.
+        await using var cluster = await StartClusterAsync(broker, [("Storage__RedisTimeout", "00:00:01")]);
         var assets = AssetPlan.For(ReferenceTopology.Load()).Where(a => a.Kind == AssetCatalog.GasPipeline).Select(a => a.Id).Skip(100).Take(21).ToArray();
-        using var publisher = new MqttClientFactory().CreateMqttClient();
-        await publisher.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId("test-device-redelivery").Build());
+        using var publisher = await ConnectPublisherAsync(broker, "test-device-redelivery");
         var start = DateTimeOffset.UtcNow.AddMinutes(-5);
-        await Eventually.Until(async () =>
-        {
-            await PublishAsync(publisher, assets[^1], start, 0);
-            return await HistoryAsync(cluster, assets[^1]);
-        }, values => values.Length > 0, Deadline, "the gateway subscribed (a probe reading applied)");
+        await WaitSubscribedAsync(cluster, publisher, assets[^1], start);
         var stream = assets[..^1];
 
         // Redis hangs: the gateway takes the messages (the broker has them acknowledged by the publisher) but cannot
@@ -149,6 +120,41 @@ public sealed class MqttFailoverTests(ITestOutputHelper output)
             Assert.Equal((0L, 1.0), ((long)state["lastSeq"]!, (double)state["readings"]!["gasLel"]!["value"]!));
         }
     }
+
+    /// <summary>Redis, one silo and a gateway subscribed to <paramref name="broker"/> with a fixed client id, acknowledging durably.</summary>
+    private Task<LocalCluster> StartClusterAsync(MosquittoServer broker, (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Mqtt__Server"] = "127.0.0.1",
+            ["Mqtt__Port"] = broker.Port.ToString(),
+            ["Mqtt__ClientId"] = "urbantwin-gateway-0",
+            ["Mqtt__Ack"] = "durable",
+            ["Mqtt__ReconnectDelay"] = "00:00:00.200",
+            ["Mqtt__RetryDelay"] = "00:00:00.200",
+        };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+        return LocalCluster.StartAsync(output, silos: 1, settings: settings);
+    }
+
+    private static async Task<IMqttClient> ConnectPublisherAsync(MosquittoServer broker, string clientId)
+    {
+        var publisher = new MqttClientFactory().CreateMqttClient();
+        await publisher.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(clientId).Build());
+        return publisher;
+    }
+
+    /// <summary>The gateway's session must exist before a stream: a probe reading, published until it is applied.</summary>
+    private static Task WaitSubscribedAsync(LocalCluster cluster, IMqttClient publisher, string probe, DateTimeOffset start) =>
+        Eventually.Until(async () =>
+        {
+            await PublishAsync(publisher, probe, start, 0);
+            return await HistoryAsync(cluster, probe);
+        }, values => values.Length > 0, Deadline, "the gateway subscribed (a probe reading applied)");
 
     /// <summary>The gateway's count of MQTT messages handled (of one result, or all).</summary>
     private static async Task<double> MqttMessagesAsync(LocalCluster cluster, string? result = null)

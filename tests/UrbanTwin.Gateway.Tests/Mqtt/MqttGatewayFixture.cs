@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Hosting;
-using UrbanTwin.Gateway.Security;
 using UrbanTwin.Simulator.Processes;
 
 namespace UrbanTwin.Gateway.Tests.Mqtt;
@@ -41,17 +40,7 @@ public sealed class MqttGatewayFixture : GatewayFixture
         builder.UseSetting("Mqtt:MessagesPerSecondPerKey", MessagesPerSecondPerKey.ToString());
         builder.UseSetting("Mqtt:MaxPayloadBytes", MaxPayloadBytes.ToString());
         builder.UseSetting("Mqtt:RetryDelay", "00:00:00.100");
-        builder.UseSetting("Auth:Mode", "keys");
-        for (var i = 0; i < Keys.Length; i++)
-        {
-            builder.UseSetting($"Auth:Keys:{i}:Name", Keys[i].Name);
-            builder.UseSetting($"Auth:Keys:{i}:Hash", ApiKeyRing.HashOf(Keys[i].Key));
-            builder.UseSetting($"Auth:Keys:{i}:Role", Keys[i].Role);
-            for (var s = 0; s < Keys[i].Scopes.Length; s++)
-            {
-                builder.UseSetting($"Auth:Keys:{i}:Scopes:{s}", Keys[i].Scopes[s]);
-            }
-        }
+        KeysGatewayFixture.Configure(builder, Keys);
     }
 
     /// <summary>An HTTP client with the admin key, to look at what MQTT changed.</summary>

@@ -32,22 +32,31 @@ public sealed class KeysGatewayFixture : GatewayFixture
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Auth:Mode", "keys");
         builder.UseSetting("OrleansDashboard:Enabled", "true");
         builder.UseSetting("Live:MaxStreamsPerKey", MaxStreamsPerKey.ToString());
+        Configure(builder, Keys);
         for (var i = 0; i < Keys.Length; i++)
         {
-            builder.UseSetting($"Auth:Keys:{i}:Name", Keys[i].Name);
-            builder.UseSetting($"Auth:Keys:{i}:Hash", ApiKeyRing.HashOf(Keys[i].Key));
-            builder.UseSetting($"Auth:Keys:{i}:Role", Keys[i].Role);
-            for (var s = 0; s < Keys[i].Scopes.Length; s++)
-            {
-                builder.UseSetting($"Auth:Keys:{i}:Scopes:{s}", Keys[i].Scopes[s]);
-            }
             if (Throttled.Contains(Keys[i].Name))
             {
                 builder.UseSetting($"Auth:Keys:{i}:RequestsPerSecond", "1");
                 builder.UseSetting($"Auth:Keys:{i}:Burst", ThrottledBurst.ToString());
+            }
+        }
+    }
+
+    /// <summary>Keys mode with <paramref name="keys"/>, configured as an operator would: by their hashes.</summary>
+    public static void Configure(IWebHostBuilder builder, (string Name, string Role, string[] Scopes, string Key)[] keys)
+    {
+        builder.UseSetting("Auth:Mode", "keys");
+        for (var i = 0; i < keys.Length; i++)
+        {
+            builder.UseSetting($"Auth:Keys:{i}:Name", keys[i].Name);
+            builder.UseSetting($"Auth:Keys:{i}:Hash", ApiKeyRing.HashOf(keys[i].Key));
+            builder.UseSetting($"Auth:Keys:{i}:Role", keys[i].Role);
+            for (var s = 0; s < keys[i].Scopes.Length; s++)
+            {
+                builder.UseSetting($"Auth:Keys:{i}:Scopes:{s}", keys[i].Scopes[s]);
             }
         }
     }
