@@ -25,6 +25,15 @@ public sealed class EmbeddedMqttBroker(MqttEndpoint endpoint, IOptions<MqttOptio
     public const string KeyProperty = "urbantwin-key";
 
     private const string KeyItem = "urbantwin.key";
+
+    /// <summary>
+    /// The CONNECT packet behind a validation. MQTT 3.1.1 lets a client with a clean session send an empty client id
+    /// for the server to assign one (3.1.3-6), and <c>mosquitto_pub</c> does so by default; MQTTnet 5.2 assigns ids for
+    /// MQTT 5 only and refuses the others, and its event exposes the id read-only. So the id is set on the packet
+    /// itself (<c>Mqtt311ClientWithoutAnIdConnects</c> fails if an MQTTnet upgrade moves the field).
+    /// </summary>
+    private static readonly System.Reflection.FieldInfo? ConnectPacketField =
+        typeof(ValidatingConnectionEventArgs).GetField("_connectPacket", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
     private readonly ConcurrentDictionary<string, TokenBucketRateLimiter> _limiters = new(StringComparer.Ordinal);
     private MqttServer? _server;
 
@@ -73,6 +82,15 @@ public sealed class EmbeddedMqttBroker(MqttEndpoint endpoint, IOptions<MqttOptio
 
     private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
+        if (string.IsNullOrEmpty(e.ClientId) && e.CleanSession != false)
+        {
+            var assigned = "auto-" + Guid.NewGuid().ToString("N");
+            e.AssignedClientIdentifier = assigned; // MQTT 5: MQTTnet assigns it and tells the client
+            if (e.ProtocolVersion != MQTTnet.Formatter.MqttProtocolVersion.V500 && ConnectPacketField?.GetValue(e) is MqttConnectPacket packet)
+            {
+                packet.ClientId = assigned;
+            }
+        }
         if (e.UserName == MqttEndpoint.IngestUser)
         {
             e.ReasonCode = e.Password == endpoint.IngestPassword ? MqttConnectReasonCode.Success : MqttConnectReasonCode.BadUserNameOrPassword;

@@ -134,6 +134,21 @@ public sealed class MqttIngestTests(MqttGatewayFixture gateway)
         Assert.NotEqual("alarm", (string?)(await AssetAsync(asset))["status"]);
     }
 
+    [Fact]
+    public async Task Mqtt311ClientWithoutAnIdConnects()
+    {
+        // As mosquitto_pub does by default: MQTT 3.1.1, a clean session and an empty client id (the broker assigns one).
+        var asset = TaiyuanGas[15];
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var connected = await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", gateway.MqttPort)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311).WithClientId("").WithCleanSession()
+            .WithCredentials("fleet", MqttGatewayFixture.KeyOf("fleet")).Build());
+        Assert.Equal(MqttClientConnectResultCode.Success, connected.ResultCode);
+        await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(MqttDevice.AssetTopic(asset)).WithPayload("""{"metrics":{"gasLel":61}}""")
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        await StatusAsync(asset, "alarm");
+    }
+
     private async Task<MqttClientConnectResultCode> ConnectAsync(string user, string password)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
