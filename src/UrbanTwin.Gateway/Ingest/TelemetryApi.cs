@@ -54,7 +54,7 @@ public static class TelemetryApi
         {
             return error.StatusCode == StatusCodes.Status413PayloadTooLarge ? Problems.TooLarge(error.Message) : Problems.Invalid(error.Field, error.Message);
         }
-        var scope = caller.Unscoped ? null : caller.WriteScope(await directory.GetAsync(ct));
+        var scope = await caller.WriteScopeAsync(directory, ct);
         var response = await ingestor.IngestAsync(items, mode, scope);
         if (mode == Ack.Durable && response.Unavailable > 0)
         {

@@ -179,10 +179,8 @@ public sealed class EmbeddedMqttBroker(MqttEndpoint endpoint, IOptions<MqttOptio
     }
 
     private Task PublishRejectionAsync(MqttRejection rejection) =>
-        _server!.InjectApplicationMessage(new InjectedMqttApplicationMessage(new MqttApplicationMessageBuilder()
-            .WithTopic(endpoint.Topics.Rejected)
-            .WithPayload(rejection.ToJson())
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithContentType("application/json")
-            .Build()) { SenderClientId = "urbantwin", SenderUserName = MqttEndpoint.IngestUser }); // the twin speaking: not intercepted as a device
+        _server!.InjectApplicationMessage(new InjectedMqttApplicationMessage(rejection.ToMessage(endpoint.Topics.Rejected))
+        {
+            SenderClientId = "urbantwin", SenderUserName = MqttEndpoint.IngestUser, // the twin speaking: not intercepted as a device
+        });
 }

@@ -219,26 +219,29 @@ public sealed class MqttIngest(
     {
         var receivedAt = clock.GetUtcNow();
         var topic = message.Topic;
+        // A whole message refused: published, counted, and acknowledged (redelivering it would not change the answer).
+        async Task<bool> RefuseAsync(string? asset, string reason, string detail)
+        {
+            await PublishAsync([new MqttRejection(topic, null, asset, reason, detail, receivedAt)]);
+            metrics.CountMqttMessage("refused");
+            return true;
+        }
         if (!endpoint.Topics.TryRoute(topic, out var topicAsset))
         {
-            await PublishAsync([new MqttRejection(topic, null, null, MqttRejection.MalformedPayload, "not a telemetry topic", receivedAt)]);
-            metrics.CountMqttMessage("refused");
-            return true;
+            return await RefuseAsync(null, MqttRejection.MalformedPayload, "not a telemetry topic");
         }
-        if (message.Payload.Length > _settings.MaxPayloadBytes)
+        var payload = message.Payload;
+        if (payload.Length > _settings.MaxPayloadBytes)
         {
-            await PublishAsync([new MqttRejection(topic, null, topicAsset, MqttRejection.PayloadTooLarge,
-                $"the payload is {message.Payload.Length} bytes; the limit is {_settings.MaxPayloadBytes}", receivedAt)]);
-            metrics.CountMqttMessage("refused");
-            return true;
+            return await RefuseAsync(topicAsset, MqttRejection.PayloadTooLarge, $"the payload is {payload.Length} bytes; the limit is {_settings.MaxPayloadBytes}");
         }
-        var (items, error) = TelemetryParser.ParseMessage(message.Payload.ToArray(), ingestOptions.Value, receivedAt, new ItemDefaults(topicAsset, receivedAt));
+        // The parser copies what it keeps, so a payload in one piece (the usual case) is read where it is.
+        var (items, error) = TelemetryParser.ParseMessage(payload.IsSingleSegment ? payload.First : payload.ToArray(), ingestOptions.Value, receivedAt,
+            new ItemDefaults(topicAsset, receivedAt));
         if (error is not null)
         {
-            var reason = error.StatusCode == StatusCodes.Status413PayloadTooLarge ? MqttRejection.PayloadTooLarge : MqttRejection.MalformedPayload;
-            await PublishAsync([new MqttRejection(topic, null, topicAsset, reason, error.Message, receivedAt)]);
-            metrics.CountMqttMessage("refused");
-            return true;
+            return await RefuseAsync(topicAsset,
+                error.StatusCode == StatusCodes.Status413PayloadTooLarge ? MqttRejection.PayloadTooLarge : MqttRejection.MalformedPayload, error.Message);
         }
 
         var scope = await ScopeOfAsync(message, stoppingToken);
@@ -293,8 +296,7 @@ public sealed class MqttIngest(
         {
             return null;
         }
-        var caller = new Caller(key.Name, key.Role, key.Scopes);
-        return caller.Unscoped ? null : caller.WriteScope(await directory.GetAsync(cancellationToken));
+        return await new Caller(key.Name, key.Role, key.Scopes).WriteScopeAsync(directory, cancellationToken);
     }
 
     /// <summary>Publishes refusals (QoS 1, together); a refusal that cannot be published is logged.</summary>
@@ -305,12 +307,7 @@ public sealed class MqttIngest(
             return;
         }
         metrics.CountMqttRejections(rejections.Count);
-        var published = rejections.Select(r => client.PublishAsync(new MqttApplicationMessageBuilder()
-            .WithTopic(endpoint.Topics.Rejected)
-            .WithPayload(r.ToJson())
-            .WithContentType("application/json")
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build(), CancellationToken.None));
+        var published = rejections.Select(r => client.PublishAsync(r.ToMessage(endpoint.Topics.Rejected), CancellationToken.None));
         try
         {
             await Task.WhenAll(published);

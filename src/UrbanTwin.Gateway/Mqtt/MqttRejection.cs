@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MQTTnet;
+using MQTTnet.Protocol;
 
 namespace UrbanTwin.Gateway.Mqtt;
 
@@ -23,5 +25,11 @@ public sealed record MqttRejection(string Topic, int? Index, string? AssetId, st
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
 
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+    /// <summary>The message that publishes it on <paramref name="rejectedTopic"/>: JSON, QoS 1 (whoever publishes it, broker or ingest).</summary>
+    public MqttApplicationMessage ToMessage(string rejectedTopic) => new MqttApplicationMessageBuilder()
+        .WithTopic(rejectedTopic)
+        .WithPayload(JsonSerializer.SerializeToUtf8Bytes(this, Json))
+        .WithContentType("application/json")
+        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+        .Build();
 }

@@ -71,6 +71,10 @@ public sealed record Caller(string Name, ApiRole Role, string[] Scopes, bool IsO
     /// <summary>What the asset grains check a write against; null when unscoped.</summary>
     public WriteScope? WriteScope(NodeDirectory.Tree tree) => Unscoped ? null : Contracts.Access.WriteScope.Of(Districts(tree), Name);
 
+    /// <summary>The same, reading the tree only for a scoped caller (telemetry: most writers are unscoped, and it is per request).</summary>
+    public async ValueTask<WriteScope?> WriteScopeAsync(NodeDirectory directory, CancellationToken cancellationToken) =>
+        Unscoped ? null : WriteScope(await directory.GetAsync(cancellationToken));
+
     /// <summary>
     /// The node the request names, or the problem to answer: 404 when there is no such node, 403 when it is
     /// outside this caller's scope (an unknown node is a 404 for everyone, so a scope hides nothing that is not there anyway).
