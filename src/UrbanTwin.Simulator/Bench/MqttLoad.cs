@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -28,8 +27,6 @@ public sealed record MqttFigures(string Broker, string Ack, double UpdatesPerSec
 public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinition> assets, int publishers, int batch, string prefix = "urbantwin/v1")
 {
     private const int InFlightPerPublisher = 4;
-    private long _published;
-    private long _taken;
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(60);
 
     public async Task<(double PerSecond, long Published, long Taken)> RunAsync(Uri gateway, TimeSpan warmUp, TimeSpan duration)
@@ -65,37 +62,34 @@ public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinitio
     /// <summary>Publishes for <paramref name="duration"/>; the number of readings the broker acknowledged.</summary>
     private async Task<long> PublishAsync(IMqttClient[] clients, HttpClient metrics, TimeSpan duration)
     {
-        long published = 0;
+        long published = 0, attempted = 0, taken = 0;
         var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var window = 2L * clients.Length * InFlightPerPublisher * batch;
         var start = await AcceptedAsync(metrics);
-        Volatile.Write(ref _published, 0);
-        Volatile.Write(ref _taken, 0);
         using var stop = new CancellationTokenSource();
         var watching = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                Volatile.Write(ref _taken, (long)(await AcceptedAsync(metrics) - start));
+                Volatile.Write(ref taken, (long)(await AcceptedAsync(metrics) - start));
                 await Task.Delay(50, CancellationToken.None);
             }
         });
         await Task.WhenAll(clients.Select((client, c) => Task.Run(async () =>
         {
             var own = assets.Where((_, i) => i % clients.Length == c).ToArray();
-            var random = new Random(c);
-            var samples = own.Select(a => ReadingGenerator.Generate(a.Kind, random).Select(s => (s.Metric, s.Value)).ToArray()).ToArray();
+            var samples = TelemetryLoad.MetricSets(own, seed: c);
             var topic = $"{prefix}/telemetry/bench-{c}";
             var inFlight = new List<Task<MqttClientPublishResult>>();
             for (var next = 0; Stopwatch.GetTimestamp() < until;)
             {
-                while (Interlocked.Read(ref _published) - Volatile.Read(ref _taken) > window && Stopwatch.GetTimestamp() < until)
+                while (Interlocked.Read(ref attempted) - Volatile.Read(ref taken) > window && Stopwatch.GetTimestamp() < until)
                 {
                     await Task.Delay(1);
                 }
-                Interlocked.Add(ref _published, batch);
+                Interlocked.Add(ref attempted, batch);
                 var buffer = new ArrayBufferWriter<byte>(batch * 128);
-                next = WriteBatch(buffer, own, samples, next);
+                next = TelemetryLoad.WriteBatch(buffer, own, samples, next, batch);
                 inFlight.Add(client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(buffer.WrittenMemory.ToArray())
                     .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()));
                 if (inFlight.Count >= InFlightPerPublisher)
@@ -113,28 +107,6 @@ public sealed class MqttLoad(string host, int port, IReadOnlyList<AssetDefinitio
         await stop.CancelAsync();
         await watching;
         return published;
-    }
-
-    private int WriteBatch(ArrayBufferWriter<byte> buffer, AssetDefinition[] own, (string Metric, double Value)[][] samples, int next)
-    {
-        using var json = new Utf8JsonWriter(buffer);
-        var now = DateTimeOffset.UtcNow;
-        json.WriteStartArray();
-        for (var i = 0; i < batch; i++, next = (next + 1) % own.Length)
-        {
-            json.WriteStartObject();
-            json.WriteString("assetId", own[next].Id);
-            json.WriteString("ts", now);
-            json.WriteStartObject("metrics");
-            foreach (var (metric, value) in samples[next])
-            {
-                json.WriteNumber(metric, value);
-            }
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-        json.WriteEndArray();
-        return next;
     }
 
     /// <summary>

@@ -56,7 +56,7 @@ public sealed class TelemetryLoad(Uri gateway, IReadOnlyList<AssetDefinition> as
                 }
                 due += interval;
                 buffer.ResetWrittenCount();
-                next = WriteBatch(buffer, own, samples, next);
+                next = WriteBatch(buffer, own, samples, next, batch);
                 using var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
                 content.Headers.ContentType = new("application/json");
                 try
@@ -96,7 +96,11 @@ public sealed class TelemetryLoad(Uri gateway, IReadOnlyList<AssetDefinition> as
         return result;
     }
 
-    private int WriteBatch(ArrayBufferWriter<byte> buffer, AssetDefinition[] own, (string Metric, double Value)[][][] samples, int next)
+    /// <summary>
+    /// Writes <paramref name="batch"/> readings (a JSON array) for the assets from <paramref name="next"/> on, round
+    /// robin, each with one of its metric sets; the index to go on from. The MQTT load sends the same batches.
+    /// </summary>
+    internal static int WriteBatch(ArrayBufferWriter<byte> buffer, AssetDefinition[] own, (string Metric, double Value)[][][] samples, int next, int batch)
     {
         using var json = new Utf8JsonWriter(buffer);
         var now = DateTimeOffset.UtcNow;
@@ -120,7 +124,7 @@ public sealed class TelemetryLoad(Uri gateway, IReadOnlyList<AssetDefinition> as
     }
 
     /// <summary>A few normal readings per asset, generated once: the senders only pick among them.</summary>
-    private static (string Metric, double Value)[][][] MetricSets(AssetDefinition[] own, int seed)
+    internal static (string Metric, double Value)[][][] MetricSets(AssetDefinition[] own, int seed)
     {
         var random = new Random(seed);
         return [.. own.Select(a => Enumerable.Range(0, 4)
