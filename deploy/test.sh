@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test project in Release and ends with "N passed, N failed".
 # Installs missing prerequisites first (apt-get, when run as root): redis-server and mosquitto for the cluster tests,
-# chromium and CJK fonts for the browser tests.
+# postgresql for the history store's tests, chromium and CJK fonts for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,7 @@ install_missing() {
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1 || missing+=(mosquitto)
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
   if [ ${#missing[@]} -gt 0 ]; then

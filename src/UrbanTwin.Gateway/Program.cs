@@ -27,7 +27,7 @@ builder.AddPerKeyRateLimit();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
-builder.Services.AddOpenApi(o => o.AddOperationTransformer<ApiErrorResponses>().AddOperationTransformer<ParameterDescriptions>().AddSchemaTransformer<ApiExamples>());
+builder.Services.AddOpenApi(o => o.AddOperationTransformer<ApiErrorResponses>().AddOperationTransformer<CsvResponses>().AddOperationTransformer<ParameterDescriptions>().AddSchemaTransformer<ApiExamples>());
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddMetrics();
 builder.Services.AddSingleton<GatewayMetrics>();
@@ -46,7 +46,8 @@ builder.AddMqttIngest();
 builder.Services.AddHostedService<StartupBanner>();
 builder.Services.AddHealthChecks()
     .AddCheck<SeedingHealthCheck>("seeding", tags: [ServiceDefaultsExtensions.ReadyTag])
-    .AddCheck<GrainsHealthCheck>("grains", tags: [ServiceDefaultsExtensions.ReadyTag]);
+    .AddCheck<GrainsHealthCheck>("grains", tags: [ServiceDefaultsExtensions.ReadyTag])
+    .AddCheck<HistoryHealthCheck>("history", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
 var app = builder.Build();
 if (!AuthSetup.CheckAtStartup(app))

@@ -13,6 +13,7 @@ using UrbanTwin.Cluster.Tests.Harness;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Events;
 using UrbanTwin.EventLog;
+using UrbanTwin.EventLog.Readings;
 using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Storage;
 
@@ -161,6 +162,67 @@ public sealed class RedisLiveStoreTests(ITestOutputHelper output) : IAsyncLifeti
         public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + shift;
     }
 
+    [Fact]
+    public async Task History_rows_are_logged_with_their_states_only_and_leave_the_log_when_acknowledged()
+    {
+        await using var store = await StartStoreAsync();
+        var log = new RedisReadingLog(() => store.Database, ServiceId);
+        var t0 = new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
+        var grains = Enumerable.Range(0, 50).Select(i => GrainId.Create("asset", $"pipe-{i}")).ToArray();
+        await Task.WhenAll(grains.Select((id, i) => store.WriteAsync(StateName, id, new LiveRecord(), new Sample { Value = i }, rows: Rows($"pipe-{i}", t0, i))));
+
+        // A stale copy's write is refused, and so are its rows.
+        var contested = GrainId.Create("asset", "pipe-0");
+        var stale = new LiveRecord();
+        await store.ReadAsync<Sample>(StateName, contested, stale);
+        var fresh = new LiveRecord();
+        await store.ReadAsync<Sample>(StateName, contested, fresh);
+        await store.WriteAsync(StateName, contested, fresh, new Sample { Value = -1 });
+        await Assert.ThrowsAsync<InconsistentStateException>(() => store.WriteAsync(StateName, contested, stale, new Sample(), rows: Rows("pipe-0", t0, 999)));
+
+        var values = new List<UrbanTwin.EventLog.Readings.HistoryValue>();
+        for (var partition = 0; partition < ReadingStreams.Partitions; partition++)
+        {
+            var entries = await log.ReadAsync(partition, again: false, max: 1000);
+            values.AddRange(entries.SelectMany(e => HistoryRows.Decode(e.Rows.Span)));
+            Assert.All(entries, e => Assert.All(HistoryRows.Decode(e.Rows.Span), v => Assert.Equal(partition, EventStreams.PartitionOf(v.Subject))));
+            // Not acknowledged: handed out again; acknowledged: gone, and out of the backlog.
+            Assert.Equal(entries.Select(e => e.Position), (await log.ReadAsync(partition, again: true, max: 1000)).Select(e => e.Position));
+            await log.AckAsync(partition, entries);
+            Assert.Empty(await log.ReadAsync(partition, again: true, max: 1000));
+            Assert.Equal(0, await store.Database.StreamLengthAsync(ReadingStreams.Key(ServiceId, partition)));
+        }
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => ($"pipe-{i}", (double)i)).Order(), values.Select(v => (v.Subject, v.Value)).Order());
+        Assert.Equal(new ReadingBacklog(0, 0), await log.BacklogAsync());
+    }
+
+    [Fact]
+    public async Task Rows_beyond_the_backlog_bound_are_dropped_and_counted_while_their_states_are_written()
+    {
+        await using var store = await StartStoreAsync();
+        var log = new RedisReadingLog(() => store.Database, ServiceId);
+        var t0 = new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
+        var perPartition = MaxHistoryBacklog / ReadingStreams.Partitions;
+        // One asset, one partition: nobody takes its rows, so the partition fills.
+        var id = GrainId.Create("asset", "busy-pipe");
+        var record = new LiveRecord();
+        for (var i = 0; i < perPartition + 10; i++)
+        {
+            await store.WriteAsync(StateName, id, record, new Sample { Value = i }, rows: Rows("busy-pipe", t0.AddSeconds(i), i));
+        }
+        Assert.Equal(perPartition + 9, (await store.ReadAsync<Sample>(StateName, id, new LiveRecord())).Value);
+        Assert.Equal(new ReadingBacklog(perPartition, 10), await log.BacklogAsync());
+    }
+
+    private static HistoryRows Rows(string assetId, DateTimeOffset ts, double value)
+    {
+        var rows = new HistoryRows();
+        rows.Add(HistoryRowKind.Asset, assetId, ts, [new MetricSample("pressure", value)]);
+        return rows;
+    }
+
+    private const long MaxHistoryBacklog = 8 * 100;
+
     private static TwinEvent Event(string assetId, int version) =>
         new($"{assetId}/status@{version}", TwinEventTypes.AssetStatus, DateTimeOffset.UtcNow, "district-x", assetId, "GasPipeline",
             Status: AssetStatus.Warning, PreviousStatus: AssetStatus.Normal);
@@ -168,7 +230,7 @@ public sealed class RedisLiveStoreTests(ITestOutputHelper output) : IAsyncLifeti
     private async Task<RedisLiveStore> StartStoreAsync()
     {
         var store = new RedisLiveStore(_redis.ConnectionString,
-            new StorageOptions { RedisTimeout = TimeSpan.FromSeconds(2), FlushInterval = TimeSpan.FromMilliseconds(200) }, new EventLogOptions(),
+            new StorageOptions { RedisTimeout = TimeSpan.FromSeconds(2), FlushInterval = TimeSpan.FromMilliseconds(200) }, new EventLogOptions(), MaxHistoryBacklog,
             new JsonStorageSerializer(), new Activators(), new ClusterOptions { ServiceId = ServiceId, ClusterId = "test" }, TimeProvider.System,
             new SiloMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()), NullLogger<RedisLiveStore>.Instance);
         await store.StartAsync(CancellationToken.None);

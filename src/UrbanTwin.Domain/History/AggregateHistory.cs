@@ -17,12 +17,16 @@ public sealed class AggregateHistory
     private readonly Dictionary<string, (double Sum, int Count)> _minute = new(StringComparer.Ordinal);
     private long _minuteStart = -1;
 
-    public void Sample(DateTimeOffset now, IReadOnlyDictionary<string, double> values)
+    /// <summary>Takes a 10 s sample; when it is the first of a new minute, returns the minute that closed: its start and its means.</summary>
+    public (DateTimeOffset Start, Dictionary<string, double> Means)? Sample(DateTimeOffset now, IReadOnlyDictionary<string, double> values)
     {
         var minute = now.UtcTicks - now.UtcTicks % CoarseStep.Ticks;
+        (DateTimeOffset, Dictionary<string, double>)? closed = null;
         if (_minuteStart >= 0 && minute != _minuteStart)
         {
-            _coarse.Add(_minuteStart, _minute.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count, StringComparer.Ordinal));
+            var means = _minute.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count, StringComparer.Ordinal);
+            _coarse.Add(_minuteStart, means);
+            closed = (new DateTimeOffset(_minuteStart, TimeSpan.Zero), means);
             _minute.Clear();
         }
         _minuteStart = minute;
@@ -32,6 +36,7 @@ public sealed class AggregateHistory
             _minute[name] = (sum + value, count + 1);
         }
         _fine.Add(now.UtcTicks, values);
+        return closed;
     }
 
     public HistoryPoint[] Query(string series, DateTimeOffset from, DateTimeOffset to, TimeSpan step) =>

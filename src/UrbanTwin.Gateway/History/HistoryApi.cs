@@ -1,35 +1,57 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.History;
 using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Domain.History;
+using UrbanTwin.Domain.Rules;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Security;
-using UrbanTwin.Domain.Rules;
-using UrbanTwin.Domain.History;
+using UrbanTwin.History;
 
 namespace UrbanTwin.Gateway.History;
 
-public sealed record HistoryView(string Id, string Metric, string? Step, HistoryPoint[] Points);
+/// <param name="Step">raw, 10s, 1m, 1h or 1d.</param>
+/// <param name="Agg">How a bucket became its point (avg, min, max, last); null for raw.</param>
+/// <param name="Source">
+/// Where the points came from: <c>memory</c> (the grains' recent window: no history store, or nothing stored in the
+/// range yet), <c>store</c> (PostgreSQL), or <c>store+memory</c> (the store, then memory for what has not reached it).
+/// </param>
+/// <param name="Partial">The history store was configured but did not answer: only memory's recent window is here.</param>
+public sealed record HistoryView(string Id, string Metric, string Step, string? Agg, DateTimeOffset From, DateTimeOffset To, string Source, bool Partial,
+    HistoryPoint[] Points);
 
+/// <summary>
+/// Asset and node history: the recent window from the grains' memory and, with a history store
+/// (<c>ConnectionStrings:History</c>), anything older from PostgreSQL, joined where the store's newest value ends.
+/// JSON, or CSV with <c>Accept: text/csv</c>.
+/// </summary>
 public static class HistoryApi
 {
-    private static readonly TimeSpan MaxRange = TimeSpan.FromHours(24);
+    /// <summary>The most points one answer holds: a longer raw range needs a step.</summary>
+    public const int MaxPoints = 100_000;
+
+    /// <summary>Without a store, memory holds a day at most; with one, its retention (two years for node hours).</summary>
+    private static readonly TimeSpan MemoryRange = TimeSpan.FromHours(24);
+    private static readonly TimeSpan StoreRange = TimeSpan.FromDays(731);
 
     public static RouteGroupBuilder MapHistoryApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/assets/{id}/history", AssetHistory).WithTags("Assets")
-            .WithSummary("An asset's recent readings of one metric (?metric=, from/to RFC 3339, default the last 24 h), oldest first.");
-        api.MapGet("/nodes/{id}/history", NodeHistory).WithTags("Nodes")
-            .WithSummary("A node aggregate over time (?metric=activeAlarms|assets.alarm|aqi|gasLel.mean…; step=10s for the last hour, 1m for 24 h).");
+        api.MapGet("/assets/{id}/history", AssetHistory).WithTags("Assets").ProducesCsv()
+            .WithSummary("An asset's readings of one metric (?metric=) between from and to (RFC 3339 or relative: -24h, -7d; default the last 24 h), "
+                + "raw or by step (10s, 1m, 1h, 1d) with agg (avg, min, max, last). Accept: text/csv for CSV.");
+        api.MapGet("/nodes/{id}/history", NodeHistory).WithTags("Nodes").ProducesCsv()
+            .WithSummary("A node aggregate over time (?metric=activeAlarms|activeAlarms.alarm|assets.alarm|aqi|gasLel.mean…) between from and to, "
+                + "by step (10s for the last hour, 1m, 1h, 1d; default by range) with agg. Accept: text/csv for CSV.");
         return api;
     }
 
-    private static async Task<Results<Ok<HistoryView>, ProblemHttpResult, ValidationProblem>> AssetHistory(
-        string id, string? metric, string? from, string? to, Caller caller, NodeDirectory directory, IGrainFactory grains, Reads.LastSeenReads reads,
-        TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<HistoryView>, ContentHttpResult, ProblemHttpResult, ValidationProblem>> AssetHistory(
+        string id, string? metric, string? from, string? to, string? step, string? agg, HttpContext http, Caller caller, NodeDirectory directory,
+        IGrainFactory grains, Reads.LastSeenReads reads, TimeProvider clock, IServiceProvider services, ILoggerFactory logs, CancellationToken ct)
     {
         if (await Assets.AssetsApi.FindAsync(id, caller, directory, grains, reads, ct) is not { } found)
         {
@@ -39,23 +61,26 @@ public static class HistoryApi
         {
             return outOfScope;
         }
-        var asset = found.Read.Value!;
-        var kind = AssetCatalog.Get(asset.Definition.Kind);
+        var kind = AssetCatalog.Get(found.Read.Value!.Definition.Kind);
         if (metric is null || kind.Metric(metric) is null)
         {
             return Problems.Invalid("metric", $"must be a metric of {kind.Name}: {string.Join(", ", kind.Metrics.Select(m => m.Name))}");
         }
-        if (ParseRange(from, to, clock.GetUtcNow(), MaxRange) is not { } range)
+        var store = services.GetService<HistoryStore>();
+        var now = clock.GetUtcNow();
+        var parsed = Parse(from, to, step ?? "raw", agg, now, store is null ? MemoryRange : StoreRange, TimeSpan.FromHours(24));
+        if (parsed.Query is not { } query)
         {
-            return RangeProblem(from, to);
+            return parsed.Problem!;
         }
-        var points = await grains.ByKey<IAssetGrain>(id).GetHistory(metric, range.From, range.To);
-        return TypedResults.Ok(new HistoryView(id, metric, null, points));
+        var memory = await grains.ByKey<IAssetGrain>(id).GetHistory(metric, query.From, query.To);
+        return await AnswerAsync(http, id, metric, query, memory, store is null ? null : () => store.Queries.AssetAsync(id, metric, query.From, query.To,
+            query.Step, MaxPoints, ct), logs);
     }
 
-    private static async Task<Results<Ok<HistoryView>, ProblemHttpResult, ValidationProblem>> NodeHistory(
-        string id, string? metric, string? from, string? to, string? step, Caller caller, NodeDirectory directory, IGrainFactory grains, TimeProvider clock,
-        CancellationToken ct)
+    private static async Task<Results<Ok<HistoryView>, ContentHttpResult, ProblemHttpResult, ValidationProblem>> NodeHistory(
+        string id, string? metric, string? from, string? to, string? step, string? agg, HttpContext http, Caller caller, NodeDirectory directory,
+        IGrainFactory grains, TimeProvider clock, IServiceProvider services, ILoggerFactory logs, CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
         if (!caller.TryFind(tree, id, out var node, out var problem))
@@ -66,54 +91,135 @@ public static class HistoryApi
         {
             return Problems.Invalid("metric", "must be one of " + string.Join(", ", NodeSeries.Names));
         }
+        var store = services.GetService<HistoryStore>();
         var now = clock.GetUtcNow();
-        if (ParseRange(from, to, now, MaxRange, defaultSpan: TimeSpan.FromHours(1)) is not { } range)
+        var parsed = Parse(from, to, step, agg, now, store is null ? MemoryRange : StoreRange, TimeSpan.FromHours(1));
+        if (parsed.Query is not { } query)
         {
-            return RangeProblem(from, to);
+            return parsed.Problem!;
         }
-        TimeSpan resolution;
-        switch (step)
+        if (query.Step is null)
         {
-            case null:
-                resolution = range.From >= now - TimeSpan.FromHours(1) ? AggregateHistory.FineStep : AggregateHistory.CoarseStep;
-                break;
-            case "10s":
-                resolution = AggregateHistory.FineStep;
-                break;
-            case "1m":
-                resolution = AggregateHistory.CoarseStep;
-                break;
-            default:
-                return Problems.Invalid("step", "must be 10s (the last hour) or 1m (the last 24 h)");
+            return Problems.Invalid("step", "a node's history has steps, not raw points: 10s (the last hour), 1m, 1h or 1d");
         }
-        var points = await NodeGrains.Get(grains, node.Kind, id).GetHistory(metric, range.From, range.To, resolution);
-        return TypedResults.Ok(new HistoryView(id, metric, resolution == AggregateHistory.FineStep ? "10s" : "1m", points));
+        if (query.Step < AggregateHistory.CoarseStep && query.From < now - TimeSpan.FromHours(1))
+        {
+            return Problems.Invalid("step", "10s points are kept for the last hour only: use 1m or more, or a later from");
+        }
+        var fine = query.Step < AggregateHistory.CoarseStep;
+        var memory = await NodeGrains.Get(grains, node.Kind, id).GetHistory(metric, query.From, query.To,
+            fine ? AggregateHistory.FineStep : AggregateHistory.CoarseStep);
+        return await AnswerAsync(http, id, metric, query, memory, store is null || fine ? null : () => store.Queries.NodeAsync(id, metric, query.From,
+            query.To, query.Step.Value, MaxPoints, ct), logs);
     }
 
-    /// <summary>from/to as RFC 3339 with an offset; to defaults to now and from to <paramref name="defaultSpan"/> before it.</summary>
-    private static (DateTimeOffset From, DateTimeOffset To)? ParseRange(string? from, string? to, DateTimeOffset now, TimeSpan maxSpan, TimeSpan? defaultSpan = null)
+    /// <summary>The store's part (when there is a store), then memory's newer points; JSON or CSV.</summary>
+    private static async Task<Results<Ok<HistoryView>, ContentHttpResult, ProblemHttpResult, ValidationProblem>> AnswerAsync(HttpContext http, string id,
+        string metric, HistoryQuery query, HistoryPoint[] memory, Func<Task<StoredSeries>>? readStore, ILoggerFactory logs)
     {
-        DateTimeOffset end = now, start;
-        if (to is not null && !TryParseInstant(to, out end))
+        StoredSeries? stored = null;
+        var partial = false;
+        if (readStore is not null)
         {
-            return null;
+            try
+            {
+                stored = await readStore();
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                // The store is away: the recent window still answers, marked partial.
+                logs.CreateLogger(typeof(HistoryApi)).LogWarning(ex, "The history store did not answer; history of {Id} served from memory only", id);
+                partial = true;
+            }
         }
-        if (from is null)
+        if (stored is { Truncated: true })
         {
-            start = end - (defaultSpan ?? maxSpan);
+            return Problems.Invalid("step", $"more than {MaxPoints} points from {query.From:O} to {query.To:O}: choose a larger step or a shorter range");
         }
-        else if (!TryParseInstant(from, out start))
+        var buckets = SeriesBucket.Seam(stored?.Buckets ?? [], stored?.StoredUpTo, memory, query.Step);
+        if (buckets.Count > MaxPoints)
         {
-            return null;
+            return Problems.Invalid("step", $"more than {MaxPoints} points: choose a larger step or a shorter range");
         }
-        return start <= end && end - start <= maxSpan ? (start, end) : null;
+        var points = buckets.Select(b => new HistoryPoint(b.Ts, Round(b.Value(query.Aggregate)))).ToArray();
+        var fromStore = stored is { Buckets.Count: > 0 };
+        var fromMemory = memory.Any(p => stored?.StoredUpTo is not { } upTo || p.Ts > upTo);
+        var source = fromStore ? fromMemory ? "store+memory" : "store" : "memory";
+        var view = new HistoryView(id, metric, query.StepName, query.Step is null ? null : query.Aggregate.ToString().ToLowerInvariant(), query.From, query.To,
+            source, partial, points);
+        return WantsCsv(http) ? TypedResults.Text(Csv(view), "text/csv; charset=utf-8") : TypedResults.Ok(view);
     }
 
-    private static bool TryParseInstant(string text, out DateTimeOffset value) =>
-        DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ssK"], CultureInfo.InvariantCulture,
-            DateTimeStyles.None, out value) && (text.EndsWith('Z') || text.Length > 6 && text[^6] is '+' or '-');
+    /// <summary>Float precision as stored (7 significant digits): 0.16 comes back as 0.16, not 0.1599999964237213.</summary>
+    private static double Round(double value) => double.IsFinite(value) ? double.Parse(((float)value).ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : value;
 
-    private static ValidationProblem RangeProblem(string? from, string? to) =>
-        Problems.Invalid(from is not null && !TryParseInstant(from, out _) ? "from" : "to",
-            "from and to must be RFC 3339 times with an offset (e.g. 2026-11-23T08:00:00Z), from ≤ to, at most 24 h apart");
+    private static (HistoryQuery? Query, ValidationProblem? Problem) Parse(string? from, string? to, string? step, string? agg, DateTimeOffset now,
+        TimeSpan maxRange, TimeSpan defaultRange)
+    {
+        if (to is not null && !HistoryQuery.TryParseInstant(to, now, out _))
+        {
+            return (null, Problems.Invalid("to", "must be an RFC 3339 time with an offset (2026-11-23T08:00:00Z), now, or relative (-90s, -30m, -24h, -7d, -2w)"));
+        }
+        if (from is not null && !HistoryQuery.TryParseInstant(from, now, out _))
+        {
+            return (null, Problems.Invalid("from", "must be an RFC 3339 time with an offset (2026-11-23T08:00:00Z), now, or relative (-90s, -30m, -24h, -7d, -2w)"));
+        }
+        var end = now;
+        if (to is not null)
+        {
+            HistoryQuery.TryParseInstant(to, now, out end);
+        }
+        var start = end - defaultRange;
+        if (from is not null)
+        {
+            HistoryQuery.TryParseInstant(from, now, out start);
+        }
+        if (start > end)
+        {
+            return (null, Problems.Invalid("from", "must not be after to"));
+        }
+        if (end - start > maxRange)
+        {
+            return (null, Problems.Invalid("from", maxRange == MemoryRange
+                ? "from and to may be at most 24 h apart: history is kept in memory only (no history store is configured)"
+                : $"from and to may be at most {maxRange.TotalDays:0} days apart"));
+        }
+        TimeSpan? width;
+        if (step is null)
+        {
+            width = DefaultStep(start, end, now);
+        }
+        else if (!HistoryQuery.Steps.TryGetValue(step, out width))
+        {
+            return (null, Problems.Invalid("step", "must be raw, 10s, 1m, 1h or 1d"));
+        }
+        if (!HistoryQuery.TryParseAggregate(agg, out var aggregate))
+        {
+            return (null, Problems.Invalid("agg", "must be avg, min, max or last"));
+        }
+        return (new HistoryQuery(start, end, width, aggregate), null);
+    }
+
+    /// <summary>A node's step when none is asked: as fine as the range allows and a chart needs.</summary>
+    private static TimeSpan DefaultStep(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now) =>
+        from >= now - TimeSpan.FromHours(1) ? AggregateHistory.FineStep
+        : to - from <= TimeSpan.FromHours(24) ? AggregateHistory.CoarseStep
+        : to - from <= TimeSpan.FromDays(31) ? TimeSpan.FromHours(1)
+        : TimeSpan.FromDays(1);
+
+    private static bool WantsCsv(HttpContext http) =>
+        http.Request.GetTypedHeaders().Accept is { Count: > 0 } accept
+        && accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
+        && !accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && a.Quality is null or >= 1);
+
+    private static string Csv(HistoryView view)
+    {
+        var csv = new StringBuilder("ts,value\n");
+        foreach (var point in view.Points)
+        {
+            csv.Append(point.Ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)).Append(',')
+                .Append(point.Value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        }
+        return csv.ToString();
+    }
 }

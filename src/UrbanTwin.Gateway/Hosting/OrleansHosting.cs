@@ -52,6 +52,10 @@ public static class OrleansHosting
                 });
             });
             builder.Services.AddSingleton<IEventLog>(services => ClusterEventLog(redis, services));
+            if (ClusterSettings.HistoryConnectionString(configuration) is { } history)
+            {
+                builder.Services.AddSingleton(new UrbanTwin.History.HistoryStore(history)); // for reads; the silos write
+            }
             seeding.Complete("cluster mode: the silos seed the reference data");
             return builder;
         }

@@ -62,10 +62,20 @@ public sealed class StartupBanner(IServer server, RunMode mode, ApiKeyRing keys,
             MqttBrokerKind.External => $"  mqtt        subscribes to {mqtt.Host}:{mqtt.Port} as {mqtt.ClientId} (refusals on {mqtt.Topics.Rejected})",
             _ => "  mqtt        off (Mqtt:Server or, embedded, Mqtt:Port turns it on)",
         });
+        lines.Add(ClusterSettings.HistoryConnectionString(configuration) is { } history
+            ? $"  history     PostgreSQL at {HistoryTarget(history)}: readings and node minutes kept, queried beyond the recent window"
+            : "  history     in memory only (each asset's latest readings, each node's last 24 h); ConnectionStrings__History keeps it in PostgreSQL");
         if (webhooks.Value.AllowPrivateTargets)
         {
             lines.Add("  webhooks    may target loopback and private addresses (Webhooks:AllowPrivateTargets=true): for local runs and tests only.");
         }
         return lines;
+    }
+
+    /// <summary>Host, port and database of a connection string, never its password.</summary>
+    private static string HistoryTarget(string connectionString)
+    {
+        var parsed = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        return $"{parsed.Host}:{parsed.Port}/{parsed.Database}";
     }
 }

@@ -16,6 +16,7 @@ using UrbanTwin.Grains.Storage;
 using UrbanTwin.Domain.Rollup;
 using UrbanTwin.Domain.History;
 using UrbanTwin.Domain.Alarms;
+using UrbanTwin.EventLog.Readings;
 
 namespace UrbanTwin.Grains.Assets;
 
@@ -45,6 +46,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
     private long _reportDueAt; // timestamp when new values are due at the district; 0 when none are waiting
     private long _sweepSlot;
     private AssetHistory? _history;
+    private HistoryRows? _unlogged; // readings accepted since the last write handed to storage, for the history store
 
     private AssetState State => _state;
 
@@ -352,6 +354,10 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
             RecordLevel(definition, m, reading.Ts, version, ref events);
         }
         (_history ??= new AssetHistory(services.HistoryReadings, kind.MetricNames)).Add(reading.Ts, reading.Metrics);
+        if (services.LogsHistory)
+        {
+            (_unlogged ??= new HistoryRows()).Add(HistoryRowKind.Asset, definition.Id, reading.Ts, reading.Metrics);
+        }
         State.LastReadingAt = reading.Ts;
         State.LastReadingTimedByGateway = reading.TimedByGateway;
         State.LastSeq = reading.Seq ?? State.LastSeq;
@@ -438,7 +444,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
         if (_dirtySince != 0 && now - _dirtySince >= FlushTicks / 2)
         {
             Volatile.Write(ref _dirtySince, 0);
-            services.Store.WriteBehind(StateName, GrainContext.GrainId, _record, _state);
+            services.Store.WriteBehind(StateName, GrainContext.GrainId, _record, _state, TakeUnlogged());
         }
         services.Sweeper.Watch(this); // whatever is still waiting
     }
@@ -447,7 +453,15 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
     private Task WriteNowAsync(List<TwinEvent>? events)
     {
         Volatile.Write(ref _dirtySince, 0);
-        return services.Store.WriteAsync(StateName, GrainContext.GrainId, _record, _state, events);
+        return services.Store.WriteAsync(StateName, GrainContext.GrainId, _record, _state, events, TakeUnlogged());
+    }
+
+    /// <summary>The history rows of what the state about to be written accepted: they go with that write, and only with it.</summary>
+    private HistoryRows? TakeUnlogged()
+    {
+        var rows = _unlogged;
+        _unlogged = null;
+        return rows;
     }
 
     private async Task<bool> TryWriteNowAsync(List<TwinEvent>? events = null)
@@ -474,6 +488,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
         }
         Volatile.Write(ref _dirtySince, 0);
         Volatile.Write(ref _reportDueAt, 0);
+        _unlogged = null; // its readings were never acknowledged: the state that accepted them was not stored
         DeactivateOnIdle();
         return true;
     }

@@ -20,13 +20,16 @@ public sealed class AssetServices(
     IOptions<StorageOptions> storageOptions,
     IOptions<HistoryOptions> history,
     DueWorkSweeper sweeper,
-    ILogger<AssetGrain> logger)
+    ILogger<AssetGrain> logger,
+    UrbanTwin.History.HistoryStore? historyStore = null)
 {
     public LiveStore Store => store;
     public TimeProvider Clock => clock;
     public RollupOptions Rollup { get; } = rollup.Value;
     public TimeSpan FlushInterval { get; } = storageOptions.Value.FlushInterval;
     public int HistoryReadings { get; } = history.Value.ReadingsPerMetric;
+    /// <summary>A history store is configured: accepted readings go to the reading log with the writes that store them.</summary>
+    public bool LogsHistory { get; } = historyStore is not null;
     public DueWorkSweeper Sweeper => sweeper;
     public ILogger Logger => logger;
 

@@ -19,6 +19,10 @@ public static class ClusterSettings
     public static string? RedisConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString("Redis") is { Length: > 0 } value ? value : null;
 
+    /// <summary><c>ConnectionStrings:History</c> (an Npgsql connection string), or null: no history store, history only in memory.</summary>
+    public static string? HistoryConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("History") is { Length: > 0 } value ? value : null;
+
     public static void Apply(ClusterOptions options, IConfiguration configuration)
     {
         options.ClusterId = FirstOf(configuration, "Orleans:ClusterId", "ORLEANS_CLUSTER_ID") ?? DefaultId;

@@ -18,6 +18,8 @@ using UrbanTwin.Grains.Scheduling;
 using UrbanTwin.Grains.Seeding;
 using UrbanTwin.Grains.Storage;
 using UrbanTwin.EventLog;
+using UrbanTwin.EventLog.Readings;
+using UrbanTwin.History;
 using UrbanTwin.ServiceDefaults;
 using UrbanTwin.Grains.Webhooks;
 
@@ -43,6 +45,7 @@ public static class SiloBuilderExtensions
         silo.Services.AddSettings<WebhookOptions, WebhookRules>(configuration.GetSection(WebhookOptions.Section));
         silo.Services.TryAddSingleton<WebhookSender>();
         silo.Services.AddHostedService<WebhookKeeper>();
+        AddHistoryStore(silo.Services, configuration);
         // Trace context flows with grain calls, so a request's trace continues through the grains it calls. Only when
         // traces are exported: the propagation filters cost every grain call an invoker and two more async state
         // machines even when nobody listens (about a fifth of the gateway's allocation per update, profiled).
@@ -51,6 +54,24 @@ public static class SiloBuilderExtensions
             silo.AddActivityPropagation();
         }
         return silo;
+    }
+
+    /// <summary>
+    /// With <c>ConnectionStrings:History</c>: grains log their history rows with their writes, and the history writers
+    /// move them into PostgreSQL. The reading log is Redis' in cluster mode (<see cref="UseUrbanTwinRedis"/>), this
+    /// process's in embedded mode. Without it, history stays in the grains' memory.
+    /// </summary>
+    private static void AddHistoryStore(IServiceCollection services, IConfiguration configuration)
+    {
+        if (ClusterSettings.HistoryConnectionString(configuration) is not { } connectionString)
+        {
+            return;
+        }
+        services.TryAddSingleton(_ => new HistoryStore(connectionString));
+        services.TryAddSingleton(provider => new InProcessReadingLog(
+            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<IOptions<HistoryOptions>>().Value.MaxBacklog));
+        services.TryAddSingleton<IReadingLog>(provider => provider.GetRequiredService<InProcessReadingLog>()); // unless the Redis one is registered
+        services.AddHostedService<HistoryKeeper>();
     }
 
     /// <summary>
@@ -100,6 +121,7 @@ public static class SiloBuilderExtensions
 #pragma warning restore ORLEANSEXP003
         silo.Services.AddSingleton(services => new RedisLiveStore(
             redis, services.GetRequiredService<IOptions<StorageOptions>>().Value, services.GetRequiredService<IOptions<EventLogOptions>>().Value,
+            services.GetRequiredService<IOptions<HistoryOptions>>().Value.MaxBacklog,
             services.GetRequiredService<IGrainStorageSerializer>(), services.GetRequiredService<IActivatorProvider>(),
             services.GetRequiredService<IOptions<ClusterOptions>>().Value, services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<SiloMetrics>(), services.GetRequiredService<ILogger<RedisLiveStore>>()));
@@ -111,6 +133,11 @@ public static class SiloBuilderExtensions
             return new RedisEventLog(() => store.Database, store.ServiceId);
         });
         silo.Services.AddHostedService<EventLogTrimmer>();
+        silo.Services.AddSingleton<IReadingLog>(services =>
+        {
+            var store = services.GetRequiredService<RedisLiveStore>();
+            return new RedisReadingLog(() => store.Database, store.ServiceId);
+        });
         return silo;
     }
 }

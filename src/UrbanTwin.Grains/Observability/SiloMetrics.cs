@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using UrbanTwin.EventLog.Readings;
+using UrbanTwin.History;
 using System.Diagnostics.Metrics;
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.EventLog;
@@ -26,6 +28,17 @@ public sealed class SiloMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
         StorageFlushFailures = meter.CreateCounter<long>(
             "urbantwin.storage.flush.failures", "{write}", "Grain state writes that storage did not confirm, by mode (durable or write-behind) and grain kind.");
+        HistoryRowsDropped = meter.CreateCounter<long>("urbantwin.history.dropped", "{row}",
+            "History rows not logged because the history backlog (History:MaxBacklog) was full: their readings are applied, the history store misses them");
+        HistoryValues = meter.CreateCounter<long>("urbantwin.history.values", "{value}",
+            "Values taken from the reading log by the history writers, by result: written (asset metric values), node_minutes, expired (older than the retention), undecodable.");
+        HistoryWriteDuration = meter.CreateHistogram<double>("urbantwin.history.write.duration", "s", "Time one history writer transaction (COPY and commit) took.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        HistoryWriteFailures = meter.CreateCounter<long>("urbantwin.history.write.failures", "{batch}",
+            "History writer batches the history store did not take (its rows stay in the log and are tried again).");
+        // Reported by the silo holding history writer 0, so a sum over all pods is the cluster's figure.
+        meter.CreateObservableGauge("urbantwin.history.backlog", () => Volatile.Read(ref _historyBacklog), "{row}",
+            "History rows in the reading log not yet in the history store (bounded by History:MaxBacklog).");
         StoragePending = meter.CreateUpDownCounter<int>(
             "urbantwin.storage.pending", "{grain}",
             "Grains whose state is waiting to be written to storage (write-behind backlog; grows while storage is away, drains when it is back)");
@@ -78,6 +91,33 @@ public sealed class SiloMetrics
 
     /// <summary>The write-behind backlog: grains with state not yet written (a grain counts once however many changes wait).</summary>
     public UpDownCounter<int> StoragePending { get; }
+
+    public Counter<long> HistoryRowsDropped { get; }
+
+    public Counter<long> HistoryValues { get; }
+
+    public Histogram<double> HistoryWriteDuration { get; }
+
+    public Counter<long> HistoryWriteFailures { get; }
+
+    private long _historyBacklog;
+
+    public void SetHistoryBacklog(ReadingBacklog backlog) => Volatile.Write(ref _historyBacklog, backlog.Rows);
+
+    public void CountHistoryWrite(WriteResult result, TimeSpan took)
+    {
+        HistoryWriteDuration.Record(took.TotalSeconds);
+        HistoryValues.Add(result.Values, new KeyValuePair<string, object?>("result", "written"));
+        HistoryValues.Add(result.NodeMinutes, new KeyValuePair<string, object?>("result", "node_minutes"));
+        if (result.Expired > 0)
+        {
+            HistoryValues.Add(result.Expired, new KeyValuePair<string, object?>("result", "expired"));
+        }
+        if (result.Undecodable > 0)
+        {
+            HistoryValues.Add(result.Undecodable, new KeyValuePair<string, object?>("result", "undecodable"));
+        }
+    }
 
     /// <summary>From a change arriving at a district to the province holding it (the newest change of each push).</summary>
     public Histogram<double> RollupLag { get; }

@@ -45,6 +45,7 @@ public abstract class AggregateGrain<TState>(
     private IGrainTimer? _urgentPublish;
     private SharedWrite _write = null!;
     private NodeStatusLog _statusLog = null!;
+    private bool _logsHistory; // a history store is configured: closed minutes go to the reading log
     private DateTimeOffset? _unsavedSince;
     private ObserverManager<INodeObserver>? _watchers; // created by the first Watch: most nodes are never watched
 
@@ -57,6 +58,7 @@ public abstract class AggregateGrain<TState>(
     {
         _write = new SharedWrite(store.WriteStateAsync, new("kind", GrainContext.GrainId.Type.ToString()), metrics);
         _statusLog = new NodeStatusLog(statusStore, GrainContext.GrainId);
+        _logsHistory = ServiceProvider.GetService(typeof(UrbanTwin.History.HistoryStore)) is not null;
         await _statusLog.LoadAsync();
         if (State.Definition is not null)
         {
@@ -240,7 +242,10 @@ public abstract class AggregateGrain<TState>(
         _publishTimer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(options.Value.PublishInterval, options.Value.PublishInterval));
         _historyTimer ??= this.RegisterGrainTimer(() =>
         {
-            _history.Sample(clock.GetUtcNow(), NodeSeries.Of(Current()));
+            if (_history.Sample(clock.GetUtcNow(), NodeSeries.Of(Current())) is { } minute && _logsHistory)
+            {
+                _statusLog.LogMinute(this.GetPrimaryKeyString(), minute.Start, minute.Means);
+            }
             return Task.CompletedTask;
         }, new GrainTimerCreationOptions(TimeSpan.Zero, AggregateHistory.FineStep));
     }

@@ -1,6 +1,7 @@
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using UrbanTwin.EventLog;
+using UrbanTwin.EventLog.Readings;
 using UrbanTwin.Grains.Observability;
 
 namespace UrbanTwin.Grains.Storage;
@@ -11,7 +12,7 @@ namespace UrbanTwin.Grains.Storage;
 /// do in Redis; ETags are checked alike, so a stale copy of a grain is refused alike.
 /// </summary>
 public sealed class InProcessLiveStore(IGrainStorageSerializer serializer, IActivatorProvider activators, TimeProvider clock, InProcessEventLog log,
-    SiloMetrics metrics)
+    SiloMetrics metrics, InProcessReadingLog? readings = null)
     : LiveStore(serializer, activators, clock, TimeSpan.FromSeconds(1), metrics)
 {
     private readonly Lock _gate = new();
@@ -28,6 +29,9 @@ public sealed class InProcessLiveStore(IGrainStorageSerializer serializer, IActi
 
     protected override string Key(string stateName, GrainId grainId) => $"{grainId}/{stateName}";
 
+    /// <summary>The grain's key in a state key (<c>{type}/{key}/{state}</c>): the asset or node id, whose partition its rows go to.</summary>
+    private static string SubjectOf(string key) => key[(key.IndexOf('/') + 1)..key.LastIndexOf('/')];
+
     protected override void Submit(LiveRecord record)
     {
         var (snapshot, expected) = Take(record);
@@ -42,6 +46,10 @@ public sealed class InProcessLiveStore(IGrainStorageSerializer serializer, IActi
                 if (snapshot.Events is { Count: > 0 } events)
                 {
                     log.Append(events);
+                }
+                if (snapshot.Rows is { } rows && readings?.Append(EventStreams.PartitionOf(SubjectOf(snapshot.Key)), rows) == false)
+                {
+                    Metrics.HistoryRowsDropped.Add(rows.Count);
                 }
             }
         }

@@ -1,4 +1,5 @@
 using UrbanTwin.Contracts.Events;
+using UrbanTwin.EventLog.Readings;
 
 namespace UrbanTwin.Grains.Storage;
 
@@ -41,8 +42,8 @@ public sealed class LiveRecord
     }
 }
 
-/// <summary>A grain's state serialized on its turn, with the events it records, and everyone waiting for it to be stored.</summary>
-internal sealed class LiveSnapshot(string key, string stateName, ReadOnlyMemory<byte> payload, IReadOnlyList<TwinEvent>? events)
+/// <summary>A grain's state serialized on its turn, with the events and history rows it records, and everyone waiting for it to be stored.</summary>
+internal sealed class LiveSnapshot(string key, string stateName, ReadOnlyMemory<byte> payload, IReadOnlyList<TwinEvent>? events, HistoryRows? rows)
 {
     public string Key { get; } = key;
     public string StateName { get; } = stateName;
@@ -52,15 +53,28 @@ internal sealed class LiveSnapshot(string key, string stateName, ReadOnlyMemory<
     public bool Durable { get; set; }
     public ReadOnlyMemory<byte> Payload { get; private set; } = payload;
     public List<TwinEvent>? Events { get; private set; } = events is { Count: > 0 } ? [.. events] : null;
+    /// <summary>The readings the state accepted, for the reading log; the grain hands them over and keeps no reference.</summary>
+    public HistoryRows? Rows { get; private set; } = rows is { Count: > 0 } ? rows : null;
     public TaskCompletionSource Done { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>A newer state of the same grain before this one was sent: it carries both snapshots' events, and its waiters too.</summary>
-    public void Replace(ReadOnlyMemory<byte> payload, IReadOnlyList<TwinEvent>? events)
+    /// <summary>A newer state of the same grain before this one was sent: it carries both snapshots' events and rows, and its waiters too.</summary>
+    public void Replace(ReadOnlyMemory<byte> payload, IReadOnlyList<TwinEvent>? events, HistoryRows? rows)
     {
         Payload = payload;
         if (events is { Count: > 0 })
         {
             (Events ??= []).AddRange(events);
+        }
+        if (rows is { Count: > 0 })
+        {
+            if (Rows is null)
+            {
+                Rows = rows;
+            }
+            else
+            {
+                Rows.Append(rows);
+            }
         }
     }
 
@@ -70,6 +84,14 @@ internal sealed class LiveSnapshot(string key, string stateName, ReadOnlyMemory<
         if (Events is { Count: > 0 })
         {
             newer.Events = [.. Events, .. newer.Events ?? []];
+        }
+        if (Rows is not null)
+        {
+            if (newer.Rows is { } later)
+            {
+                Rows.Append(later);
+            }
+            newer.Rows = Rows;
         }
     }
 

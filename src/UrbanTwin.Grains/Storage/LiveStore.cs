@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using UrbanTwin.Contracts.Events;
+using UrbanTwin.EventLog.Readings;
 using UrbanTwin.Grains.Observability;
 
 namespace UrbanTwin.Grains.Storage;
@@ -20,13 +21,16 @@ namespace UrbanTwin.Grains.Storage;
 /// </para>
 /// <para>
 /// Events go in the same atomic step as the state they belong to: an event is in the log exactly when its state is
-/// in storage. A snapshot that replaces a waiting one carries both snapshots' events, in order.
+/// in storage. A snapshot that replaces a waiting one carries both snapshots' events, in order. History rows (the
+/// readings a write accepted, <see cref="HistoryRows"/>) travel the same way, to the reading log.
 /// </para>
 /// </summary>
 public abstract class LiveStore(IGrainStorageSerializer serializer, IActivatorProvider activators, TimeProvider clock, TimeSpan retryDelay,
     SiloMetrics metrics)
 {
     private long _unwritten;
+
+    private protected SiloMetrics Metrics => metrics;
 
     /// <summary>How long a failed write waits before it is tried again.</summary>
     public TimeSpan RetryDelay => retryDelay;
@@ -50,18 +54,20 @@ public abstract class LiveStore(IGrainStorageSerializer serializer, IActivatorPr
     /// it is stored. Fails with <see cref="InconsistentStateException"/> when the record is stale (another activation
     /// wrote), or with what storage threw; the store then keeps the state and tries again after <see cref="RetryDelay"/>.
     /// </summary>
-    public Task WriteAsync<T>(string stateName, GrainId grainId, LiveRecord record, T state, IReadOnlyList<TwinEvent>? events = null) =>
-        Stage(stateName, grainId, record, state, events, durable: true);
+    public Task WriteAsync<T>(string stateName, GrainId grainId, LiveRecord record, T state, IReadOnlyList<TwinEvent>? events = null,
+        HistoryRows? rows = null) =>
+        Stage(stateName, grainId, record, state, events, rows, durable: true);
 
     /// <summary>
     /// Write-behind: stages <paramref name="state"/>, serialized now, and returns at once. The store writes it and
     /// tries again until it is stored (or the record turns out stale: <see cref="LiveRecord.IsConflicted"/>).
     /// </summary>
-    public void WriteBehind<T>(string stateName, GrainId grainId, LiveRecord record, T state) =>
-        _ = Stage(stateName, grainId, record, state, null, durable: false).ContinueWith(
+    public void WriteBehind<T>(string stateName, GrainId grainId, LiveRecord record, T state, HistoryRows? rows = null) =>
+        _ = Stage(stateName, grainId, record, state, null, rows, durable: false).ContinueWith(
             static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-    private Task Stage<T>(string stateName, GrainId grainId, LiveRecord record, T state, IReadOnlyList<TwinEvent>? events, bool durable)
+    private Task Stage<T>(string stateName, GrainId grainId, LiveRecord record, T state, IReadOnlyList<TwinEvent>? events, HistoryRows? rows,
+        bool durable)
     {
         var payload = serializer.Serialize(state).ToMemory(); // on the grain's turn: the state as it is now
         LiveSnapshot snapshot;
@@ -74,12 +80,12 @@ public abstract class LiveStore(IGrainStorageSerializer serializer, IActivatorPr
             }
             if (record.Next is { } waiting)
             {
-                waiting.Replace(payload, events);
+                waiting.Replace(payload, events, rows);
                 snapshot = waiting;
             }
             else
             {
-                snapshot = record.Next = new LiveSnapshot(Key(stateName, grainId), stateName, payload, events);
+                snapshot = record.Next = new LiveSnapshot(Key(stateName, grainId), stateName, payload, events, rows);
             }
             snapshot.Durable |= durable;
             start = !record.Queued;

@@ -6,6 +6,7 @@ using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using StackExchange.Redis;
 using UrbanTwin.EventLog;
+using UrbanTwin.EventLog.Readings;
 using UrbanTwin.Grains.Observability;
 
 namespace UrbanTwin.Grains.Storage;
@@ -20,27 +21,40 @@ namespace UrbanTwin.Grains.Storage;
 /// </summary>
 public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
 {
-    // KEYS: the n state keys, then the stream of each partition. ARGV[1] n, ARGV[2] the streams' approximate
-    // MAXLEN; then per state: expected ETag ('' = none), new ETag, payload, partition (1-based), event count, and
-    // per event its type, node, asset and JSON. Returns 1 (written) or 0 (ETag conflict) per state.
+    // KEYS: the n state keys, then per partition its event stream, its reading stream and that one's backlog counter,
+    // then the dropped-rows counter. ARGV[1] n, ARGV[2] the event streams' approximate MAXLEN, ARGV[3] the most rows a
+    // reading stream may hold; then per state: expected ETag ('' = none), new ETag, payload, partition (1-based), event
+    // count, history row count, history rows, and per event its type, node, asset and JSON. Returns 1 (written) or 0
+    // (ETag conflict) per state, then the history rows dropped because their partition's backlog was full.
     private const string WriteManyScript =
         """
         local n = tonumber(ARGV[1])
         local maxlen = ARGV[2]
+        local maxBacklog = tonumber(ARGV[3])
+        local partitions = (#KEYS - n - 1) / 3
         local results = {}
-        local a = 3
+        local rows, rowCounts = {}, {}
+        local a = 4
         for i = 1, n do
           local expected, etag, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2]
-          local stream = KEYS[n + tonumber(ARGV[a + 3])]
-          local count = tonumber(ARGV[a + 4])
-          a = a + 5
+          local p = tonumber(ARGV[a + 3])
+          local count, rowCount = tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5])
+          local rowBytes = ARGV[a + 6]
+          a = a + 7
           local current = redis.call('HGET', KEYS[i], 'etag')
           if ((not current or current == '') and expected == '') or current == expected then
             redis.call('HSET', KEYS[i], 'etag', etag, 'data', payload)
             for e = 1, count do
-              redis.call('XADD', stream, 'MAXLEN', '~', maxlen, '*',
+              redis.call('XADD', KEYS[n + p], 'MAXLEN', '~', maxlen, '*',
                 'type', ARGV[a], 'node', ARGV[a + 1], 'asset', ARGV[a + 2], 'event', ARGV[a + 3])
               a = a + 4
+            end
+            if rowCount > 0 then
+              if not rows[p] then
+                rows[p], rowCounts[p] = {}, 0
+              end
+              table.insert(rows[p], rowBytes)
+              rowCounts[p] = rowCounts[p] + rowCount
             end
             results[i] = 1
           else
@@ -48,6 +62,21 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
             results[i] = 0
           end
         end
+        local dropped = 0
+        for p, parts in pairs(rows) do
+          local backlog = KEYS[n + 2 * partitions + p]
+          local held = tonumber(redis.call('GET', backlog) or '0')
+          if held + rowCounts[p] > maxBacklog then
+            dropped = dropped + rowCounts[p]
+          else
+            redis.call('XADD', KEYS[n + partitions + p], '*', 'n', rowCounts[p], 'rows', table.concat(parts))
+            redis.call('INCRBY', backlog, rowCounts[p])
+          end
+        end
+        if dropped > 0 then
+          redis.call('INCRBY', KEYS[#KEYS], dropped)
+        end
+        results[n + 1] = dropped
         return results
         """;
 
@@ -57,7 +86,8 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
     private readonly ILogger _logger;
     private readonly string _serviceId;
     private readonly string _keyPrefix;
-    private readonly RedisKey[] _streams;
+    private readonly RedisKey[] _streams; // per partition: its event stream, then its reading streams and their backlog counters, then the dropped counter
+    private readonly long _maxRowsPerPartition;
     private readonly Channel<LiveRecord> _queue = Channel.CreateUnbounded<LiveRecord>(new UnboundedChannelOptions { SingleReader = false });
     private readonly List<Task> _committers = [];
     private ConnectionMultiplexer? _connection;
@@ -65,7 +95,7 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
     private long _roundTrips;
     private long _writes;
 
-    public RedisLiveStore(string connectionString, StorageOptions options, EventLogOptions events, IGrainStorageSerializer serializer,
+    public RedisLiveStore(string connectionString, StorageOptions options, EventLogOptions events, long maxHistoryBacklog, IGrainStorageSerializer serializer,
         IActivatorProvider activators, ClusterOptions cluster, TimeProvider clock, SiloMetrics metrics, ILogger<RedisLiveStore> logger)
         : base(serializer, activators, clock, options.FlushInterval, metrics)
     {
@@ -75,7 +105,15 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
         _logger = logger;
         _serviceId = cluster.ServiceId;
         _keyPrefix = $"{cluster.ServiceId}/state/";
-        _streams = [.. Enumerable.Range(0, EventStreams.Partitions).Select(p => (RedisKey)EventStreams.Key(cluster.ServiceId, p))];
+        var partitions = Enumerable.Range(0, EventStreams.Partitions).ToArray();
+        _streams =
+        [
+            .. partitions.Select(p => (RedisKey)EventStreams.Key(cluster.ServiceId, p)),
+            .. partitions.Select(p => (RedisKey)ReadingStreams.Key(cluster.ServiceId, p)),
+            .. partitions.Select(p => (RedisKey)ReadingStreams.BacklogKey(cluster.ServiceId, p)),
+            ReadingStreams.DroppedKey(cluster.ServiceId),
+        ];
+        _maxRowsPerPartition = Math.Max(1, maxHistoryBacklog / ReadingStreams.Partitions);
     }
 
     /// <summary>Group-commit round trips and the writes they carried since start: writes / round trips is the batching gained.</summary>
@@ -183,7 +221,7 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
     private async Task CommitAsync(List<(LiveRecord Record, LiveSnapshot Snapshot, string? Expected)> batch)
     {
         var keys = new RedisKey[batch.Count + _streams.Length];
-        var args = new List<RedisValue>(2 + batch.Count * 5) { batch.Count, _events.MaxLengthPerPartition };
+        var args = new List<RedisValue>(3 + batch.Count * 7) { batch.Count, _events.MaxLengthPerPartition, _maxRowsPerPartition };
         var etags = new string[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
@@ -191,12 +229,15 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
             keys[i] = snapshot.Key;
             etags[i] = NewETag();
             var events = snapshot.Events;
-            var partition = events is { Count: > 0 } ? EventStreams.PartitionOf(events[0].Subject) : 0;
+            var partition = events is { Count: > 0 } ? EventStreams.PartitionOf(events[0].Subject)
+                : snapshot.Rows is not null ? EventStreams.PartitionOf(SubjectOf(snapshot.Key)) : 0;
             args.Add(expected ?? "");
             args.Add(etags[i]);
             args.Add(snapshot.Payload);
             args.Add(partition + 1);
             args.Add(events?.Count ?? 0);
+            args.Add(snapshot.Rows?.Count ?? 0);
+            args.Add(snapshot.Rows is { } rows ? rows.Bytes : ReadOnlyMemory<byte>.Empty);
             foreach (var e in events ?? [])
             {
                 args.Add(e.Type);
@@ -223,6 +264,11 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
             }
             return;
         }
+        if ((long)results[batch.Count] is > 0 and var dropped)
+        {
+            Metrics.HistoryRowsDropped.Add(dropped);
+            LogHistoryRowsDropped(dropped);
+        }
         for (var i = 0; i < batch.Count; i++)
         {
             var (record, snapshot, _) = batch[i];
@@ -236,6 +282,16 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
             }
         }
     }
+
+    /// <summary>The grain id in a state key (<c>{prefix}{GrainId}/{StateName}</c>) without its type: the asset or node id, whose partition its rows go to.</summary>
+    private string SubjectOf(string key)
+    {
+        var grainId = key.AsSpan(_keyPrefix.Length, key.LastIndexOf('/') - _keyPrefix.Length);
+        return grainId[(grainId.IndexOf('/') + 1)..].ToString();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The history backlog is full: {Rows} history rows were not logged (their readings are applied; the history store misses them)")]
+    private partial void LogHistoryRowsDropped(long rows);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Group commit to Redis failed: {Count} writes not made (they are tried again)")]
     private partial void LogBatchFailed(Exception exception, int count);

@@ -78,14 +78,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM and wait for the exit; returns the exit code. Killed if it does not exit in time.</summary>
-    public async Task<int> StopAsync(TimeSpan timeout)
+    /// <summary>SIGTERM (or <paramref name="signal"/>: PostgreSQL's fast shutdown is INT) and wait for the exit; returns the exit code. Killed if it does not exit in time.</summary>
+    public async Task<int> StopAsync(TimeSpan timeout, string signal = "TERM")
     {
         if (_process.HasExited)
         {
             return _process.ExitCode;
         }
-        await SignalAsync("TERM");
+        await SignalAsync(signal);
         return await WaitForExitAsync(timeout);
     }
 
