@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # A local Redis-backed UrbanTwin cluster as plain processes: redis-server (AOF on, its own data directory),
-# N silos and one gateway on http://localhost:8080, and with --mqtt a Mosquitto broker the gateway takes telemetry
-# from (localhost:1883, persistent sessions). See docs/operations.md, "A local cluster".
+# N silos and one gateway on http://localhost:8080, with --mqtt a Mosquitto broker the gateway takes telemetry
+# from (localhost:1883, persistent sessions), and with --history a PostgreSQL history store (localhost:5433).
+# See docs/operations.md, "A local cluster".
 #
-#   deploy/cluster.sh start [--silos N] [--feed] [--mqtt] [--no-build]   start everything (default 2 silos, feed off)
+#   deploy/cluster.sh start [--silos N] [--feed] [--mqtt] [--history] [--no-build]   start everything (default 2 silos, feed off)
 #   deploy/cluster.sh silo I                                     (re)start silo I alone, e.g. after a kill -9
 #   deploy/cluster.sh status                                     what runs, with pids and ports
 #   deploy/cluster.sh stop                                       graceful stop: gateway, silos (they flush), Redis
 #
-# Environment: CLUSTER_DIR (default .cluster), REDIS_PORT (6390), GATEWAY_PORT (8080), MQTT_PORT (1883).
+# Environment: CLUSTER_DIR (default .cluster), REDIS_PORT (6390), GATEWAY_PORT (8080), MQTT_PORT (1883), PG_PORT (5433).
 # A cluster gateway needs API keys: the first start makes a random admin key, kept in $CLUSTER_DIR/api-key
 # (send it as X-Api-Key); the gateway is given its SHA-256 only.
 set -euo pipefail
@@ -18,6 +19,7 @@ dir="${CLUSTER_DIR:-$root/.cluster}"
 redis_port="${REDIS_PORT:-6390}"
 gateway_port="${GATEWAY_PORT:-8080}"
 mqtt_port="${MQTT_PORT:-1883}"
+pg_port="${PG_PORT:-5433}"
 config=Release
 silo_dll="$root/src/UrbanTwin.Silo/bin/$config/net10.0/UrbanTwin.Silo.dll"
 gateway_dll="$root/src/UrbanTwin.Gateway/bin/$config/net10.0/UrbanTwin.Gateway.dll"
@@ -28,6 +30,9 @@ common_env() {
   export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
   # A local cluster: webhook receivers on this machine are allowed (the gateway's banner says so). Never in k8s/.
   export Webhooks__AllowPrivateTargets=true
+  if [[ -s "$dir/postgres.port" ]]; then
+    export ConnectionStrings__History="Host=127.0.0.1;Port=$(cat "$dir/postgres.port");Username=postgres;Database=urbantwin"
+  fi
 }
 
 # Running, and not a zombie: a killed process whose parent (this script, long gone) never reaped it still answers kill -0.
@@ -84,6 +89,32 @@ start_mosquitto() {
   echo "mosquitto pid $(cat "$dir/mosquitto.pid")  mqtt://127.0.0.1:$mqtt_port  data $dir/mosquitto (persistent sessions)"
 }
 
+# PostgreSQL runs as the postgres user (it refuses root); its data stays in $dir/postgres across stops.
+start_postgres() {
+  local bin; bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  [[ -x "$bin/postgres" ]] || { echo "PostgreSQL is not installed (apt-get install -y postgresql)" >&2; exit 1; }
+  local as=()
+  if [[ "$(id -u)" = 0 ]]; then as=(setpriv --reuid=postgres --regid=postgres --init-groups --); fi
+  if alive "$dir/postgres.pid"; then return; fi
+  if [[ ! -s "$dir/postgres/PG_VERSION" ]]; then
+    mkdir -p "$dir/postgres"
+    if [[ "$(id -u)" = 0 ]]; then chown postgres:postgres "$dir/postgres"; chmod 700 "$dir/postgres"; fi
+    "${as[@]}" "$bin/initdb" -D "$dir/postgres" -U postgres -A trust -E UTF8 >>"$dir/postgres.log" 2>&1
+  fi
+  touch "$dir/postgres.log"; [[ "$(id -u)" = 0 ]] && chown postgres:postgres "$dir/postgres.log"
+  (exec nohup "${as[@]}" "$bin/postgres" -D "$dir/postgres" -p "$pg_port" -c listen_addresses=127.0.0.1     -c unix_socket_directories="$dir/postgres" >>"$dir/postgres.log" 2>&1) &
+  echo $! >"$dir/postgres.pid"
+  local deadline=$((SECONDS + 30))
+  until "$bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; do
+    ((SECONDS < deadline)) && alive "$dir/postgres.pid" || { echo "postgres did not start; see $dir/postgres.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  "$bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'urbantwin'" | grep -q 1 \
+    || "$bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE urbantwin"
+  echo "$pg_port" >"$dir/postgres.port"
+  echo "postgres  pid $(cat "$dir/postgres.pid")  port $pg_port  database urbantwin  data $dir/postgres (history store)"
+}
+
 start_silo() { # index
   local i="$1"
   if alive "$dir/silo-$i.pid"; then echo "silo $i already runs (pid $(cat "$dir/silo-$i.pid"))"; return; fi
@@ -130,12 +161,13 @@ stop_pid() { # pidfile name
 cmd="${1:-}"; shift || true
 case "$cmd" in
   start)
-    silos=2 feed=false build=true mqtt=false
+    silos=2 feed=false build=true mqtt=false history=false
     while (($#)); do
       case "$1" in
         --silos) silos="$2"; shift 2 ;;
         --feed) feed=true; shift ;;
         --mqtt) mqtt=true; shift ;;
+        --history) history=true; shift ;;
         --no-build) build=false; shift ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
       esac
@@ -148,6 +180,7 @@ case "$cmd" in
     fi
     start_redis
     if $mqtt; then start_mosquitto; fi
+    if $history; then start_postgres; else rm -f "$dir/postgres.port"; fi
     for ((i = 0; i < silos; i++)); do start_silo "$i"; done
     wait_ready "http://127.0.0.1:8181/health/ready" 120
     start_gateway "$feed"
@@ -174,6 +207,7 @@ case "$cmd" in
     stop_pid "$dir/gateway.pid" gateway
     for f in "$dir"/silo-*.pid; do [[ -e "$f" ]] && stop_pid "$f" "$(basename "$f" .pid)"; done
     stop_pid "$dir/mosquitto.pid" mosquitto
+    stop_pid "$dir/postgres.pid" postgres
     stop_pid "$dir/redis.pid" redis
     ;;
   *)
