@@ -20,6 +20,7 @@ public sealed class HistoryStore : IAsyncDisposable
         Partitions = new Partitions(Database);
         Writer = new HistoryWriter(Database, Names, Partitions);
         Queries = new HistoryQueries(Database, Names);
+        Alarms = new AlarmEpisodes(Database);
     }
 
     public NpgsqlDataSource Database { get; }
@@ -27,6 +28,7 @@ public sealed class HistoryStore : IAsyncDisposable
     public Partitions Partitions { get; }
     public HistoryWriter Writer { get; }
     public HistoryQueries Queries { get; }
+    public AlarmEpisodes Alarms { get; }
 
     /// <summary>Completes once the schema is up to date; fails (and is tried again on the next call) while the store cannot be reached.</summary>
     public Task ReadyAsync(CancellationToken cancellationToken = default)

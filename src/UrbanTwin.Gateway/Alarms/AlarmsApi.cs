@@ -27,7 +27,8 @@ public static class AlarmsApi
     public static RouteGroupBuilder MapAlarmsApi(this RouteGroupBuilder api)
     {
         var alarms = api.MapGroup("/alarms").WithTags("Alarms");
-        alarms.MapGet("/", List).WithSummary("Alarms under a node (default: everywhere), newest first, by state and level, paged with nextCursor.");
+        alarms.MapGet("/", List).WithSummary("Alarms under a node (default: everywhere), newest first, by state and level, paged with nextCursor; "
+            + "with from/to (RFC 3339 or relative: -7d), every episode active at any time in that range, from the history store when there is one.");
         alarms.MapGet("/{id}", GetAlarm).WithSummary("One alarm, with its ETag (If-None-Match: 304 while it has not changed).")
             .Produces(StatusCodes.Status304NotModified);
         alarms.MapPost("/{id}/ack", Acknowledge).Requires(Permission.Acknowledge).WithSummary("Acknowledges an alarm ({by, comment}): durable before the answer, idempotent; 409 once cleared.")
@@ -40,8 +41,9 @@ public static class AlarmsApi
     }
 
     private static async Task<Results<Ok<AlarmPageView>, ProblemHttpResult, ValidationProblem>> List(
-        string? node, string? state, string? level, string? limit, string? cursor,
-        Caller caller, NodeDirectory directory, IGrainFactory grains, LastSeenReads reads, TimeProvider clock, HttpContext context, CancellationToken ct)
+        string? node, string? state, string? level, string? limit, string? cursor, string? from, string? to,
+        Caller caller, NodeDirectory directory, IGrainFactory grains, LastSeenReads reads, TimeProvider clock, HttpContext context, IServiceProvider services,
+        CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
         AlarmState? wantedState = null;
@@ -76,6 +78,21 @@ public static class AlarmsApi
             }
             after = position;
         }
+        var now = clock.GetUtcNow();
+        DateTimeOffset rangeFrom = DateTimeOffset.MinValue, rangeTo = now;
+        if (from is not null && !History.HistoryQuery.TryParseInstant(from, now, out rangeFrom))
+        {
+            return Problems.Invalid("from", "must be an RFC 3339 time with an offset (2026-11-23T08:00:00Z), now, or relative (-30m, -24h, -7d)");
+        }
+        if (to is not null && !History.HistoryQuery.TryParseInstant(to, now, out rangeTo))
+        {
+            return Problems.Invalid("to", "must be an RFC 3339 time with an offset (2026-11-23T08:00:00Z), now, or relative (-30m, -24h, -7d)");
+        }
+        if (rangeFrom > rangeTo)
+        {
+            return Problems.Invalid("from", "must not be after to");
+        }
+        var ranged = from is not null || to is not null;
         List<string> districts;
         if (node is null)
         {
@@ -95,7 +112,19 @@ public static class AlarmsApi
         // Each district through the last-seen cache: a district whose silo just died answers its last page, marked stale.
         var found = await Task.WhenAll(districts.Select(d => reads.GetAsync($"alarms:{d}:{query}", () => grains.ByKey<IDistrictGrain>(d).SearchAlarms(query), ct)));
         var freshness = Freshness.Of(found, clock.GetUtcNow()).Describe(context, clock);
-        var merged = found.SelectMany(f => f.Value)
+        IEnumerable<AlarmRecord> candidates = found.SelectMany(f => f.Value);
+        if (ranged)
+        {
+            // The grains' own (open and recently cleared) within the range, and every past episode the store keeps.
+            candidates = candidates.Where(a => a.RaisedAt <= rangeTo && (a.ClearedAt is not { } cleared || cleared >= rangeFrom));
+            if (services.GetService<UrbanTwin.History.HistoryStore>() is { } store)
+            {
+                var stored = await store.Alarms.ActiveBetweenAsync(districts, rangeFrom, rangeTo, wantedState, wantedLevel, after?.RaisedAt, after?.Id,
+                    pageSize + 1, ct);
+                candidates = candidates.Concat(stored).GroupBy(a => a.Id).Select(g => g.MaxBy(a => a.Version)!);
+            }
+        }
+        var merged = candidates
             .OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id, StringComparer.Ordinal)
             .Take(pageSize + 1).ToList();
         var page = merged.Take(pageSize).Select(a => AlarmView.From(a, tree)).ToArray();

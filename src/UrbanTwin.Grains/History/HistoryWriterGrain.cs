@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts.History;
+using UrbanTwin.EventLog;
 using UrbanTwin.EventLog.Readings;
 using UrbanTwin.Grains.Observability;
 using UrbanTwin.History;
@@ -15,13 +16,18 @@ namespace UrbanTwin.Grains.History;
 /// from the log. An entry at or before the store's cursor was committed before a crash and is only acknowledged. While
 /// the store is away nothing is acknowledged: the rows wait in the log (bounded by <see cref="HistoryOptions.MaxBacklog"/>)
 /// and the writer tries again every <see cref="HistoryOptions.RetryDelay"/>. The writer of partition 0 also keeps the
-/// store's partitions and retention, and reports the backlog.
+/// store's partitions and retention, reports the backlog, and keeps alarm episodes: it reads the event log through the
+/// consumer group <see cref="AlarmGroup"/> and stores each alarm event's episode (idempotent: at least once is enough).
 /// </summary>
 public sealed partial class HistoryWriterGrain(
-    HistoryStore store, IReadingLog log, IOptions<HistoryOptions> options, TimeProvider clock, SiloMetrics metrics, ILogger<HistoryWriterGrain> logger)
+    HistoryStore store, IReadingLog log, IEventLog events, IOptions<HistoryOptions> options, TimeProvider clock, SiloMetrics metrics, ILogger<HistoryWriterGrain> logger)
     : Grain, IHistoryWriterGrain
 {
+    /// <summary>The history store's consumer group in the event log.</summary>
+    public const string AlarmGroup = "history";
+
     private readonly HistoryOptions _settings = options.Value;
+    private bool _takeUpPendingEvents = true;
     /// <summary>Whether entries may be pending from an earlier reader (always so after an activation or a failure).</summary>
     private bool _takeUpPending = true;
     private DateTimeOffset _retryAt;
@@ -55,6 +61,7 @@ public sealed partial class HistoryWriterGrain(
             if (Partition == 0)
             {
                 await MaintainAsync(now, cancellationToken);
+                await KeepAlarmsAsync(cancellationToken);
             }
             var budget = Stopwatch.StartNew();
             while (budget.Elapsed < _settings.FlushInterval * 4)
@@ -78,8 +85,28 @@ public sealed partial class HistoryWriterGrain(
         {
             metrics.HistoryWriteFailures.Add(1);
             _retryAt = now + _settings.RetryDelay;
-            _takeUpPending = true; // what was taken and not written is pending: take it up first
+            _takeUpPending = _takeUpPendingEvents = true; // what was taken and not written is pending: take it up first
             LogWriteFailed(ex, Partition, _settings.RetryDelay);
+        }
+    }
+
+    /// <summary>The alarm events logged since the last turn, their episodes stored, then acknowledged.</summary>
+    private async Task KeepAlarmsAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var batch = await events.ReadGroupAsync(AlarmGroup, _takeUpPendingEvents, _settings.BatchEntries * 16, cancellationToken);
+            await store.Alarms.WriteAsync(batch.Where(e => e.Event.Alarm is not null)
+                .Select(e => (e.Event.Alarm!, AlarmEpisodes.StepOf(e.Event.Id))), cancellationToken);
+            await events.AckAsync(AlarmGroup, batch, cancellationToken);
+            if (batch.Count == 0)
+            {
+                if (!_takeUpPendingEvents)
+                {
+                    return;
+                }
+                _takeUpPendingEvents = false;
+            }
         }
     }
 

@@ -59,6 +59,21 @@ public static class HistorySchema
                 partition smallint PRIMARY KEY,
                 position text NOT NULL);
             """),
+        (2, "alarm episodes",
+            """
+            -- Every alarm episode as its latest change left it (from the event log's alarm events): kept after the
+            -- asset has forgotten it, found by the time it was active. record is the AlarmRecord as JSON.
+            CREATE TABLE alarm_episodes (
+                id text PRIMARY KEY,
+                asset_id text NOT NULL,
+                node_id text NOT NULL,
+                raised_at timestamptz NOT NULL,
+                cleared_at timestamptz,
+                version bigint NOT NULL,
+                step integer NOT NULL, -- the change's number within its version (one call can raise and clear)
+                record jsonb NOT NULL);
+            CREATE INDEX alarm_episodes_raised ON alarm_episodes (raised_at DESC, id DESC);
+            """),
     ];
 
     /// <summary>Applies the migrations this database has not had yet; the versions applied now.</summary>

@@ -82,6 +82,34 @@ public sealed class HistoryStoreApiTests(HistoryGatewayFixture gateway) : IClass
     }
 
     [Fact]
+    public async Task Past_alarm_episodes_are_listed_by_the_time_they_were_active_after_the_asset_has_forgotten_them()
+    {
+        const string asset = "taiyuan-xiaodian-gas-002";
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-40);
+        // Eight episodes, each raised and cleared a minute later: more than the asset keeps once cleared.
+        var items = Enumerable.Range(0, 16).Select(i =>
+            $$$"""{"assetId":"{{{asset}}}","ts":"{{{t0.AddMinutes(i):yyyy-MM-ddTHH:mm:ss.fffZ}}}","metrics":{"gasLel":{{{(i % 2 == 0 ? 65 : 0)}}}}}""");
+        var response = await _http.PostAsync("/api/v1/telemetry?ack=durable", new StringContent($"[{string.Join(",", items)}]", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var listed = await Eventually.Until(() => AlarmIdsAsync(asset, "from=-1h&state=cleared"), ids => ids.Count == 8, Deadline,
+            "all eight episodes from the store");
+        Assert.Equal(8, listed.Distinct().Count());
+        // By when they were active: the first 150 s hold the first two episodes only; the last ten minutes none of them.
+        var early = await AlarmIdsAsync(asset, $"from={Uri.EscapeDataString(t0.ToString("O"))}&to={Uri.EscapeDataString(t0.AddSeconds(150).ToString("O"))}");
+        Assert.Equal(2, early.Count);
+        Assert.Empty(await AlarmIdsAsync(asset, "from=-10m"));
+        // Without a range: what the grains keep.
+        Assert.Equal(UrbanTwin.Domain.Alarms.AlarmBook.ClearedKept, (await AlarmIdsAsync(asset, "state=cleared")).Count);
+    }
+
+    private async Task<List<string>> AlarmIdsAsync(string asset, string query)
+    {
+        var page = await ReadJson(await _http.GetAsync($"/api/v1/alarms?node=taiyuan-xiaodian&limit=1000&{query}"));
+        return [.. page["items"]!.AsArray().Select(a => (string)a!["id"]!).Where(id => id.StartsWith(asset + ":", StringComparison.Ordinal))];
+    }
+
+    [Fact]
     public async Task Ready_says_history_is_kept_in_postgresql()
     {
         var ready = await _http.GetStringAsync("/health/ready");
