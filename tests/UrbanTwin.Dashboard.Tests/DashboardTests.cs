@@ -72,6 +72,9 @@ public sealed class DashboardTests(DashboardFixture dashboard, ITestOutputHelper
         await page.Locator("#children a.row[data-node-id='linfen-yaodu']").ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/nodes/linfen-yaodu$"));
         await Expect(page.Locator("#assets tr[data-asset-id='linfen-yaodu-gas-003']")).ToBeVisibleAsync();
+        // The district's own history: its 10 s samples of the last hour, drawn.
+        await Expect(page.Locator("#node-history-chart canvas")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#node-history-chart")).Not.ToHaveAttributeAsync("data-points", "0");
         await page.SelectOptionAsync("#filter-kind", "gas-pipeline");
         // Wait for the filtered page to replace the unfiltered one (the old rows are there until it arrives).
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#assets tbody tr td:nth-child(2)')].every(td => td.textContent === 'gas-pipeline')");
@@ -83,12 +86,32 @@ public sealed class DashboardTests(DashboardFixture dashboard, ITestOutputHelper
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/assets/linfen-yaodu-gas-003$"));
         await Expect(page.Locator("#asset tr[data-metric='gasLel']")).ToContainTextAsync("12");
         await Expect(page.Locator("#history-chart canvas")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#history-chart")).ToHaveAttributeAsync("data-points", "1");
+        // Another range asks the API for it, at the range's step.
+        var lastDay = page.WaitForRequestAsync(r => r.Url.Contains("/history?metric=gasLel&from=-24h&step=1m"));
+        await page.SelectOptionAsync("#history-range", "24h");
+        await lastDay;
+        await Expect(page.Locator("#history-chart")).ToHaveAttributeAsync("data-points", "1");
         await Screenshot(page, "asset");
 
         await page.GoBackAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/nodes/linfen-yaodu$"));
         await Expect(page.Locator("#assets")).ToBeVisibleAsync();
         Assert.True(errors.Count == 0, "console errors: " + string.Join(" | ", errors));
+    }
+
+    [Fact]
+    public async Task A_range_beyond_what_an_embedded_gateway_keeps_says_so_in_place_of_the_chart()
+    {
+        var (page, _) = await dashboard.NewPageAsync(); // the refused request is a console error by design here
+        await page.GotoAsync(dashboard.BaseUrl + "/#/nodes/taiyuan");
+        await Expect(page.Locator("#node-history-chart canvas")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#node-history-message")).ToBeHiddenAsync();
+        await page.SelectOptionAsync("#node-history-range", "7d");
+        await Expect(page.Locator("#node-history-message")).ToContainTextAsync("no history store");
+        await Expect(page.Locator("#node-history-chart")).ToHaveAttributeAsync("data-points", "0");
+        await page.SelectOptionAsync("#node-history-range", "24h");
+        await Expect(page.Locator("#node-history-message")).ToBeHiddenAsync();
     }
 
     [Fact]

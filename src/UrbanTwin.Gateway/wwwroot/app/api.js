@@ -32,7 +32,10 @@ export const api = {
     return call(`/api/v1/assets?${q}`);
   },
   asset: (id) => call(`/api/v1/assets/${enc(id)}`),
-  assetHistory: (id, metric) => call(`/api/v1/assets/${enc(id)}/history?metric=${enc(metric)}`).then((r) => r.points),
+  assetHistory: (id, metric, from = '-24h', step = 'raw') =>
+    call(`/api/v1/assets/${enc(id)}/history?metric=${enc(metric)}&from=${enc(from)}&step=${enc(step)}`).then((r) => r.points),
+  nodeHistory: (id, metric, from, step) =>
+    call(`/api/v1/nodes/${enc(id)}/history?metric=${enc(metric)}&from=${enc(from)}&step=${enc(step)}`).then((r) => r.points),
   alarms: (node, limit = 30) => call(`/api/v1/alarms?node=${enc(node)}&limit=${limit}`).then((r) => r.items),
   acknowledge: (id, by) => call(`/api/v1/alarms/${enc(id)}/ack`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by }),

@@ -4,6 +4,10 @@ import { t, nameOf, statusBadge, aqiBadge, number } from '../i18n.js';
 import { createMap } from '../map.js';
 import { watch } from '../live.js';
 import { alarmPanel } from './alarms.js';
+import { historyChart, ranges } from '../history.js';
+
+// The aggregates a node's chart offers first; the API has more (NodeSeries).
+const nodeSeries = ['activeAlarms', 'activeAlarms.alarm', 'activeAlarms.warning', 'assets.alarm', 'assets.warning', 'assets.offline', 'aqi', 'pm25.mean'];
 
 const zoomOf = { city: 4, district: 14 };
 
@@ -14,8 +18,11 @@ export async function renderNode(root, id, { mode }) {
   const figures = el('section', { class: 'panel', id: 'figures', 'aria-label': t('assets') });
   const below = el('section', { class: 'panel', id: 'below' }, el('h2', {}, t(`children.${node.kind}`)));
   const alarms = alarmPanel(id);
+  const history = historyChart({
+    id: 'node-history', series: nodeSeries, load: (series, range) => api.nodeHistory(id, series, `-${range}`, ranges[range].node),
+  });
   root.replaceChildren(
-    el('section', { class: 'panel' }, el('h2', {}, nameOf(node)), mapBox),
+    el('div', { class: 'main' }, el('section', { class: 'panel' }, el('h2', {}, nameOf(node)), mapBox), history.panel),
     el('aside', { class: 'side' }, figures, below, alarms.panel));
   const map = createMap(mapBox, (target) => { location.hash = target; });
 
@@ -32,7 +39,8 @@ export async function renderNode(root, id, { mode }) {
     },
     alarm: refreshAlarms,
   });
-  return () => map.dispose();
+  history.plot(); // not awaited: the view is live before its chart is drawn
+  return () => { map.dispose(); history.dispose(); };
 }
 
 function renderFigures(panel, node) {
