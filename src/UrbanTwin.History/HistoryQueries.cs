@@ -33,16 +33,7 @@ public sealed class HistoryQueries(NpgsqlDataSource database, HistoryNames names
                {range} GROUP BY bucket ORDER BY bucket LIMIT $5
                """;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(Sql.Arg(asset));
-        command.Parameters.Add(Sql.Arg(metricId));
-        command.Parameters.Add(Sql.Arg(from.UtcDateTime));
-        command.Parameters.Add(Sql.Arg(to.UtcDateTime));
-        command.Parameters.Add(Sql.Arg((long)maxPoints + 1));
-        if (step is { } width)
-        {
-            command.Parameters.Add(Sql.Arg(width));
-        }
+        await using var command = BucketCommand(connection, sql, asset, metricId, from, to, maxPoints, step);
         var buckets = await ReadBucketsAsync(command, cancellationToken);
         var newest = await ScalarTimeAsync(connection, $"SELECT max(ts) {range}", [asset, metricId], from, to, cancellationToken);
         return Trimmed(buckets, newest, maxPoints);
@@ -72,17 +63,28 @@ public sealed class HistoryQueries(NpgsqlDataSource database, HistoryNames names
               FROM node_hours WHERE node = $1 AND ts >= date_trunc('hour', $3) AND ts <= $4 AND avg[$2] IS NOT NULL GROUP BY bucket ORDER BY bucket LIMIT $5
               """;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(Sql.Arg(node));
-        command.Parameters.Add(Sql.Arg(position));
-        command.Parameters.Add(Sql.Arg(from.UtcDateTime));
-        command.Parameters.Add(Sql.Arg(to.UtcDateTime));
-        command.Parameters.Add(Sql.Arg((long)maxPoints + 1));
-        command.Parameters.Add(Sql.Arg(step));
+        await using var command = BucketCommand(connection, sql, node, position, from, to, maxPoints, step);
         var buckets = await ReadBucketsAsync(command, cancellationToken);
         var newest = await ScalarTimeAsync(connection, "SELECT max(ts) FROM node_minutes WHERE node = $1 AND ts >= $2 AND ts <= $3", [node], from, to,
             cancellationToken);
         return Trimmed(buckets, newest, maxPoints);
+    }
+
+    /// <summary>The bucket queries' parameters: $1 subject, $2 series, $3 from, $4 to, $5 the row limit (one more than wanted), $6 the step (when bucketed).</summary>
+    private static NpgsqlCommand BucketCommand(NpgsqlConnection connection, string sql, int subject, int series, DateTimeOffset from, DateTimeOffset to,
+        int maxPoints, TimeSpan? step)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(Sql.Arg(subject));
+        command.Parameters.Add(Sql.Arg(series));
+        command.Parameters.Add(Sql.Arg(from.UtcDateTime));
+        command.Parameters.Add(Sql.Arg(to.UtcDateTime));
+        command.Parameters.Add(Sql.Arg((long)maxPoints + 1));
+        if (step is { } width)
+        {
+            command.Parameters.Add(Sql.Arg(width));
+        }
+        return command;
     }
 
     private static StoredSeries Trimmed(List<SeriesBucket> buckets, DateTimeOffset? newest, int maxPoints) =>

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 
 namespace UrbanTwin.Simulator.Processes;
 
@@ -49,7 +48,7 @@ public sealed class MosquittoServer : IAsyncDisposable
         var process = ServiceProcess.Start("mosquitto", program, ["-c", config], new Dictionary<string, string>(), Path.Combine(home, "mosquitto.log"));
         var server = new MosquittoServer(process, port);
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await server.AcceptsAsync())
+        while (!await Ports.AcceptsAsync(server.Port))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
@@ -61,18 +60,4 @@ public sealed class MosquittoServer : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
-
-    private async Task<bool> AcceptsAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 }

@@ -30,6 +30,21 @@ public static class Ports
         throw new InvalidOperationException($"No free TCP port between {First} and {Last}.");
     }
 
+    /// <summary>Something accepts TCP connections on the loopback <paramref name="port"/> (a server started and listening).</summary>
+    public static async Task<bool> AcceptsAsync(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     private static bool IsFree(int port)
     {
         try

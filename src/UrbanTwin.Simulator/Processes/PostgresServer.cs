@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace UrbanTwin.Simulator.Processes;
 
@@ -70,7 +69,7 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         _process = ServiceProcess.Start("postgres", _program, _arguments, new Dictionary<string, string>(), _logPath);
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await AcceptsAsync())
+        while (!await Ports.AcceptsAsync(Port))
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
@@ -124,20 +123,6 @@ public sealed class PostgresServer : IAsyncDisposable
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await errors}{await output}");
-        }
-    }
-
-    private async Task<bool> AcceptsAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 }

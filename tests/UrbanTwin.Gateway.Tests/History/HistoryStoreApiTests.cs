@@ -74,7 +74,7 @@ public sealed class HistoryStoreApiTests(HistoryGatewayFixture gateway) : IClass
         }
         finally
         {
-            if (!await AcceptsAsync(gateway.Postgres.Port))
+            if (!await Ports.AcceptsAsync(gateway.Postgres.Port))
             {
                 await gateway.Postgres.StartAgainAsync();
             }
@@ -128,18 +128,4 @@ public sealed class HistoryStoreApiTests(HistoryGatewayFixture gateway) : IClass
 
     private async Task<JsonNode> HistoryAsync(string asset, string query) =>
         await ReadJson(await _http.GetAsync($"/api/v1/assets/{asset}/history?metric=pressure&{query}"));
-
-    private static async Task<bool> AcceptsAsync(int port)
-    {
-        try
-        {
-            using var client = new System.Net.Sockets.TcpClient();
-            await client.ConnectAsync("127.0.0.1", port);
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
-    }
 }
