@@ -21,9 +21,10 @@ public sealed class ParameterDescriptions : IOpenApiOperationTransformer
         ["cursor"] = "Where the next page starts: the `nextCursor` of the previous page, unchanged.",
         ["metric"] = "The metric or aggregate (e.g. `gasLel`, `activeAlarms.alarm`, `aqi`, `gasLel.mean`, `urbanizationRate`).",
         ["order"] = "`desc` (default) or `asc`.",
-        ["from"] = "Start of the range (RFC 3339 with an offset); default: the start of the kept window.",
-        ["to"] = "End of the range (RFC 3339 with an offset); default: now.",
-        ["step"] = "Resolution of node history: `10s` (last hour) or `1m` (last 24 h).",
+        ["from"] = "Start of the range: RFC 3339 with an offset, `now`, or relative to now (`-90s`, `-30m`, `-24h`, `-7d`, `-2w`); default: 24 h (assets) or 1 h (nodes) before `to`.",
+        ["to"] = "End of the range: RFC 3339 with an offset, `now`, or relative to now (`-1h`); default: now.",
+        ["step"] = "Resolution of history: `raw` (every reading; assets only, their default), `10s` (nodes, last hour), `1m`, `1h` or `1d`; a node's default follows the range.",
+        ["agg"] = "How each step's values become its point: `avg` (default), `min`, `max` or `last`.",
         ["ack"] = "`accepted` (default): answered once applied to live state, written behind within Storage:FlushInterval. `durable`: answered once in Redis.",
     };
 
