@@ -29,8 +29,6 @@ public sealed class InProcessLiveStore(IGrainStorageSerializer serializer, IActi
 
     protected override string Key(string stateName, GrainId grainId) => $"{grainId}/{stateName}";
 
-    /// <summary>The grain's key in a state key (<c>{type}/{key}/{state}</c>): the asset or node id, whose partition its rows go to.</summary>
-    private static string SubjectOf(string key) => key[(key.IndexOf('/') + 1)..key.LastIndexOf('/')];
 
     protected override void Submit(LiveRecord record)
     {
@@ -47,7 +45,7 @@ public sealed class InProcessLiveStore(IGrainStorageSerializer serializer, IActi
                 {
                     log.Append(events);
                 }
-                if (snapshot.Rows is { } rows && readings?.Append(EventStreams.PartitionOf(SubjectOf(snapshot.Key)), rows) == false)
+                if (snapshot.Rows is { } rows && readings?.Append(snapshot.Partition, rows) == false)
                 {
                     Metrics.HistoryRowsDropped.Add(rows.Count);
                 }

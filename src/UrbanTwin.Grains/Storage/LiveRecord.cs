@@ -43,9 +43,16 @@ public sealed class LiveRecord
 }
 
 /// <summary>A grain's state serialized on its turn, with the events and history rows it records, and everyone waiting for it to be stored.</summary>
-internal sealed class LiveSnapshot(string key, string stateName, ReadOnlyMemory<byte> payload, IReadOnlyList<TwinEvent>? events, HistoryRows? rows)
+internal sealed class LiveSnapshot(GrainId grainId, string key, string stateName, ReadOnlyMemory<byte> payload, IReadOnlyList<TwinEvent>? events,
+    HistoryRows? rows)
 {
     public string Key { get; } = key;
+
+    /// <summary>
+    /// The log partition of the grain's id (an asset's or a node's): its events and history rows go there, so a
+    /// consumer sees them in order. Computed when asked: most writes log nothing.
+    /// </summary>
+    public int Partition => EventLog.EventStreams.PartitionOf(grainId.Key.ToString());
     public string StateName { get; } = stateName;
     /// <summary>When it was first staged (a <see cref="System.Diagnostics.Stopwatch"/> timestamp): its write's duration runs from here.</summary>
     public long StagedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();

@@ -85,7 +85,7 @@ public abstract class LiveStore(IGrainStorageSerializer serializer, IActivatorPr
             }
             else
             {
-                snapshot = record.Next = new LiveSnapshot(Key(stateName, grainId), stateName, payload, events, rows);
+                snapshot = record.Next = new LiveSnapshot(grainId, Key(stateName, grainId), stateName, payload, events, rows);
             }
             snapshot.Durable |= durable;
             start = !record.Queued;

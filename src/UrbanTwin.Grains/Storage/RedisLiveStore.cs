@@ -229,8 +229,7 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
             keys[i] = snapshot.Key;
             etags[i] = NewETag();
             var events = snapshot.Events;
-            var partition = events is { Count: > 0 } ? EventStreams.PartitionOf(events[0].Subject)
-                : snapshot.Rows is not null ? EventStreams.PartitionOf(SubjectOf(snapshot.Key)) : 0;
+            var partition = events is { Count: > 0 } || snapshot.Rows is not null ? snapshot.Partition : 0;
             args.Add(expected ?? "");
             args.Add(etags[i]);
             args.Add(snapshot.Payload);
@@ -281,13 +280,6 @@ public sealed partial class RedisLiveStore : LiveStore, ILifecycleParticipant<IS
                 Refused(record, snapshot);
             }
         }
-    }
-
-    /// <summary>The grain id in a state key (<c>{prefix}{GrainId}/{StateName}</c>) without its type: the asset or node id, whose partition its rows go to.</summary>
-    private string SubjectOf(string key)
-    {
-        var grainId = key.AsSpan(_keyPrefix.Length, key.LastIndexOf('/') - _keyPrefix.Length);
-        return grainId[(grainId.IndexOf('/') + 1)..].ToString();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The history backlog is full: {Rows} history rows were not logged (their readings are applied; the history store misses them)")]
