@@ -82,11 +82,11 @@ public static class AlarmsApi
         DateTimeOffset rangeFrom = DateTimeOffset.MinValue, rangeTo = now;
         if (from is not null && !History.HistoryQuery.TryParseInstant(from, now, out rangeFrom))
         {
-            return Problems.Invalid("from", "must be an RFC 3339 time with an offset (2026-11-23T08:00:00Z), now, or relative (-30m, -24h, -7d)");
+            return Problems.Invalid("from", History.HistoryQuery.InstantRequirement);
         }
         if (to is not null && !History.HistoryQuery.TryParseInstant(to, now, out rangeTo))
         {
-            return Problems.Invalid("to", "must be an RFC 3339 time with an offset (2026-11-23T08:00:00Z), now, or relative (-30m, -24h, -7d)");
+            return Problems.Invalid("to", History.HistoryQuery.InstantRequirement);
         }
         if (rangeFrom > rangeTo)
         {

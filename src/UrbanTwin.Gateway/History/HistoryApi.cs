@@ -156,23 +156,15 @@ public static class HistoryApi
     private static (HistoryQuery? Query, ValidationProblem? Problem) Parse(string? from, string? to, string? step, string? agg, DateTimeOffset now,
         TimeSpan maxRange, TimeSpan defaultRange)
     {
-        if (to is not null && !HistoryQuery.TryParseInstant(to, now, out _))
-        {
-            return (null, Problems.Invalid("to", "must be an RFC 3339 time with an offset (2026-11-23T08:00:00Z), now, or relative (-90s, -30m, -24h, -7d, -2w)"));
-        }
-        if (from is not null && !HistoryQuery.TryParseInstant(from, now, out _))
-        {
-            return (null, Problems.Invalid("from", "must be an RFC 3339 time with an offset (2026-11-23T08:00:00Z), now, or relative (-90s, -30m, -24h, -7d, -2w)"));
-        }
         var end = now;
-        if (to is not null)
+        if (to is not null && !HistoryQuery.TryParseInstant(to, now, out end))
         {
-            HistoryQuery.TryParseInstant(to, now, out end);
+            return (null, Problems.Invalid("to", HistoryQuery.InstantRequirement));
         }
         var start = end - defaultRange;
-        if (from is not null)
+        if (from is not null && !HistoryQuery.TryParseInstant(from, now, out start))
         {
-            HistoryQuery.TryParseInstant(from, now, out start);
+            return (null, Problems.Invalid("from", HistoryQuery.InstantRequirement));
         }
         if (start > end)
         {

@@ -18,6 +18,9 @@ public sealed record HistoryQuery(DateTimeOffset From, DateTimeOffset To, TimeSp
 
     public string StepName => Steps.First(s => s.Value == Step).Key;
 
+    /// <summary>What <see cref="TryParseInstant"/> takes, for the error that refuses anything else.</summary>
+    public const string InstantRequirement = "must be an RFC 3339 time with an offset (2026-11-23T08:00:00Z), now, or relative (-90s, -30m, -24h, -7d, -2w)";
+
     /// <summary>
     /// An instant: RFC 3339 with an offset (<c>2026-11-23T08:00:00Z</c>), <c>now</c>, or a time relative to now, a minus
     /// sign, a whole number and a unit: <c>-90s</c>, <c>-30m</c>, <c>-24h</c>, <c>-7d</c>, <c>-2w</c>.
