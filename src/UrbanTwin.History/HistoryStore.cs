@@ -37,9 +37,11 @@ public sealed class HistoryStore : IAsyncDisposable
         {
             if (_migrated is null || _migrated.IsFaulted || _migrated.IsCanceled)
             {
-                _migrated = HistorySchema.MigrateAsync(Database, cancellationToken);
+                // Shared by every caller, so not bound to one caller's token: a health check's short deadline must
+                // not cancel the migration the writers are waiting for.
+                _migrated = HistorySchema.MigrateAsync(Database, CancellationToken.None);
             }
-            return _migrated;
+            return _migrated.WaitAsync(cancellationToken);
         }
     }
 
