@@ -15,6 +15,9 @@ public sealed class ManifestTests
     /// <summary>Created by the operator in production (docs/operations.md), generated with a dev-only password in dev.</summary>
     private const string RedisSecret = "urbantwin-redis";
 
+    /// <summary>The history store's connection string, likewise created by the operator in production (a managed PostgreSQL).</summary>
+    private const string HistorySecret = "urbantwin-history";
+
     /// <summary>The gateways' API keys (hashes), likewise created by the operator in production.</summary>
     private const string ApiKeysSecret = "urbantwin-api-keys";
 
@@ -46,7 +49,7 @@ public sealed class ManifestTests
             foreach (var secret in (container.Env ?? []).Select(e => e.ValueFrom?.SecretKeyRef).OfType<V1SecretKeySelector>())
             {
                 // dev renders its Secret (with kustomize's hash suffix); prod refers to the one the operator creates.
-                Assert.True(m.All<V1Secret>().Any(s => s.Metadata.Name == secret.Name) || secret.Name == RedisSecret,
+                Assert.True(m.All<V1Secret>().Any(s => s.Metadata.Name == secret.Name) || secret.Name is RedisSecret or HistorySecret,
                     $"{owner} refers to secret {secret.Name}, which is neither rendered nor the documented operator-created one");
             }
         }
@@ -101,6 +104,47 @@ public sealed class ManifestTests
         var authVolume = Assert.Single(mosquitto.Spec.Template.Spec.Volumes, v => v.Secret is not null);
         Assert.Contains(container.VolumeMounts, v => v.Name == authVolume.Name && auth.StartsWith(v.MountPath + "/", StringComparison.Ordinal));
         Assert.Contains(broker.Spec.Selector, l => mosquitto.Spec.Template.Metadata.Labels[l.Key] == l.Value);
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void Silos_and_gateways_reach_the_history_store_through_a_connection_string_from_a_Secret(string overlay)
+    {
+        var m = Manifests.Load(overlay);
+        foreach (var name in new[] { Silo, Gateway })
+        {
+            var history = Env(Assert.Single(m.Single<V1Deployment>(name).Spec.Template.Spec.Containers), "ConnectionStrings__History");
+            Assert.Null(history.Value);
+            Assert.StartsWith(HistorySecret, history.ValueFrom.SecretKeyRef.Name, StringComparison.Ordinal);
+            Assert.Equal("connection-string", history.ValueFrom.SecretKeyRef.Key);
+        }
+    }
+
+    [Fact]
+    public void In_dev_the_history_store_is_a_PostgreSQL_StatefulSet_on_a_volume_that_the_connection_string_names()
+    {
+        var m = Manifests.Load("dev");
+        var gateway = Assert.Single(m.Single<V1Deployment>(Gateway).Spec.Template.Spec.Containers);
+        var reference = Env(gateway, "ConnectionStrings__History").ValueFrom.SecretKeyRef;
+        var secret = Assert.Single(m.All<V1Secret>(), s => s.Metadata.Name == reference.Name);
+        var settings = System.Text.Encoding.UTF8.GetString(secret.Data[reference.Key]).Split(';')
+            .Select(p => p.Split('=', 2)).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
+
+        var service = m.Single<V1Service>(settings["Host"]);
+        var postgres = m.Single<V1StatefulSet>("urbantwin-postgresql");
+        Assert.Contains(service.Spec.Selector, l => postgres.Spec.Template.Metadata.Labels[l.Key] == l.Value);
+        Assert.Contains(service.Spec.Ports, p => p.Port == (settings.TryGetValue("Port", out var port) ? int.Parse(port, CultureInfo.InvariantCulture) : 5432));
+        var container = Assert.Single(postgres.Spec.Template.Spec.Containers);
+        Assert.Equal(settings["Database"], Env(container, "POSTGRES_DB").Value);
+        // The connection string's password is the one the server was initialised with, both from Secrets.
+        var serverPassword = Env(container, "POSTGRES_PASSWORD").ValueFrom.SecretKeyRef;
+        var serverSecret = Assert.Single(m.All<V1Secret>(), s => s.Metadata.Name == serverPassword.Name);
+        Assert.Equal(settings["Password"], System.Text.Encoding.UTF8.GetString(serverSecret.Data[serverPassword.Key]));
+
+        var claim = Assert.Single(postgres.Spec.VolumeClaimTemplates);
+        var data = Assert.Single(container.VolumeMounts, v => v.Name == claim.Metadata.Name);
+        Assert.StartsWith(data.MountPath + "/", Env(container, "PGDATA").Value, StringComparison.Ordinal);
+        Assert.NotNull(container.ReadinessProbe?.Exec);
+        Assert.True(postgres.Spec.Template.Spec.SecurityContext.RunAsNonRoot);
     }
 
     [Theory, MemberData(nameof(Overlays))]
