@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using UrbanTwin.Simulator.Bench;
+using UrbanTwin.Simulator.Bench.History;
 using UrbanTwin.Simulator.Checks;
 using UrbanTwin.Simulator.Profiling;
 
@@ -106,6 +107,43 @@ public static class Commands
                 profile = profile with { MemoryAssets = assets };
             }
             var report = await BenchCommand.RunAsync(profile, Console.Out, result.GetValue(silos));
+            Console.WriteLine(report.ToTable());
+            if (result.GetValue(output) is { } path)
+            {
+                await File.WriteAllTextAsync(path, report.ToJson());
+                Console.WriteLine($"written to {path}");
+            }
+            return 0;
+        });
+        return bench;
+    }
+
+    public static Command BenchHistory()
+    {
+        var full = new Option<bool>("--full") { Description = "100,000,000 readings in the store, longer phases (about an hour)" };
+        var readings = new Option<long?>("--readings") { Description = "fill the store with this many reading values (1,000,000 to 2,000,000,000)" };
+        readings.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<long?>() is { } n && n is < 1_000_000 or > 2_000_000_000)
+            {
+                r.AddError($"--readings takes a number from 1,000,000 to 2,000,000,000, not {n}");
+            }
+        });
+        var output = new Option<string?>("--out") { Description = "write the report as JSON to this file" };
+        var bench = new Command("bench-history",
+            "The history store's benchmark (issue #21, docs/benchmarks.md): ingest with and without PostgreSQL, ingest held at 50,000/s, "
+            + "the store filled by COPY, query latency through the gateway. Run it with -c Release; the default is a quick run (5,000,000 readings).")
+        {
+            full, readings, output,
+        };
+        bench.SetAction(async (result, _) =>
+        {
+            var profile = result.GetValue(full) ? HistoryBenchProfile.Full : HistoryBenchProfile.Quick;
+            if (result.GetValue(readings) is { } count)
+            {
+                profile = profile with { Readings = count };
+            }
+            var report = await HistoryBenchCommand.RunAsync(profile, Console.Out);
             Console.WriteLine(report.ToTable());
             if (result.GetValue(output) is { } path)
             {

@@ -74,6 +74,15 @@ public static class HistorySchema
                 record jsonb NOT NULL);
             CREATE INDEX alarm_episodes_raised ON alarm_episodes (raised_at DESC, id DESC);
             """),
+        (3, "readings' values in their index",
+            """
+            -- A series' range read from the index alone (an index-only scan: autovacuum marks an insert-only table's
+            -- pages all-visible), not from heap pages that live ingest scatters by time, one value per page: with 100
+            -- million readings an asset's 24 h took 17 ms at p50 and 58 ms at p99 that way (docs/benchmarks.md).
+            -- Building it rewrites every partition's index once, under the schema lock, when this version starts.
+            CREATE INDEX readings_series ON readings (asset, metric, ts) INCLUDE (value);
+            DROP INDEX readings_asset_metric_ts;
+            """),
     ];
 
     /// <summary>Applies the migrations this database has not had yet; the versions applied now.</summary>

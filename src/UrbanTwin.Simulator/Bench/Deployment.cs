@@ -16,6 +16,9 @@ public sealed class Deployment : IAsyncDisposable
 
     public Uri Gateway { get; }
 
+    /// <summary>The cluster's service id (its keys in Redis start with it); null for the embedded gateway.</summary>
+    public string? ServiceId { get; private init; }
+
     /// <summary>A second gateway of the same cluster, when asked for (other settings, e.g. another MQTT acknowledgement).</summary>
     public Uri? SecondGateway { get; private set; }
 
@@ -38,28 +41,38 @@ public sealed class Deployment : IAsyncDisposable
 
     /// <param name="gatewaySettings">More settings for the gateway (its MQTT broker).</param>
     /// <param name="secondGatewaySettings">When given, a second gateway with these settings as well (<see cref="SecondGateway"/>).</param>
+    /// <param name="settings">More settings for every process, silos and gateways (a history store).</param>
     public static async Task<Deployment> ClusterAsync(string directory, string redis, int silos, IReadOnlyDictionary<string, string>? gatewaySettings = null,
-        IReadOnlyDictionary<string, string>? secondGatewaySettings = null)
+        IReadOnlyDictionary<string, string>? secondGatewaySettings = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = Ports.Free();
-        var deployment = new Deployment(new Uri($"http://127.0.0.1:{port}"));
         var clusterId = "bench-" + Guid.NewGuid().ToString("N")[..8];
+        var deployment = new Deployment(new Uri($"http://127.0.0.1:{port}")) { ServiceId = clusterId };
+        Dictionary<string, string> Shared()
+        {
+            var common = Common();
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                common[key] = value;
+            }
+            return common;
+        }
         try
         {
             await Task.WhenAll(Enumerable.Range(0, silos).Select(i =>
             {
-                var settings = Common();
-                settings["ConnectionStrings__Redis"] = redis;
-                settings["Orleans__ClusterId"] = settings["Orleans__ServiceId"] = clusterId;
-                settings["Orleans__SiloPort"] = Ports.Free().ToString();
-                settings["Orleans__GatewayPort"] = Ports.Free().ToString();
-                settings["Urls"] = $"http://127.0.0.1:{Ports.Free()}";
-                settings["Topology__Seed"] = i == 0 ? "shanxi" : "none";
-                return deployment.StartAsync($"silo-{i}", Binaries.Silo, settings, directory);
+                var silo = Shared();
+                silo["ConnectionStrings__Redis"] = redis;
+                silo["Orleans__ClusterId"] = silo["Orleans__ServiceId"] = clusterId;
+                silo["Orleans__SiloPort"] = Ports.Free().ToString();
+                silo["Orleans__GatewayPort"] = Ports.Free().ToString();
+                silo["Urls"] = $"http://127.0.0.1:{Ports.Free()}";
+                silo["Topology__Seed"] = i == 0 ? "shanxi" : "none";
+                return deployment.StartAsync($"silo-{i}", Binaries.Silo, silo, directory);
             }));
             Dictionary<string, string> Gateway(Uri url, IReadOnlyDictionary<string, string>? more)
             {
-                var gateway = Common();
+                var gateway = Shared();
                 gateway["ConnectionStrings__Redis"] = redis;
                 gateway["Orleans__ClusterId"] = gateway["Orleans__ServiceId"] = clusterId;
                 gateway["Urls"] = url.ToString();

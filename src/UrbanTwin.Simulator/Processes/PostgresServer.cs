@@ -33,7 +33,8 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>An Npgsql connection string to the <c>postgres</c> database.</summary>
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=20";
 
-    public static async Task<PostgresServer> StartAsync(string logDirectory, bool durable = false, int? port = null)
+    /// <param name="settings">More server settings (<c>name=value</c>, as <c>postgres -c</c> takes them).</param>
+    public static async Task<PostgresServer> StartAsync(string logDirectory, bool durable = false, int? port = null, IEnumerable<string>? settings = null)
     {
         var bin = Environment.GetEnvironmentVariable("POSTGRES_BIN") is { Length: > 0 } custom ? custom : DefaultBinaries;
         if (!File.Exists(Path.Combine(bin, "postgres")))
@@ -53,12 +54,13 @@ public sealed class PostgresServer : IAsyncDisposable
         var listenPort = port ?? Ports.Free();
         Directory.CreateDirectory(logDirectory);
         var (program, prefix) = AsServiceUser(asRoot, Path.Combine(bin, "postgres"));
-        string[] settings =
+        string[] options =
         [
             "-c", "listen_addresses=127.0.0.1", "-c", $"unix_socket_directories={data}", "-c", "max_connections=200",
             .. durable ? Array.Empty<string>() : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+            .. (settings ?? []).SelectMany(s => new[] { "-c", s }),
         ];
-        var server = new PostgresServer(program, [.. prefix, "-D", data, "-p", listenPort.ToString(), .. settings],
+        var server = new PostgresServer(program, [.. prefix, "-D", data, "-p", listenPort.ToString(), .. options],
             Path.Combine(logDirectory, $"postgres-{listenPort}.log"), listenPort, data);
         await server.StartAgainAsync();
         return server;

@@ -93,6 +93,38 @@ public sealed class HistoryStoreTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_series_range_is_read_from_the_index_alone()
+    {
+        // Live ingest lays values down by time, so one asset's values sit on scattered heap pages; the index holds them.
+        var values = Enumerable.Range(0, 50).SelectMany(t => Enumerable.Range(0, 40).Select(a => ($"pipe-i{a}", T0.AddSeconds(t), (double)t))).ToArray();
+        await _store.Writer.WriteAsync(7, [Entry(7, "7000-0", values)], Horizon);
+        await using (var vacuum = _store.Database.CreateCommand("VACUUM ANALYZE readings"))
+        {
+            await vacuum.ExecuteNonQueryAsync();
+        }
+        await using var connection = await _store.Database.OpenConnectionAsync();
+        await using (var planner = new NpgsqlCommand("SET enable_seqscan = off; SET enable_bitmapscan = off", connection))
+        {
+            await planner.ExecuteNonQueryAsync();
+        }
+        await using var explain = new NpgsqlCommand(
+            "EXPLAIN SELECT ts, value FROM readings WHERE asset = (SELECT id FROM history_names WHERE scope = 1 AND name = 'pipe-i7') " +
+            "AND metric = (SELECT id FROM history_names WHERE scope = 2 AND name = 'pressure') AND ts >= $1 AND ts <= $2 ORDER BY ts", connection);
+        explain.Parameters.Add(new NpgsqlParameter { Value = T0.UtcDateTime });
+        explain.Parameters.Add(new NpgsqlParameter { Value = T0.AddMinutes(1).UtcDateTime });
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+        Assert.Contains(plan, line => line.Contains("Index Only Scan using readings_", StringComparison.Ordinal));
+        Assert.Equal(50, (await _store.Queries.AssetAsync("pipe-i7", "pressure", T0, T0.AddMinutes(1), step: null, maxPoints: 100)).Buckets.Count);
+    }
+
+    [Fact]
     public async Task Node_minutes_roll_up_into_hours_and_days()
     {
         // Two hours of a district's minutes: activeAlarms is the minute number in the hour, aqi constant.
