@@ -27,7 +27,7 @@ builder.AddPerKeyRateLimit();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
-builder.Services.AddOpenApi(o => o.AddOperationTransformer<ApiErrorResponses>().AddOperationTransformer<CsvResponses>().AddOperationTransformer<ParameterDescriptions>().AddSchemaTransformer<ApiExamples>());
+builder.Services.AddOpenApi(o => o.AddOperationTransformer<ApiErrorResponses>().AddOperationTransformer<CsvResponses>().AddOperationTransformer<UrbanTwin.Gateway.Geo.GeoJsonResponses>().AddOperationTransformer<ParameterDescriptions>().AddSchemaTransformer<ApiExamples>());
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddMetrics();
 builder.Services.AddSingleton<GatewayMetrics>();

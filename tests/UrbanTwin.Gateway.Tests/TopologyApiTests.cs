@@ -22,6 +22,9 @@ public class TopologyApiTests(GatewayFixture gateway)
     [InlineData("""{"nodes":[{"id":"new-d","kind":"district","parentId":"taiyuan"}]}""", "nodes[0].name")]
     [InlineData("""{"nodes":[{"id":"new-d","kind":"district","parentId":"taiyuan","name":"N","indicators":[{"name":"population","year":2020,"value":-5}]}]}""", "nodes[0].indicators[0].value")]
     [InlineData("""{"nodes":[]}""", "nodes")]
+    [InlineData("""{"nodes":[{"id":"new-d","kind":"district","parentId":"taiyuan","name":"N","boundary":{"type":"Polygon","coordinates":[[[112.5,37.7],[112.6,37.7],[112.6,37.8]]]}}]}""", "nodes[0].boundary.coordinates[0]")]
+    [InlineData("""{"nodes":[{"id":"new-d","kind":"district","parentId":"taiyuan","name":"N","boundary":{"type":"Polygon","coordinates":[[[112.5,37.7],[112.6,37.8],[112.6,37.7],[112.5,37.8],[112.5,37.7]]]}}]}""", "nodes[0].boundary")]
+    [InlineData("""{"nodes":[{"id":"new-d","kind":"district","parentId":"taiyuan","name":"N","boundary":{"type":"Point","coordinates":[112.5,37.7]}}]}""", "nodes[0].boundary.type")]
     [InlineData("""{"nodes":[{"id":"new-d","kind":"district","parentId":"taiyuan","name":7}]}""", "$.nodes[0].name")]
     public async Task A_bad_document_is_400_naming_the_field_and_changes_nothing(string document, string field)
     {
@@ -45,5 +48,27 @@ public class TopologyApiTests(GatewayFixture gateway)
         Assert.Equal((string)first["version"]!, (string)second["version"]!);
         var children = await ReadJson(await _http.GetAsync("/api/v1/nodes/shuozhou/children"));
         Assert.Contains(children["items"]!.AsArray(), c => (string?)c!["id"] == "shuozhou-test-zone");
+    }
+
+    [Fact]
+    public async Task A_boundary_imported_with_a_node_is_exported_again_and_holds_its_points()
+    {
+        const string square = "[[[112.4,39.3],[112.42,39.3],[112.42,39.32],[112.4,39.32],[112.4,39.3]]]";
+        var document = $$$"""{"nodes":[{"id":"shuozhou-square-zone","kind":"district","parentId":"shuozhou","name":"Square Zone","boundary":{"type":"Polygon","coordinates":{{{square}}}}}]}""";
+        var imported = await Put(document);
+        Assert.True(imported.StatusCode == HttpStatusCode.OK, await imported.Content.ReadAsStringAsync());
+
+        var plain = await ReadJson(await _http.GetAsync("/api/v1/topology"));
+        Assert.Null(plain["nodes"]!.AsArray().Single(n => (string?)n!["id"] == "shuozhou-square-zone")!["boundary"]);
+        var exported = await ReadJson(await _http.GetAsync("/api/v1/topology?include=boundary"));
+        var boundary = exported["nodes"]!.AsArray().Single(n => (string?)n!["id"] == "shuozhou-square-zone")!["boundary"]!;
+        Assert.Equal("Polygon", (string?)boundary["type"]);
+        Assert.Equal(square, boundary["coordinates"]!.ToJsonString());
+
+        // The square lies in Shuocheng too: both districts hold the point, then their city.
+        var inside = (await ReadJson(await _http.GetAsync("/api/v1/nodes?contains=112.41,39.31")))["items"]!.AsArray().Select(i => (string?)i!["id"]).ToList();
+        Assert.Equal(["shuozhou-shuocheng", "shuozhou-square-zone", "shuozhou", "jinbei", "shanxi"], inside);
+        // Importing the same again changes nothing: the boundary compares by its coordinates.
+        Assert.Equal(1, (int)(await ReadJson(await Put(document)))["unchanged"]!);
     }
 }

@@ -30,6 +30,14 @@ public interface IDistrictGrain : INodeGrain
     [Alias("SearchAssets")]
     Task<Assets.AssetPage> SearchAssets(Assets.AssetQuery query);
 
+    /// <summary>This district's assets near a point, nearest first, from its assets sorted by longitude.</summary>
+    [Alias("SearchNear")]
+    Task<Geo.AssetNearItem[]> SearchNear(Geo.AssetNearQuery query);
+
+    /// <summary>This district's assets in an area, in id order after <see cref="Geo.AssetAreaQuery.AfterId"/>.</summary>
+    [Alias("SearchArea")]
+    Task<Assets.AssetPage> SearchArea(Geo.AssetAreaQuery query);
+
     /// <summary>This district's alarms (open, and cleared within the retention), newest first, filtered.</summary>
     [Alias("SearchAlarms")]
     Task<Alarms.AlarmRecord[]> SearchAlarms(Alarms.AlarmQuery query);

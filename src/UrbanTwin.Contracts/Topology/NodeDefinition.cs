@@ -1,3 +1,5 @@
+using UrbanTwin.Contracts.Geo;
+
 namespace UrbanTwin.Contracts.Topology;
 
 /// <summary>A point in WGS-84-like lng/lat degrees (the reference data is probably GCJ-02: schematic, not survey-grade).</summary>
@@ -17,7 +19,7 @@ public sealed record IndicatorFact(
     public string PeriodKey => Period ?? Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
-/// <summary>A province, cluster, city or district as imported: identity, place in the tree and its own indicators.</summary>
+/// <summary>A province, cluster, city or district as imported: identity, place in the tree, its own indicators and its boundary.</summary>
 [GenerateSerializer, Immutable, Alias("ut.NodeDefinition")]
 public sealed record NodeDefinition(
     [property: Id(0)] string Id,
@@ -29,4 +31,5 @@ public sealed record NodeDefinition(
     [property: Id(6)] GeoPoint? Location,
     [property: Id(7)] string[] Tags,
     [property: Id(8)] Dictionary<string, string> Attributes,
-    [property: Id(9)] IndicatorFact[] Indicators);
+    [property: Id(9)] IndicatorFact[] Indicators,
+    [property: Id(10)] GeoBoundary? Boundary = null);

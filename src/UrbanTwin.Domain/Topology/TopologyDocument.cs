@@ -36,6 +36,9 @@ public sealed class TopologyNode
     public List<string?>? Tags { get; set; }
     public Dictionary<string, string?>? Attributes { get; set; }
     public List<IndicatorDocument?>? Indicators { get; set; }
+
+    /// <summary>A GeoJSON Polygon or MultiPolygon geometry (lng/lat), read and checked by <see cref="Geo.BoundaryReader"/>.</summary>
+    public JsonElement? Boundary { get; set; }
 }
 
 public sealed class GeoPointDocument

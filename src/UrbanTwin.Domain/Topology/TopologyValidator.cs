@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Domain.Geo;
 using UrbanTwin.Domain.Rules;
 
 namespace UrbanTwin.Domain.Topology;
@@ -81,10 +83,11 @@ public static partial class TopologyValidator
             var tags = CheckTags(errors, $"{path}.tags", node.Tags);
             var attributes = CheckAttributes(errors, $"{path}.attributes", node.Attributes);
             var indicators = CheckIndicators(errors, $"{path}.indicators", node.Indicators);
+            var boundary = node.Boundary is { ValueKind: not JsonValueKind.Null } geometry ? BoundaryReader.Read(geometry, $"{path}.boundary", errors) : null;
             if (errors.Count == before)
             {
                 result.Add(new NodeDefinition(node.Id!, kind!.Value, node.ParentId, node.Code, node.Name!, node.NameZh, location,
-                    tags, attributes, indicators));
+                    tags, attributes, indicators, boundary));
             }
         }
         return [.. result];

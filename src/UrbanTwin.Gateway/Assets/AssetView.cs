@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Domain.Rules;
@@ -46,8 +47,26 @@ public sealed record ThresholdView(AlarmLevel Level, Comparison Op, double Value
     public static ThresholdView From(ThresholdRule r) => new(r.Level, r.Op, r.Value, r.Hysteresis);
 }
 
+/// <summary>An asset in a search's page; <c>distanceM</c> (metres, great-circle) in a search near a point.</summary>
+public sealed record AssetListItemView(string Id, string Kind, string NodeId, string Name, GeoPoint Location, AssetStatus Status, int ActiveAlarms,
+    DateTimeOffset? LastReadingAt)
+{
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? DistanceM { get; init; }
+
+    public static AssetListItemView From(AssetListItem i) => new(i.Id, i.Kind, i.NodeId, i.Name, i.Location, i.Status, i.ActiveAlarms, i.LastReadingAt);
+}
+
+/// <summary>A page of assets as a search found it, before it becomes JSON or GeoJSON; a bad cursor instead when it was not one of this search's.</summary>
+public sealed record AssetSearchPage(AssetListItemView[] Items, string? NextCursor, Reads.Freshness Freshness)
+{
+    public ValidationProblem? Problem { get; init; }
+
+    public static AssetSearchPage BadCursor => new([], null, default) { Problem = Http.Problems.Invalid("cursor", "not a cursor returned by this search") };
+}
+
 /// <summary>A page of assets; <c>stale</c> when a district answered from the gateway's last-seen state, then with <c>asOf</c>, the oldest of them.</summary>
-public sealed record AssetPageView(AssetListItem[] Items, string? NextCursor, bool Stale,
+public sealed record AssetPageView(AssetListItemView[] Items, string? NextCursor, bool Stale,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? AsOf = null);
 
 public sealed record RegistrationResponse(int Created, int Updated, int Unchanged, RegistrationRejection[] Rejected);

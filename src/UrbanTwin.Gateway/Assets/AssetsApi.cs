@@ -5,6 +5,7 @@ using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Ingest;
 using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Gateway.Geo;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Gateway.Nodes;
@@ -16,15 +17,17 @@ namespace UrbanTwin.Gateway.Assets;
 
 public static class AssetsApi
 {
-    public const int MaxPageSize = 1000;
-    public const int DefaultPageSize = 100;
-
     public static RouteGroupBuilder MapAssetsApi(this RouteGroupBuilder api)
     {
         var assets = api.MapGroup("/assets").WithTags("Assets");
         assets.MapGet("/{id}", GetAsset).WithSummary("One asset: readings, thresholds, status; its ETag is its version (If-None-Match: 304).")
             .Produces(StatusCodes.Status304NotModified);
-        assets.MapGet("/", Search).WithSummary("A paged search of assets under any node, by kind and status.");
+        assets.MapGet("/", Search).ProducesGeoJson("a FeatureCollection of the page's assets as points")
+            .WithSummary("A paged search of assets under any node, by kind and status; by place with near=lng,lat&radius=metres (nearest first, "
+                + "each with distanceM) or bbox=minLng,minLat,maxLng,maxLat. Accept: application/geo+json answers a FeatureCollection.");
+        assets.MapPost("/search", AssetGeoSearch.SearchAsync).WithSummary("Assets within (or intersecting) a GeoJSON Polygon or MultiPolygon, "
+                + "by kind and status, paged. Accept: application/geo+json answers a FeatureCollection.")
+            .Accepts<AssetSearchDocument>("application/json").ProducesGeoJson("a FeatureCollection of the page's assets as points");
         assets.MapPost("/", Register).Requires(Permission.Write).WithSummary("Registers or updates assets in bulk (a JSON array); idempotent; per-item answers.")
             .Accepts<AssetDocument[]>("application/json")
             .Produces<RegistrationResponse>(StatusCodes.Status207MultiStatus)
@@ -72,30 +75,16 @@ public static class AssetsApi
             : (read, Problems.OutOfScope(caller, $"asset '{id}' (in '{snapshot.Definition.NodeId}')"));
     }
 
-    private static async Task<Results<Ok<AssetPageView>, ProblemHttpResult, ValidationProblem>> Search(
-        string? node, string? kind, string? status, string? limit, string? cursor,
-        Caller caller, NodeDirectory directory, IGrainFactory grains, LastSeenReads reads, TimeProvider clock, HttpContext context, CancellationToken ct)
+    private static async Task<Results<Ok<AssetPageView>, ProblemHttpResult, ValidationProblem, ContentHttpResult>> Search(
+        string? node, string? kind, string? status, string? limit, string? cursor, string? near, string? radius, string? bbox,
+        Caller caller, NodeDirectory directory, IGrainFactory grains, LastSeenReads reads, TimeProvider clock, HttpContext context,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
     {
         var tree = await directory.GetAsync(ct);
-        if (kind is not null && AssetCatalog.Find(kind) is null)
+        if (!AssetFilter.TryParse(kind, status, limit, out var filter, out var badFilter))
         {
-            return Problems.Invalid("kind", "must be one of " + string.Join(", ", AssetCatalog.Kinds.Select(k => k.Name)));
+            return badFilter!;
         }
-        AssetStatus? wanted = null;
-        if (status is not null)
-        {
-            if (!Enum.TryParse<AssetStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
-            {
-                return Problems.Invalid("status", "must be one of normal, warning, alarm, offline");
-            }
-            wanted = parsed;
-        }
-        var pageSize = DefaultPageSize;
-        if (limit is not null && (!int.TryParse(limit, out pageSize) || pageSize < 1 || pageSize > MaxPageSize))
-        {
-            return Problems.Invalid("limit", $"must be an integer from 1 to {MaxPageSize}");
-        }
-
         List<string> districts;
         if (node is null)
         {
@@ -109,36 +98,60 @@ public static class AssetsApi
         {
             return problem;
         }
+        if (!AssetGeoSearch.TryParse(near, radius, bbox, out var place, out var badPlace))
+        {
+            return badPlace!;
+        }
+        var page = place switch
+        {
+            null => await ByIdAsync(districts, filter, cursor, grains, reads, clock, ct),
+            { Near: { } centre } => await AssetGeoSearch.NearAsync(tree, districts, centre, filter, cursor, grains, reads, clock, ct),
+            { Area: { } area } => await AssetGeoSearch.InAreaAsync(tree, districts, area, includeEdge: true, filter, cursor, grains, reads, clock, ct),
+            _ => throw new InvalidOperationException("a place is near a point or in an area"),
+        };
+        if (page.Problem is { } badCursor)
+        {
+            return badCursor;
+        }
+        page.Freshness.Describe(context, clock);
+        if (Geo.GeoJson.Wanted(context))
+        {
+            return Geo.GeoJson.Result(AssetGeoSearch.Collection(page.Items, json.Value));
+        }
+        return TypedResults.Ok(new AssetPageView(page.Items, page.NextCursor, page.Freshness.Stale, page.Freshness.StaleAsOf));
+    }
 
+    /// <summary>The districts in id order, each's assets in id order: the search without a place.</summary>
+    private static async Task<AssetSearchPage> ByIdAsync(List<string> districts, AssetFilter filter, string? cursor, IGrainFactory grains, LastSeenReads reads,
+        TimeProvider clock, CancellationToken ct)
+    {
         var start = 0;
         string? afterId = null;
         if (cursor is not null)
         {
             if (!AssetCursor.TryDecode(cursor, out var position) || (start = districts.IndexOf(position!.DistrictId)) < 0)
             {
-                return Problems.Invalid("cursor", "not a cursor returned by this search");
+                return AssetSearchPage.BadCursor;
             }
             afterId = position.AfterId;
         }
 
-        var items = new List<AssetListItem>(pageSize);
+        var items = new List<AssetListItemView>(filter.Limit);
         var freshness = new Freshness(false, clock.GetUtcNow());
         for (var i = start; i < districts.Count; i++)
         {
-            var query = new AssetQuery(kind, wanted, i == start ? afterId : null, pageSize - items.Count);
+            var query = new AssetQuery(filter.Kind, filter.Status, i == start ? afterId : null, filter.Limit - items.Count);
             var district = districts[i];
             var read = await reads.GetAsync($"assets:{district}:{query}", () => grains.ByKey<IDistrictGrain>(district).SearchAssets(query), ct);
             freshness = freshness.And(read);
-            items.AddRange(read.Value.Items);
-            if (items.Count == pageSize)
+            items.AddRange(read.Value.Items.Select(AssetListItemView.From));
+            if (items.Count == filter.Limit)
             {
                 var more = read.Value.HasMore || i + 1 < districts.Count;
-                freshness.Describe(context, clock);
-                return TypedResults.Ok(new AssetPageView([.. items], more ? new AssetCursor(districts[i], items[^1].Id).Encode() : null, freshness.Stale, freshness.StaleAsOf));
+                return new AssetSearchPage([.. items], more ? new AssetCursor(districts[i], items[^1].Id).Encode() : null, freshness);
             }
         }
-        freshness.Describe(context, clock);
-        return TypedResults.Ok(new AssetPageView([.. items], null, freshness.Stale, freshness.StaleAsOf));
+        return new AssetSearchPage([.. items], null, freshness);
     }
 
     private static async Task<Results<Ok<RegistrationResponse>, JsonHttpResult<RegistrationResponse>, ValidationProblem, ProblemHttpResult>> Register(

@@ -25,6 +25,11 @@ public sealed class ParameterDescriptions : IOpenApiOperationTransformer
         ["to"] = "End of the range: RFC 3339 with an offset, `now`, or relative to now (`-1h`); default: now.",
         ["step"] = "Resolution of history: `raw` (every reading; assets only, their default), `10s` (nodes, last hour), `1m`, `1h` or `1d`; a node's default follows the range.",
         ["agg"] = "How each step's values become its point: `avg` (default), `min`, `max` or `last`.",
+        ["contains"] = "Only the nodes whose boundary holds this point, `lng,lat` in degrees (e.g. `112.53,37.74`), innermost first.",
+        ["near"] = "Only assets within `radius` metres (great-circle) of this point, `lng,lat` in degrees, nearest first; each item has `distanceM`.",
+        ["radius"] = "With `near`: metres, more than 0 and at most 50,000.",
+        ["bbox"] = "Only assets in this box, `minLng,minLat,maxLng,maxLat` in degrees (edges included).",
+        ["include"] = "`boundary`: each node with its boundary as a GeoJSON geometry (left out by default to keep answers small).",
         ["ack"] = "`accepted` (default): answered once applied to live state, written behind within Storage:FlushInterval. `durable`: answered once in Redis.",
     };
 

@@ -1,5 +1,6 @@
 using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Gateway.Geo;
 
 namespace UrbanTwin.Gateway.Nodes;
 
@@ -97,6 +98,7 @@ public sealed class NodeDirectory(IGrainFactory grains, TimeProvider clock, ILog
 
         private readonly Dictionary<string, NodeDefinition> _byId;
         private readonly Dictionary<string, List<NodeDefinition>> _children;
+        private readonly Lazy<NodeAreas> _areas;
 
         public Tree(TopologySnapshot snapshot)
         {
@@ -105,7 +107,11 @@ public sealed class NodeDirectory(IGrainFactory grains, TimeProvider clock, ILog
             _byId = snapshot.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
             _children = snapshot.Nodes.Where(n => n.ParentId is not null).GroupBy(n => n.ParentId!)
                 .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+            _areas = new Lazy<NodeAreas>(() => new NodeAreas(Nodes));
         }
+
+        /// <summary>The nodes' boundaries, prepared for point and area tests on first use.</summary>
+        public NodeAreas Areas => _areas.Value;
 
         public long Version { get; }
         public IReadOnlyList<NodeDefinition> Nodes { get; }

@@ -28,6 +28,10 @@ public sealed record NodeView(
     /// <summary>True when the gateway answered from the last summary it saw because the node's grain did not answer in time.</summary>
     public bool Stale { get; init; }
 
+    /// <summary>The node's boundary as a GeoJSON geometry, only when asked for (<c>?include=boundary</c>): summaries and streams stay small.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public System.Text.Json.JsonElement? Boundary { get; init; }
+
     public static NodeView From(NodeSummary summary, NodeDefinition? definition) => new(
         summary.Id, summary.Kind, summary.Name, summary.NameZh, summary.Code, summary.ParentId, summary.ChildCount, summary.Location,
         StatusOf(summary.Assets),

@@ -1,8 +1,10 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Gateway.Geo;
 using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Gateway.Nodes;
@@ -15,7 +17,21 @@ namespace UrbanTwin.Gateway.Topology;
 public sealed record TopologyImportResponse(int Created, int Updated, int Unchanged, string Version);
 
 /// <summary>The node tree in the import format, with its version (opaque, as the <c>ETag</c> carries it).</summary>
-public sealed record TopologyView(string Version, NodeDefinition[] Nodes);
+public sealed record TopologyView(string Version, TopologyNodeView[] Nodes);
+
+/// <summary>A node in the import format; its boundary (a GeoJSON geometry) only when asked for (<c>?include=boundary</c>).</summary>
+public sealed record TopologyNodeView(string Id, NodeKind Kind, string? ParentId, string? Code, string Name, string? NameZh, GeoPoint? Location,
+    string[] Tags, Dictionary<string, string> Attributes, IndicatorFact[] Indicators)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonElement? Boundary { get; init; }
+
+    public static TopologyNodeView From(NodeDefinition node, bool withBoundary) => new(node.Id, node.Kind, node.ParentId, node.Code, node.Name, node.NameZh,
+        node.Location, node.Tags, node.Attributes, node.Indicators)
+    {
+        Boundary = withBoundary && node.Boundary is { } boundary ? GeoJson.Geometry(boundary) : null,
+    };
+}
 
 public static class TopologyApi
 {
@@ -28,7 +44,8 @@ public static class TopologyApi
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithDescription("With If-Match (the ETag of GET /topology), the import is made only if the topology is still at that version; "
                 + "412 with the current ETag otherwise, so two administrators cannot overwrite each other's imports unknowingly.");
-        topology.MapGet("/", Get).WithSummary("The node tree in the import format (for a scoped key, the part of it in scope); ETag (If-None-Match: 304).")
+        topology.MapGet("/", Get).WithSummary("The node tree in the import format (for a scoped key, the part of it in scope); ETag (If-None-Match: 304). "
+                + "?include=boundary adds each node's boundary (GeoJSON), so that the answer imports back unchanged.")
             .Produces(StatusCodes.Status304NotModified);
         return api;
     }
@@ -78,8 +95,13 @@ public static class TopologyApi
         return TypedResults.Ok(new TopologyImportResponse(result.Created, result.Updated, result.Unchanged, ApiVersion.Format(result.Version)));
     }
 
-    private static async Task<Results<Ok<TopologyView>, StatusCodeHttpResult>> Get(Caller caller, IGrainFactory grains, HttpContext context, CancellationToken ct)
+    private static async Task<Results<Ok<TopologyView>, StatusCodeHttpResult, ValidationProblem>> Get(string? include, Caller caller, IGrainFactory grains,
+        HttpContext context, CancellationToken ct)
     {
+        if (!GeoQuery.TryInclude(include, out var withBoundary, out var badInclude))
+        {
+            return badInclude!;
+        }
         var snapshot = await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).GetSnapshot();
         var version = ApiVersion.Format(snapshot.Version);
         if (EntityTags.NotModified(context, ApiVersion.ETag(snapshot.Version)))
@@ -88,9 +110,9 @@ public static class TopologyApi
         }
         if (caller.Unscoped)
         {
-            return TypedResults.Ok(new TopologyView(version, snapshot.Nodes));
+            return TypedResults.Ok(new TopologyView(version, [.. snapshot.Nodes.Select(n => TopologyNodeView.From(n, withBoundary))]));
         }
         var tree = new NodeDirectory.Tree(snapshot);
-        return TypedResults.Ok(new TopologyView(version, [.. snapshot.Nodes.Where(n => caller.Sees(tree, n.Id))]));
+        return TypedResults.Ok(new TopologyView(version, [.. snapshot.Nodes.Where(n => caller.Sees(tree, n.Id)).Select(n => TopologyNodeView.From(n, withBoundary))]));
     }
 }

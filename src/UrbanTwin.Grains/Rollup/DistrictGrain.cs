@@ -8,6 +8,10 @@ using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Storage;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
+using UrbanTwin.Contracts.Geo;
+using UrbanTwin.Domain.Geo;
 using UrbanTwin.Domain.Rollup;
 
 namespace UrbanTwin.Grains.Rollup;
@@ -36,6 +40,7 @@ public sealed class DistrictGrain(
     public const int MaxClearedAlarms = 1000;
 
     private string[]? _sortedIds;
+    private AssetPoints? _points;
     private DateTimeOffset _changedAt;
     private int _clearedCount = -1;
 
@@ -50,6 +55,10 @@ public sealed class DistrictGrain(
             return; // a duplicate, a retry or an older message overtaken by a newer one
         }
         State.Assets[contribution.AssetId] = contribution;
+        if (held is null || held.Location != contribution.Location)
+        {
+            _points = null; // joined or moved: the location index is built again on the next geo query
+        }
         KeepAlarms(contribution.Alarms);
         _changedAt = Clock.GetUtcNow();
         // A new asset, a status or an alarm count that changed goes up at once; a value alone waits for the interval.
@@ -75,6 +84,7 @@ public sealed class DistrictGrain(
                 State.Alarms.Remove(moved); // open alarms moved with the asset; its new district lists them
             }
             _sortedIds = null;
+            _points = null;
             _clearedCount = -1;
             MarkDirty();
             await WriteNowAsync();
@@ -106,11 +116,66 @@ public sealed class DistrictGrain(
             {
                 return Task.FromResult(new AssetPage([.. items], HasMore: true));
             }
-            items.Add(new AssetListItem(asset.AssetId, asset.Kind, nodeId, asset.Name, asset.Location, status,
-                asset.WarningCount + asset.AlarmCount, asset.LastReadingAt));
+            items.Add(ListItem(asset, status, nodeId));
         }
         return Task.FromResult(new AssetPage([.. items], HasMore: false));
     }
+
+    public Task<AssetNearItem[]> SearchNear(AssetNearQuery query)
+    {
+        var (minLng, minLat, maxLng, maxLat) = GreatCircle.BoxAround(query.Lng, query.Lat, query.RadiusM);
+        var now = Clock.GetUtcNow();
+        var nodeId = this.GetPrimaryKeyString();
+        var found = new List<AssetNearItem>();
+        foreach (var id in Points.InBox(minLng, minLat, maxLng, maxLat))
+        {
+            var asset = State.Assets[id];
+            var distance = GreatCircle.Metres(query.Lng, query.Lat, asset.Location.Lng, asset.Location.Lat);
+            if (distance > query.RadiusM || (query.AfterDistanceM is { } after
+                && (distance < after || (distance == after && string.CompareOrdinal(id, query.AfterId) <= 0))))
+            {
+                continue;
+            }
+            var status = SummaryBuilder.EffectiveStatus(asset, now);
+            if ((query.Kind is null || asset.Kind == query.Kind) && (query.Status is not { } wanted || status == wanted))
+            {
+                found.Add(new AssetNearItem(ListItem(asset, status, nodeId), distance));
+            }
+        }
+        return Task.FromResult(found.OrderBy(f => f.DistanceM).ThenBy(f => f.Item.Id, StringComparer.Ordinal).Take(query.Limit).ToArray());
+    }
+
+    public Task<AssetPage> SearchArea(AssetAreaQuery query)
+    {
+        var area = PreparedGeometryFactory.Prepare(Shapes.ToGeometry(query.Area));
+        var box = area.Geometry.EnvelopeInternal;
+        var now = Clock.GetUtcNow();
+        var nodeId = this.GetPrimaryKeyString();
+        var items = new List<AssetListItem>(Math.Min(query.Limit, 256));
+        foreach (var id in Points.InBox(box.MinX, box.MinY, box.MaxX, box.MaxY)
+            .Where(id => query.AfterId is null || string.CompareOrdinal(id, query.AfterId) > 0).Order(StringComparer.Ordinal))
+        {
+            var asset = State.Assets[id];
+            var point = Shapes.Factory.CreatePoint(new Coordinate(asset.Location.Lng, asset.Location.Lat));
+            var status = SummaryBuilder.EffectiveStatus(asset, now);
+            if ((query.Kind is not null && asset.Kind != query.Kind) || (query.Status is { } wanted && status != wanted)
+                || !(query.IncludeEdge ? area.Covers(point) : area.ContainsProperly(point)))
+            {
+                continue;
+            }
+            if (items.Count == query.Limit)
+            {
+                return Task.FromResult(new AssetPage([.. items], HasMore: true));
+            }
+            items.Add(ListItem(asset, status, nodeId));
+        }
+        return Task.FromResult(new AssetPage([.. items], HasMore: false));
+    }
+
+    private AssetPoints Points => _points ??= new AssetPoints(State.Assets.Values);
+
+    private static AssetListItem ListItem(AssetContribution asset, AssetStatus status, string nodeId) =>
+        new(asset.AssetId, asset.Kind, nodeId, asset.Name, asset.Location, status, asset.WarningCount + asset.AlarmCount, asset.LastReadingAt);
 
     public Task<AlarmRecord[]> SearchAlarms(AlarmQuery query)
     {

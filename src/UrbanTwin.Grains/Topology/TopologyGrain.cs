@@ -97,7 +97,7 @@ public sealed class TopologyGrain(
             .ToDictionary(g => g.Key, g => g.Select(n => n.Id).ToArray(), StringComparer.Ordinal);
         await Task.WhenAll(touched.Select(id =>
         {
-            var node = WithImported(_byId[id]);
+            var node = ForNodeGrain(_byId[id]);
             return NodeGrains.Get(GrainFactory, node.Kind, id).Define(node, childrenOf.GetValueOrDefault(id) ?? []);
         }));
 
@@ -152,7 +152,7 @@ public sealed class TopologyGrain(
             }
         }
         var children = store.State.Nodes.Where(n => n.ParentId == nodeId).Select(n => n.Id).ToArray();
-        await NodeGrains.Get(GrainFactory, node.Kind, nodeId).Define(WithImported(node), children);
+        await NodeGrains.Get(GrainFactory, node.Kind, nodeId).Define(ForNodeGrain(node), children);
         return new IndicatorImportResult(true, created, updated, unchanged, store.State.Version);
     }
 
@@ -160,6 +160,12 @@ public sealed class TopologyGrain(
         Task.FromResult(new TopologySnapshot(store.State.Version, [.. store.State.Nodes.Select(WithImported)]));
 
     /// <summary>The node with its imported figures over the document's own (same name and period: the import wins).</summary>
+    /// <summary>
+    /// What a node's grain is defined with: no boundary. The gateways answer geometry from this grain's snapshot, so
+    /// a node's grain, its state in Redis and the summaries it streams stay as small as before boundaries.
+    /// </summary>
+    private NodeDefinition ForNodeGrain(NodeDefinition node) => WithImported(node) with { Boundary = null };
+
     private NodeDefinition WithImported(NodeDefinition node)
     {
         if (!store.State.Imported.TryGetValue(node.Id, out var imported) || imported.Count == 0)

@@ -72,8 +72,8 @@ public sealed class ContractTests(GatewayFixture gateway)
 
     [Theory]
     [InlineData("/api/v1/assets?node=taiyuan&stauts=alarm", "stauts")]
-    [InlineData("/api/v1/assets?near=112.53,37.74", "near")]
-    [InlineData("/api/v1/nodes/taiyuan?include=boundary", "include")]
+    [InlineData("/api/v1/assets?nearby=112.53,37.74", "nearby")]
+    [InlineData("/api/v1/nodes/taiyuan?inclde=boundary", "inclde")]
     [InlineData("/api/v1/alarms?node=taiyuan&sate=active", "sate")]
     public async Task An_unknown_query_parameter_is_refused_naming_it_instead_of_ignored(string url, string parameter)
     {

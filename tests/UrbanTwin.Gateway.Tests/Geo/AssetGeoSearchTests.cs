@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using NetTopologySuite.Geometries;
+using static UrbanTwin.Gateway.Tests.GatewayFixture;
+
+namespace UrbanTwin.Gateway.Tests.Geo;
+
+/// <summary>Asset searches by place, each compared with a brute-force scan over every asset the plain search lists.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class AssetGeoSearchTests(GatewayFixture gateway)
+{
+    private readonly HttpClient _http = gateway.CreateClient();
+
+    [Fact]
+    public async Task Near_finds_what_a_brute_force_great_circle_scan_finds_nearest_first_across_pages()
+    {
+        var all = await AllAssetsAsync();
+        var random = new Random(22);
+        for (var round = 0; round < 25; round++)
+        {
+            var anchor = all[random.Next(all.Count)];
+            var (lng, lat) = (anchor.Lng + (random.NextDouble() - 0.5) * 0.02, anchor.Lat + (random.NextDouble() - 0.5) * 0.02);
+            var radius = new[] { 200, 500, 1_500, 5_000, 20_000 }[round % 5];
+            var expected = all.Select(a => (a.Id, Distance: Haversine(lng, lat, a.Lng, a.Lat))).Where(a => a.Distance <= radius)
+                .OrderBy(a => a.Distance).ThenBy(a => a.Id, StringComparer.Ordinal).ToList();
+
+            var found = await PagesAsync(string.Create(CultureInfo.InvariantCulture, $"/api/v1/assets?near={lng:R},{lat:R}&radius={radius}&limit=7"));
+            Assert.Equal(expected.Select(e => e.Id), found.Select(f => (string)f["id"]!));
+            Assert.All(found.Zip(expected), p => Assert.Equal(p.Second.Distance, (double)p.First["distanceM"]!, 0.02));
+        }
+    }
+
+    [Fact]
+    public async Task A_box_and_a_polygon_find_what_a_brute_force_scan_finds()
+    {
+        var all = await AllAssetsAsync();
+        var factory = NetTopologySuite.NtsGeometryServices.Instance.CreateGeometryFactory(4326);
+        var random = new Random(7);
+        for (var round = 0; round < 15; round++)
+        {
+            var centre = all[random.Next(all.Count)];
+            var (w, h) = (0.01 + random.NextDouble() * 0.3, 0.01 + random.NextDouble() * 0.3);
+            var (minLng, minLat, maxLng, maxLat) = (centre.Lng - w / 2, centre.Lat - h / 2, centre.Lng + w / 2, centre.Lat + h / 2);
+            var inBox = all.Where(a => a.Lng >= minLng && a.Lng <= maxLng && a.Lat >= minLat && a.Lat <= maxLat).Select(a => a.Id).Order(StringComparer.Ordinal);
+            var box = await PagesAsync(string.Create(CultureInfo.InvariantCulture, $"/api/v1/assets?bbox={minLng:R},{minLat:R},{maxLng:R},{maxLat:R}&limit=50"));
+            Assert.Equal(inBox, box.Select(f => (string)f["id"]!).Order(StringComparer.Ordinal));
+
+            // A triangle around the same centre: within is strictly inside.
+            Coordinate[] corners = [new(minLng, minLat), new(maxLng, minLat + h / 3), new(centre.Lng, maxLat), new(minLng, minLat)];
+            var triangle = factory.CreatePolygon(corners);
+            var inside = all.Where(a => triangle.Contains(factory.CreatePoint(new Coordinate(a.Lng, a.Lat)))).Select(a => a.Id).Order(StringComparer.Ordinal);
+            var ring = string.Join(",", corners.Select(c => string.Create(CultureInfo.InvariantCulture, $"[{c.X:R},{c.Y:R}]")));
+            var found = await PostPagesAsync($$"""{"geometry":{"type":"Polygon","coordinates":[[{{ring}}]]},"relation":"within","limit":40}""");
+            Assert.Equal(inside, found.Select(f => (string)f["id"]!).Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Near_combines_with_kind_and_node_and_answers_GeoJSON_points()
+    {
+        var gas = await ReadJson(await _http.GetAsync("/api/v1/assets?near=112.565659,37.736525&radius=5000&kind=gas-pipeline&node=taiyuan"));
+        var items = gas["items"]!.AsArray();
+        Assert.NotEmpty(items);
+        Assert.All(items, i => Assert.Equal("gas-pipeline", (string?)i!["kind"]));
+        Assert.All(items, i => Assert.StartsWith("taiyuan-", (string?)i!["nodeId"]));
+
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/assets?near=112.565659,37.736525&radius=5000&kind=gas-pipeline&node=taiyuan");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/geo+json"));
+        var response = await _http.SendAsync(request);
+        Assert.Equal("application/geo+json", response.Content.Headers.ContentType?.MediaType);
+        var collection = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("FeatureCollection", (string?)collection["type"]);
+        var features = collection["features"]!.AsArray();
+        Assert.Equal(items.Count, features.Count);
+        Assert.All(features, f => Assert.Equal("Point", (string?)f!["geometry"]!["type"]));
+        Assert.Equal((double)items[0]!["distanceM"]!, (double)features[0]!["properties"]!["distanceM"]!);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/assets?near=112.53,37.74", "radius")]
+    [InlineData("/api/v1/assets?near=112.53,37.74&radius=0", "radius")]
+    [InlineData("/api/v1/assets?near=112.53,37.74&radius=-5", "radius")]
+    [InlineData("/api/v1/assets?near=112.53,37.74&radius=50001", "radius")]
+    [InlineData("/api/v1/assets?near=112.53,37.74&radius=NaN", "radius")]
+    [InlineData("/api/v1/assets?near=112.53,37.74&radius=far", "radius")]
+    [InlineData("/api/v1/assets?radius=500", "radius")]
+    [InlineData("/api/v1/assets?near=112.53,97.74&radius=500", "near")]
+    [InlineData("/api/v1/assets?near=here&radius=500", "near")]
+    [InlineData("/api/v1/assets?bbox=112.6,37.7,112.5,37.8", "bbox")]
+    [InlineData("/api/v1/assets?bbox=112.5,37.7,112.6", "bbox")]
+    [InlineData("/api/v1/assets?bbox=112.5,37.7,190,37.8", "bbox")]
+    [InlineData("/api/v1/assets?bbox=112.5,37.7,112.6,37.8&near=112.53,37.74&radius=500", "bbox")]
+    [InlineData("/api/v1/assets?near=112.53,37.74&radius=500&cursor=bm90LWEtY3Vyc29y", "cursor")]
+    public async Task A_bad_place_is_400_naming_the_parameter(string url, string field)
+    {
+        var response = await _http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull((await ReadJson(response))["errors"]![field]);
+    }
+
+    [Theory]
+    [InlineData("""{"relation":"within"}""", "geometry")]
+    [InlineData("""{"geometry":{"type":"Polygon","coordinates":[[[112.5,37.7],[112.6,37.7],[112.6,37.8]]]}}""", "geometry.coordinates[0]")]
+    [InlineData("""{"geometry":{"type":"Polygon","coordinates":[[[112.5,37.7],[112.6,37.8],[112.6,37.7],[112.5,37.8],[112.5,37.7]]]}}""", "geometry")]
+    [InlineData("""{"geometry":{"type":"Polygon","coordinates":[[[112.5,37.7],[112.6,37.7],[112.6,37.8],[112.5,37.7]]]},"relation":"touches"}""", "relation")]
+    [InlineData("""{"geometry":{"type":"Polygon","coordinates":[[[112.5,37.7],[112.6,37.7],[112.6,37.8],[112.5,37.7]]]},"limit":0}""", "limit")]
+    [InlineData("""{"geometry":{"type":"Polygon","coordinates":[[[112.5,37.7],[112.6,37.7],[112.6,37.8],[112.5,37.7]]]},"kind":"volcano"}""", "kind")]
+    [InlineData("""{"geometry":{"type":"Polygon","coordinates":[[[112.5,37.7],[112.6,37.7],[112.6,37.8],[112.5,37.7]]]},"limit":"5"}""", "$.limit")]
+    [InlineData("""{"geometry":{"type":"Polygon","coordinates":[[[112.5,37.7],[112.6,37.7],[112.6,37.8],[112.5,37.7]]]},"shape":1}""", "$.shape")]
+    [InlineData("""{"geometry":""", "body")]
+    public async Task A_bad_search_body_is_400_naming_the_field(string body, string field)
+    {
+        var response = await _http.PostAsync("/api/v1/assets/search", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await ReadJson(response);
+        Assert.True(problem["errors"]![field] is not null, $"expected an error on {field}: {problem}");
+    }
+
+    private sealed record Located(string Id, double Lng, double Lat);
+
+    /// <summary>Every asset, by the plain search (no place), paged through.</summary>
+    private async Task<List<Located>> AllAssetsAsync() =>
+        [.. (await PagesAsync("/api/v1/assets?limit=1000")).Select(i => new Located((string)i["id"]!, (double)i["location"]!["lng"]!, (double)i["location"]!["lat"]!))];
+
+    private async Task<List<JsonNode>> PagesAsync(string url)
+    {
+        var items = new List<JsonNode>();
+        for (string? cursor = null; ;)
+        {
+            var page = await ReadJson(await _http.GetAsync(cursor is null ? url : $"{url}&cursor={cursor}"));
+            items.AddRange(page["items"]!.AsArray().Select(i => i!));
+            if ((cursor = (string?)page["nextCursor"]) is null)
+            {
+                return items;
+            }
+        }
+    }
+
+    private async Task<List<JsonNode>> PostPagesAsync(string body)
+    {
+        var items = new List<JsonNode>();
+        for (string? cursor = null; ;)
+        {
+            var request = JsonNode.Parse(body)!;
+            if (cursor is not null)
+            {
+                request["cursor"] = cursor;
+            }
+            var page = await ReadJson(await _http.PostAsync("/api/v1/assets/search", new StringContent(request.ToJsonString(), Encoding.UTF8, "application/json")));
+            items.AddRange(page["items"]!.AsArray().Select(i => i!));
+            if ((cursor = (string?)page["nextCursor"]) is null)
+            {
+                return items;
+            }
+        }
+    }
+
+    /// <summary>The oracle's own great-circle distance (mean earth radius), written apart from the product's.</summary>
+    private static double Haversine(double lng1, double lat1, double lng2, double lat2)
+    {
+        const double r = 6_371_008.8;
+        double Rad(double d) => d * Math.PI / 180;
+        var h = Math.Pow(Math.Sin(Rad(lat2 - lat1) / 2), 2) + Math.Cos(Rad(lat1)) * Math.Cos(Rad(lat2)) * Math.Pow(Math.Sin(Rad(lng2 - lng1) / 2), 2);
+        return 2 * r * Math.Asin(Math.Sqrt(h));
+    }
+}
