@@ -70,5 +70,12 @@ public class TopologyApiTests(GatewayFixture gateway)
         Assert.Equal(["shuozhou-shuocheng", "shuozhou-square-zone", "shuozhou", "jinbei", "shanxi"], inside);
         // Importing the same again changes nothing: the boundary compares by its coordinates.
         Assert.Equal(1, (int)(await ReadJson(await Put(document)))["unchanged"]!);
+
+        // Left out, the boundary stays; null removes it.
+        const string without = """{"nodes":[{"id":"shuozhou-square-zone","kind":"district","parentId":"shuozhou","name":"Square Zone"}]}""";
+        Assert.Equal(1, (int)(await ReadJson(await Put(without)))["unchanged"]!);
+        Assert.Equal(1, (int)(await ReadJson(await Put(without.Replace("\"name\":\"Square Zone\"", "\"name\":\"Square Zone\",\"boundary\":null"))))["updated"]!);
+        var cleared = await ReadJson(await _http.GetAsync("/api/v1/topology?include=boundary"));
+        Assert.Null(cleared["nodes"]!.AsArray().Single(n => (string?)n!["id"] == "shuozhou-square-zone")!["boundary"]);
     }
 }

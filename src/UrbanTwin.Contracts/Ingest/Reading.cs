@@ -42,6 +42,8 @@ public static class RejectionReasons
     public const string InvalidSeq = "invalid-seq";
     /// <summary>The asset is outside the districts the caller's API key may change.</summary>
     public const string OutOfScope = "out-of-scope";
+    /// <summary>An asset registration whose location lies too far outside its district's boundary (<c>Geo:OutsideDistrict</c>).</summary>
+    public const string OutsideDistrict = "outside-district";
     /// <summary>Not acknowledged: the asset or storage could not be reached. Safe to retry.</summary>
     public const string Unavailable = "unavailable";
 }

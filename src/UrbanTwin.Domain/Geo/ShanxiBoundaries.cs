@@ -1,6 +1,9 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Utilities;
+using NetTopologySuite.Operation.Buffer;
 using NetTopologySuite.Operation.Union;
 using UrbanTwin.Contracts.Geo;
 using UrbanTwin.Contracts.Topology;
@@ -8,25 +11,45 @@ using UrbanTwin.Contracts.Topology;
 namespace UrbanTwin.Domain.Geo;
 
 /// <summary>
-/// The boundaries of the reference Shanxi topology, from the vendored county polygons (<c>Geo/Reference/shanxi</c>,
-/// whose README documents the source, the licence and every mapping to today's divisions): each district is the union
-/// of the package's units <c>mapping.json</c> gives it; each city, cluster and the province the union of its children.
-/// A unit NetTopologySuite finds invalid (the schematic data has a few pinched rings) is repaired with its
-/// <c>GeometryFixer</c>; the slivers neighbouring units leave between them are closed by a buffer of
-/// <see cref="SliverClosing"/> out and back in when children are merged, so a city has no holes along its districts'
-/// shared borders.
+/// The boundaries of the reference Shanxi topology. <see cref="Build"/> makes them from the vendored county polygons
+/// (<c>Geo/Reference/shanxi</c>, whose README documents the source, the licence and every mapping to today's
+/// divisions): each district is the union of the package's units <c>mapping.json</c> gives it; each city, cluster and
+/// the province the union of its children. A unit NetTopologySuite finds invalid (the schematic data has a few pinched
+/// rings) is repaired with its <c>GeometryFixer</c>; the slivers neighbouring units leave between them are closed by a
+/// buffer of <see cref="SliverClosing"/> out and back in when children are merged, so a city has no holes along its
+/// districts' shared borders. The unions take seconds, so the result is committed (<c>shanxi.boundaries.json</c>,
+/// embedded) and <see cref="Load"/> only reads it; a test keeps it equal to what <see cref="Build"/> gives.
 /// </summary>
 public static class ShanxiBoundaries
 {
     /// <summary>About 100 m: the data's own resolution (1/1024 degree).</summary>
     public const double SliverClosing = 1.0 / 1024;
 
-    private const string Prefix = "UrbanTwin.Geo.shanxi.";
+    /// <summary>Decimals kept in the committed file: 1e-7 degree is about a centimetre.</summary>
+    private const int Decimals = 7;
 
-    /// <summary>Every node's boundary by id, for the given nodes (a district by the mapping, others by their children).</summary>
-    public static Dictionary<string, GeoBoundary> For(IReadOnlyList<NodeDefinition> nodes)
+    public const string FileName = "shanxi.boundaries.json";
+
+    /// <summary>Every node's boundary by id, as committed.</summary>
+    public static Dictionary<string, GeoBoundary> Load()
     {
-        var geometries = Districts();
+        using var stream = typeof(ShanxiBoundaries).Assembly.GetManifestResourceStream("UrbanTwin.Geo." + FileName)
+            ?? throw new InvalidOperationException($"The embedded {FileName} is missing from the build.");
+        using var document = JsonDocument.Parse(stream);
+        var result = new Dictionary<string, GeoBoundary>(StringComparer.Ordinal);
+        foreach (var node in document.RootElement.GetProperty("nodes").EnumerateObject())
+        {
+            var errors = new List<FieldError>();
+            result[node.Name] = BoundaryReader.ReadStructure(node.Value, node.Name, errors)
+                ?? throw new InvalidOperationException($"{FileName}: " + string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
+        }
+        return result;
+    }
+
+    /// <summary>Every node's boundary, made from the vendored files in <paramref name="directory"/> (<c>Geo/Reference/shanxi</c> of the sources).</summary>
+    public static Dictionary<string, GeoBoundary> Build(IReadOnlyList<NodeDefinition> nodes, string directory)
+    {
+        var geometries = Districts(directory);
         foreach (var kind in new[] { NodeKind.City, NodeKind.Cluster, NodeKind.Province })
         {
             foreach (var node in nodes.Where(n => n.Kind == kind))
@@ -38,19 +61,38 @@ public static class ShanxiBoundaries
                 }
             }
         }
-        return geometries.Where(g => nodes.Any(n => n.Id == g.Key)).ToDictionary(g => g.Key, g => Shapes.FromGeometry(g.Value), StringComparer.Ordinal);
+        return nodes.Where(n => geometries.ContainsKey(n.Id))
+            .ToDictionary(n => n.Id, n => Rounded(Shapes.FromGeometry(geometries[n.Id])), StringComparer.Ordinal);
+    }
+
+    /// <summary>The committed file's text: node ids in order, each boundary a GeoJSON geometry.</summary>
+    public static string ToJson(Dictionary<string, GeoBoundary> boundaries)
+    {
+        var text = new StringBuilder();
+        text.Append("{\n  \"source\": \"made by ShanxiBoundaries.Build from Geo/Reference/shanxi (see its README); do not edit\",\n  \"nodes\": {\n");
+        var first = true;
+        foreach (var (id, boundary) in boundaries.OrderBy(b => b.Key, StringComparer.Ordinal))
+        {
+            text.Append(first ? "" : ",\n").Append("    \"").Append(id).Append("\": {\"type\": \"MultiPolygon\", \"coordinates\": [");
+            text.AppendJoin(",", boundary.Polygons.Select(polygon => "[" + string.Join(",", polygon.Select(ring =>
+                "[" + string.Join(",", Enumerable.Range(0, ring.Length / 2).Select(i =>
+                    string.Create(CultureInfo.InvariantCulture, $"[{ring[2 * i]},{ring[2 * i + 1]}]"))) + "]")) + "]"));
+            text.Append("]}");
+            first = false;
+        }
+        return text.Append("\n  }\n}\n").ToString();
     }
 
     /// <summary>The districts' geometries: each the union of the package units mapped to it.</summary>
-    private static Dictionary<string, Geometry> Districts()
+    private static Dictionary<string, Geometry> Districts(string directory)
     {
-        using var mapping = JsonDocument.Parse(Resource("mapping.json"));
+        using var mapping = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "mapping.json")));
         var units = new Dictionary<string, List<Geometry>>(StringComparer.Ordinal);
         foreach (var city in mapping.RootElement.GetProperty("cities").EnumerateArray())
         {
             var file = city.GetProperty("file").GetString()!;
             var targets = city.GetProperty("units");
-            using var collection = JsonDocument.Parse(Resource(file));
+            using var collection = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, file)));
             foreach (var feature in collection.RootElement.GetProperty("features").EnumerateArray())
             {
                 var name = feature.GetProperty("properties").GetProperty("name").GetString()!;
@@ -73,12 +115,12 @@ public static class ShanxiBoundaries
     private static Geometry Merge(List<Geometry> parts)
     {
         var union = CascadedPolygonUnion.Union(parts);
-        var closed = union.Buffer(SliverClosing).Buffer(-SliverClosing);
-        // The closing rounds corners into arcs: simplify back to about the data's resolution.
+        // Mitred corners, one segment per quadrant: the closing adds no arcs to simplify away.
+        var closing = new BufferParameters(1, EndCapStyle.Flat, JoinStyle.Mitre, 2);
+        var closed = BufferOp.Buffer(BufferOp.Buffer(union, SliverClosing, closing), -SliverClosing, closing);
         return NetTopologySuite.Simplify.TopologyPreservingSimplifier.Simplify(closed, SliverClosing / 4);
     }
 
-    private static Stream Resource(string name) =>
-        typeof(ShanxiBoundaries).Assembly.GetManifestResourceStream(Prefix + name)
-        ?? throw new InvalidOperationException($"The embedded boundary file {name} is missing from the build.");
+    private static GeoBoundary Rounded(GeoBoundary boundary) =>
+        new([.. boundary.Polygons.Select(p => p.Select(r => r.Select(v => Math.Round(v, Decimals)).ToArray()).ToArray())]);
 }

@@ -17,21 +17,26 @@ public static class ReferenceTopology
             ?? throw new InvalidOperationException("The embedded Shanxi topology is empty.");
     }
 
-    /// <summary>Built once per process: the boundaries take a union of polygons per city, cluster and province.</summary>
+    /// <summary>Read once per process: the boundaries are 2 MB of JSON.</summary>
     private static readonly Lazy<NodeDefinition[]> Nodes = new(Build);
 
     /// <summary>The Shanxi nodes with their boundaries (<see cref="ShanxiBoundaries"/>); a copy of the array the process shares.</summary>
     public static NodeDefinition[] Load() => [.. Nodes.Value];
 
-    private static NodeDefinition[] Build()
+    /// <summary>The nodes without their boundaries (what <see cref="ShanxiBoundaries.Build"/> makes them for).</summary>
+    public static NodeDefinition[] LoadWithoutBoundaries()
     {
         var errors = new List<FieldError>();
         var nodes = TopologyValidator.ToDefinitions(LoadDocument(), errors);
-        if (errors.Count > 0)
-        {
-            throw new InvalidOperationException("The embedded Shanxi topology is invalid: " + string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
-        }
-        var boundaries = ShanxiBoundaries.For(nodes);
+        return errors.Count == 0
+            ? nodes
+            : throw new InvalidOperationException("The embedded Shanxi topology is invalid: " + string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
+    }
+
+    private static NodeDefinition[] Build()
+    {
+        var nodes = LoadWithoutBoundaries();
+        var boundaries = ShanxiBoundaries.Load();
         return [.. nodes.Select(n => n with { Boundary = boundaries.GetValueOrDefault(n.Id) })];
     }
 }

@@ -37,8 +37,21 @@ public sealed class TopologyNode
     public Dictionary<string, string?>? Attributes { get; set; }
     public List<IndicatorDocument?>? Indicators { get; set; }
 
-    /// <summary>A GeoJSON Polygon or MultiPolygon geometry (lng/lat), read and checked by <see cref="Geo.BoundaryReader"/>.</summary>
-    public JsonElement? Boundary { get; set; }
+    private JsonElement? _boundary;
+
+    /// <summary>
+    /// A GeoJSON Polygon or MultiPolygon geometry (lng/lat), read and checked by <see cref="Geo.BoundaryReader"/>. Left
+    /// out, the node keeps the boundary it has; <c>null</c> removes it.
+    /// </summary>
+    public JsonElement? Boundary
+    {
+        get => _boundary;
+        set => (_boundary, BoundaryGiven) = (value, true);
+    }
+
+    /// <summary>Whether the document names a boundary for the node (a geometry or null), rather than leaving it out.</summary>
+    [JsonIgnore]
+    public bool BoundaryGiven { get; private set; }
 }
 
 public sealed class GeoPointDocument

@@ -69,6 +69,12 @@ public sealed record AssetSearchPage(AssetListItemView[] Items, string? NextCurs
 public sealed record AssetPageView(AssetListItemView[] Items, string? NextCursor, bool Stale,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? AsOf = null);
 
-public sealed record RegistrationResponse(int Created, int Updated, int Unchanged, RegistrationRejection[] Rejected);
+public sealed record RegistrationResponse(int Created, int Updated, int Unchanged, RegistrationRejection[] Rejected)
+{
+    /// <summary>Assets registered with a remark (one outside its district's boundary, with <c>Geo:OutsideDistrict=Warn</c>).</summary>
+    public RegistrationWarning[] Warnings { get; init; } = [];
+}
+
+public sealed record RegistrationWarning(int Index, string Id, string Field, string Detail);
 
 public sealed record RegistrationRejection(int Index, string? Id, string Reason, string Field, string Detail);

@@ -155,7 +155,8 @@ public static class AssetsApi
     }
 
     private static async Task<Results<Ok<RegistrationResponse>, JsonHttpResult<RegistrationResponse>, ValidationProblem, ProblemHttpResult>> Register(
-        HttpRequest request, Caller caller, NodeDirectory directory, IGrainFactory grains, IOptions<IngestOptions> options, CancellationToken ct)
+        HttpRequest request, Caller caller, NodeDirectory directory, IGrainFactory grains, IOptions<IngestOptions> options, IOptions<GeoOptions> geo,
+        CancellationToken ct)
     {
         var limits = options.Value;
         var read = await RequestBody.ReadJsonAsync<List<AssetDocument?>>(request, limits.MaxBodyBytes, ApiJson.Strict, ct);
@@ -179,6 +180,7 @@ public static class AssetsApi
 
         var tree = await directory.GetAsync(ct);
         var rejected = new List<RegistrationRejection>();
+        var warnings = new List<RegistrationWarning>();
         var valid = new List<(int Index, AssetDefinition Definition)>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < documents.Count; i++)
@@ -203,8 +205,16 @@ public static class AssetsApi
             {
                 rejected.Add(new RegistrationRejection(i, document.Id, "duplicate-id", $"[{i}].id", $"'{definition.Id}' appears earlier in this request"));
             }
+            else if (OutsideItsDistrict(tree, definition, geo.Value) is { } outside && geo.Value.OutsideDistrict == OutsideDistrict.Refuse)
+            {
+                rejected.Add(new RegistrationRejection(i, document.Id, RejectionReasons.OutsideDistrict, $"[{i}].location", outside));
+            }
             else
             {
+                if (OutsideItsDistrict(tree, definition, geo.Value) is { } warning)
+                {
+                    warnings.Add(new RegistrationWarning(i, definition.Id, $"[{i}].location", warning));
+                }
                 valid.Add((i, definition));
             }
         }
@@ -234,7 +244,14 @@ public static class AssetsApi
         }
         var response = new RegistrationResponse(
             outcomes.Count(o => o == RegistrationOutcome.Created), outcomes.Count(o => o == RegistrationOutcome.Updated),
-            outcomes.Count(o => o == RegistrationOutcome.Unchanged), [.. rejected.OrderBy(r => r.Index)]);
+            outcomes.Count(o => o == RegistrationOutcome.Unchanged), [.. rejected.OrderBy(r => r.Index)]) { Warnings = [.. warnings] };
         return rejected.Count == 0 ? TypedResults.Ok(response) : TypedResults.Json(response, statusCode: StatusCodes.Status207MultiStatus);
     }
+
+    /// <summary>Why the asset's location is too far outside its district's boundary; null when it is not (or the district has none).</summary>
+    private static string? OutsideItsDistrict(NodeDirectory.Tree tree, AssetDefinition asset, GeoOptions geo) =>
+        tree.Areas.MetresOutside(asset.NodeId, asset.Location.Lng, asset.Location.Lat) is { } metres && metres > geo.DistrictToleranceM
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"({asset.Location.Lng}, {asset.Location.Lat}) lies {metres:N0} m outside the boundary of {asset.NodeId} (tolerance {geo.DistrictToleranceM:N0} m, Geo:DistrictToleranceM)")
+            : null;
 }

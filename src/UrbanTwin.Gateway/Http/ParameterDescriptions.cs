@@ -27,7 +27,7 @@ public sealed class ParameterDescriptions : IOpenApiOperationTransformer
         ["agg"] = "How each step's values become its point: `avg` (default), `min`, `max` or `last`.",
         ["contains"] = "Only the nodes whose boundary holds this point, `lng,lat` in degrees (e.g. `112.53,37.74`), innermost first.",
         ["near"] = "Only assets within `radius` metres (great-circle) of this point, `lng,lat` in degrees, nearest first; each item has `distanceM`.",
-        ["radius"] = "With `near`: metres, more than 0 and at most 50,000.",
+        ["radius"] = "Metres around the point of `near`, or around the alarm's asset (surroundings, default 500): more than 0, at most 50,000.",
         ["bbox"] = "Only assets in this box, `minLng,minLat,maxLng,maxLat` in degrees (edges included).",
         ["include"] = "`boundary`: each node with its boundary as a GeoJSON geometry (left out by default to keep answers small).",
         ["ack"] = "`accepted` (default): answered once applied to live state, written behind within Storage:FlushInterval. `durable`: answered once in Redis.",

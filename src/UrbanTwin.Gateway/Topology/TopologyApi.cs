@@ -81,6 +81,10 @@ public static class TopologyApi
         {
             return Problems.Invalid(errors);
         }
+        // A node whose document leaves its boundary out keeps the one it has: re-importing a document without
+        // geometry (the reference file, a spreadsheet export) must not wipe the map.
+        var tree = await directory.GetAsync(ct);
+        nodes = [.. nodes.Select((node, i) => document.Nodes![i]!.BoundaryGiven || tree.Find(node.Id)?.Boundary is not { } kept ? node : node with { Boundary = kept })];
         var result = await grains.ByKey<ITopologyGrain>(ITopologyGrain.Key).Import(nodes, expectedVersion);
         if (result.VersionChanged)
         {

@@ -119,6 +119,52 @@ public sealed class AssetGeoSearchTests(GatewayFixture gateway)
         Assert.True(problem["errors"]![field] is not null, $"expected an error on {field}: {problem}");
     }
 
+    [Fact]
+    public async Task An_asset_far_outside_its_district_is_refused_and_one_inside_is_found_near_its_place()
+    {
+        var beijing = await _http.PostAsync("/api/v1/assets", new StringContent(
+            """[{"id":"taiyuan-xiaodian-geo-far","kind":"gas-pipeline","nodeId":"taiyuan-xiaodian","name":"Far","location":{"lng":116.397,"lat":39.909}}]""",
+            Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, beijing.StatusCode);
+        var problem = await ReadJson(beijing);
+        var rejection = problem["rejected"]![0]!;
+        Assert.Equal(("outside-district", "[0].location"), ((string?)rejection["reason"], (string?)rejection["field"]));
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/v1/assets/taiyuan-xiaodian-geo-far")).StatusCode);
+
+        var inside = await ReadJson(await _http.PostAsync("/api/v1/assets", new StringContent(
+            """[{"id":"taiyuan-xiaodian-geo-near","kind":"gas-pipeline","nodeId":"taiyuan-xiaodian","name":"Near","location":{"lng":112.5657,"lat":37.7365}}]""",
+            Encoding.UTF8, "application/json")));
+        Assert.Empty(inside["warnings"]!.AsArray());
+        var near = await ReadJson(await _http.GetAsync("/api/v1/assets?near=112.5657,37.7366&radius=50"));
+        Assert.Equal("taiyuan-xiaodian-geo-near", (string?)near["items"]![0]!["id"]);
+        Assert.Equal(11.1, (double)near["items"]![0]!["distanceM"]!, 0.2); // 0.0001° of latitude
+    }
+
+    [Fact]
+    public async Task An_alarm_s_surroundings_are_the_assets_within_the_radius_counted_and_the_districts_the_circle_touches()
+    {
+        const string gas = "taiyuan-xiaodian-gas-002";
+        var telemetry = await _http.PostAsync("/api/v1/telemetry?ack=durable", new StringContent(
+            $$$"""[{"assetId":"{{{gas}}}","ts":"{{{DateTimeOffset.UtcNow.AddSeconds(1):O}}}","metrics":{"gasLel":70}}]""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, telemetry.StatusCode);
+        var alarms = await ReadJson(await _http.GetAsync($"/api/v1/alarms?node=taiyuan-xiaodian&state=active&limit=1000"));
+        var id = (string)alarms["items"]!.AsArray().First(a => (string?)a!["assetId"] == gas)!["id"]!;
+
+        var around = await ReadJson(await _http.GetAsync($"/api/v1/alarms/{Uri.EscapeDataString(id)}/surroundings?radius=3000"));
+        var asset = await ReadJson(await _http.GetAsync($"/api/v1/assets/{gas}"));
+        var (lng, lat) = ((double)asset["location"]!["lng"]!, (double)asset["location"]!["lat"]!);
+        var expected = (await AllAssetsAsync()).Where(a => Haversine(lng, lat, a.Lng, a.Lat) <= 3000).Select(a => a.Id).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, around["assets"]!.AsArray().Select(a => (string)a!["id"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(gas, (string?)around["assets"]![0]!["id"]); // the alarm's own asset, at 0 m
+        Assert.Equal(expected.Count(), around["byKind"]!.AsObject().Sum(k => (int)k.Value!["total"]!));
+        Assert.True((int)around["byKind"]!["gas-pipeline"]!["alarm"]! >= 1);
+        Assert.Contains(around["districts"]!.AsArray(), d => (string?)d!["id"] == "taiyuan-xiaodian");
+        Assert.Equal(id, (string?)around["alarm"]!["id"]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await _http.GetAsync($"/api/v1/alarms/{Uri.EscapeDataString(id)}/surroundings?radius=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/v1/alarms/taiyuan-xiaodian-gas-002:gasLel:999999/surroundings")).StatusCode);
+    }
+
     private sealed record Located(string Id, double Lng, double Lat);
 
     /// <summary>Every asset, by the plain search (no place), paged through.</summary>

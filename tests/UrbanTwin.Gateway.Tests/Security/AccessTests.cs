@@ -197,9 +197,9 @@ public class AccessTests(KeysGatewayFixture gateway)
     {
         using var writer = gateway.ClientFor("ty-writer");
         var response = await writer.PostAsync("/api/v1/assets", JsonBody($$$"""
-            [{"id":"ty-scope-new-1","kind":"gas-pipeline","nodeId":"taiyuan-xiaodian","name":"scoped new","location":{"lng":112.5,"lat":37.8}},
+            [{"id":"ty-scope-new-1","kind":"gas-pipeline","nodeId":"taiyuan-xiaodian","name":"scoped new","location":{"lng":112.5657,"lat":37.7365}},
              {"id":"ty-scope-new-2","kind":"gas-pipeline","nodeId":"datong-pingcheng","name":"out of scope","location":{"lng":113.3,"lat":40.1}},
-             {"id":"{{{DatongAsset}}}","kind":"gas-pipeline","nodeId":"taiyuan-xiaodian","name":"stolen","location":{"lng":112.5,"lat":37.8}}]
+             {"id":"{{{DatongAsset}}}","kind":"gas-pipeline","nodeId":"taiyuan-xiaodian","name":"stolen","location":{"lng":112.5657,"lat":37.7365}}]
             """));
         Assert.Equal((HttpStatusCode)207, response.StatusCode);
         var body = await ReadJson(response);

@@ -11,6 +11,22 @@ public sealed class ShanxiBoundariesTests
     private static readonly NodeDefinition[] Nodes = ReferenceTopology.Load();
 
     [Fact]
+    public void The_committed_boundaries_are_what_the_vendored_polygons_give()
+    {
+        var root = RepositoryRoot();
+        var built = ShanxiBoundaries.ToJson(ShanxiBoundaries.Build(ReferenceTopology.LoadWithoutBoundaries(),
+            Path.Combine(root, "src/UrbanTwin.Domain/Geo/Reference/shanxi")));
+        var path = Path.Combine(root, "src/UrbanTwin.Domain/Geo/Reference", ShanxiBoundaries.FileName);
+        if (Environment.GetEnvironmentVariable("URBANTWIN_UPDATE_BOUNDARIES") == "1")
+        {
+            File.WriteAllText(path, built);
+        }
+        Assert.True(File.Exists(path) && File.ReadAllText(path) == built,
+            $"{ShanxiBoundaries.FileName} differs from what the vendored polygons and mapping.json give. If the change is meant, rebuild it with " +
+            "URBANTWIN_UPDATE_BOUNDARIES=1 dotnet test tests/UrbanTwin.Grains.Tests --filter The_committed_boundaries_are_what_the_vendored_polygons_give, and commit it.");
+    }
+
+    [Fact]
     public void Every_province_cluster_city_and_district_has_a_valid_boundary()
     {
         Assert.Equal((1, 4, 11, 117), (Count(NodeKind.Province), Count(NodeKind.Cluster), Count(NodeKind.City), Count(NodeKind.District)));
@@ -65,5 +81,29 @@ public sealed class ShanxiBoundariesTests
             }
         }
         Assert.True(overlap < districts.Sum(d => d.Area) * 0.001, $"districts overlap by {overlap} square degrees");
+    }
+
+    [Fact]
+    public void Every_demo_asset_lies_inside_its_own_district()
+    {
+        var areas = Nodes.Where(n => n.Kind == NodeKind.District).ToDictionary(n => n.Id, n => Shapes.ToGeometry(n.Boundary!));
+        var assets = Demo.AssetPlan.For(Nodes).ToList();
+        Assert.True(assets.Count >= 117 * 20);
+        Assert.Equal(assets.Count, assets.Select(a => a.Id).Distinct().Count());
+        var outside = assets.Where(a => !areas[a.NodeId].Covers(Shapes.Factory.CreatePoint(new Coordinate(a.Location.Lng, a.Location.Lat))))
+            .Select(a => a.Id).ToList();
+        Assert.True(outside.Count == 0, "outside their district: " + string.Join(", ", outside.Take(20)));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "UrbanTwin.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException($"UrbanTwin.sln not found above {AppContext.BaseDirectory}.");
     }
 }
