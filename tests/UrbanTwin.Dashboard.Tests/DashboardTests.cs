@@ -135,6 +135,33 @@ public sealed class DashboardTests(DashboardFixture dashboard, ITestOutputHelper
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_city_draws_its_districts_polygons_and_a_district_its_boundary_with_asset_markers_labelled_only_on_hover()
+    {
+        var (page, errors) = await dashboard.NewPageAsync();
+        await page.GotoAsync(dashboard.BaseUrl + "/#/nodes/taiyuan");
+        var map = page.Locator("#map");
+        await Expect(map).ToHaveAttributeAsync("data-map", "city:taiyuan");
+        await Expect(map).ToHaveAttributeAsync("data-regions", "10");
+        await Screenshot(page, "city-taiyuan-districts");
+
+        await page.Locator("#children a.row[data-node-id='taiyuan-xiaodian']").ClickAsync();
+        await Expect(map).ToHaveAttributeAsync("data-map", "district:taiyuan-xiaodian");
+        await Expect(page.Locator("#assets tbody tr").First).ToBeVisibleAsync();
+        var rows = await page.Locator("#assets tbody tr").CountAsync();
+        await Expect(map).ToHaveAttributeAsync("data-markers", rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // No label is drawn until a marker is hovered, focused from its row or selected: none can overlap another.
+        await Expect(map).ToHaveAttributeAsync("data-labels", "on-hover");
+        await page.Locator("#assets tbody tr a").First.FocusAsync();
+        await Screenshot(page, "district-xiaodian-assets");
+
+        var asset = await page.Locator("#assets tbody tr").First.GetAttributeAsync("data-asset-id");
+        await page.GotoAsync($"{dashboard.BaseUrl}/#/assets/{asset}");
+        await Expect(map).ToHaveAttributeAsync("data-map", "district:taiyuan-xiaodian");
+        await Expect(map).ToHaveAttributeAsync("data-markers", "1");
+        Assert.True(errors.Count == 0, "console errors: " + string.Join(" | ", errors));
+    }
+
     private async Task Screenshot(IPage page, string name)
     {
         await Expect(page.Locator("#view")).ToHaveAttributeAsync("data-ready", new System.Text.RegularExpressions.Regex("^#/"));

@@ -135,9 +135,7 @@ public static class AlarmsApi
     private static async Task<Results<Ok<AlarmView>, StatusCodeHttpResult, ProblemHttpResult>> GetAlarm(
         string id, Caller caller, NodeDirectory directory, IGrainFactory grains, LastSeenReads reads, TimeProvider clock, HttpContext context, CancellationToken ct)
     {
-        if (AlarmRecord.AssetOf(id) is not { } assetId
-            || await AssetsApi.FindAsync(assetId, caller, directory, grains, reads, ct) is not { } found
-            || found.Read.Value!.Alarms.FirstOrDefault(a => a.Id == id) is not { } alarm)
+        if (await FindAsync(id, caller, directory, grains, reads, ct) is not { } found)
         {
             return Problems.NotFound("alarm", id);
         }
@@ -146,9 +144,18 @@ public static class AlarmsApi
             return outOfScope;
         }
         Freshness.Of(found.Read).Describe(context, clock);
-        var view = AlarmView.From(alarm, await directory.GetAsync(ct));
+        var view = AlarmView.From(found.Alarm, await directory.GetAsync(ct));
         return EntityTags.NotModified(context, view.Etag) ? EntityTags.NotModifiedResult() : TypedResults.Ok(view);
     }
+
+    /// <summary>An alarm by id, through its asset's last-seen read: null when there is none; a problem when the caller may not see it.</summary>
+    internal static async Task<(AlarmRecord Alarm, ReadResult<AssetSnapshot?> Read, ProblemHttpResult? Problem)?> FindAsync(string id, Caller caller,
+        NodeDirectory directory, IGrainFactory grains, LastSeenReads reads, CancellationToken ct) =>
+        AlarmRecord.AssetOf(id) is { } assetId
+        && await AssetsApi.FindAsync(assetId, caller, directory, grains, reads, ct) is { } found
+        && found.Read.Value!.Alarms.FirstOrDefault(a => a.Id == id) is { } alarm
+            ? (alarm, found.Read, found.Problem)
+            : null;
 
     private static async Task<Results<Ok<AlarmView>, ProblemHttpResult, ValidationProblem>> Acknowledge(
         string id, HttpRequest request, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)

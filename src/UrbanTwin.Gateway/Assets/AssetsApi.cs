@@ -20,8 +20,9 @@ public static class AssetsApi
     public static RouteGroupBuilder MapAssetsApi(this RouteGroupBuilder api)
     {
         var assets = api.MapGroup("/assets").WithTags("Assets");
-        assets.MapGet("/{id}", GetAsset).WithSummary("One asset: readings, thresholds, status; its ETag is its version (If-None-Match: 304).")
-            .Produces(StatusCodes.Status304NotModified);
+        assets.MapGet("/{id}", GetAsset).WithSummary("One asset: readings, thresholds, status; its ETag is its version (If-None-Match: 304). "
+                + "Accept: application/geo+json answers a point Feature.")
+            .Produces(StatusCodes.Status304NotModified).ProducesGeoJson("a point Feature of the asset");
         assets.MapGet("/", Search).ProducesGeoJson("a FeatureCollection of the page's assets as points")
             .WithSummary("A paged search of assets under any node, by kind and status; by place with near=lng,lat&radius=metres (nearest first, "
                 + "each with distanceM) or bbox=minLng,minLat,maxLng,maxLat. Accept: application/geo+json answers a FeatureCollection.");
@@ -35,8 +36,9 @@ public static class AssetsApi
         return api;
     }
 
-    private static async Task<Results<Ok<AssetView>, StatusCodeHttpResult, ProblemHttpResult>> GetAsset(string id, Caller caller, NodeDirectory directory, IGrainFactory grains,
-        LastSeenReads reads, TimeProvider clock, HttpContext context, CancellationToken ct)
+    private static async Task<Results<Ok<AssetView>, StatusCodeHttpResult, ProblemHttpResult, ContentHttpResult>> GetAsset(string id, Caller caller,
+        NodeDirectory directory, IGrainFactory grains, LastSeenReads reads, TimeProvider clock, HttpContext context,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
     {
         if (await FindAsync(id, caller, directory, grains, reads, ct) is not { } found)
         {
@@ -47,11 +49,16 @@ public static class AssetsApi
             return problem;
         }
         var freshness = Freshness.Of(found.Read).Describe(context, clock);
-        if (EntityTags.NotModified(context, ApiVersion.ETag(found.Read.Value!.Version)))
+        var geo = GeoJson.Wanted(context);
+        var version = found.Read.Value!.Version;
+        if (EntityTags.NotModified(context, geo ? GeoJson.ETag(version) : ApiVersion.ETag(version)))
         {
             return EntityTags.NotModifiedResult();
         }
-        return TypedResults.Ok(AssetView.From(found.Read.Value!) with { AsOf = freshness.StaleAsOf, Stale = freshness.Stale });
+        var view = AssetView.From(found.Read.Value!) with { AsOf = freshness.StaleAsOf, Stale = freshness.Stale };
+        return geo
+            ? GeoJson.Result(GeoJson.Feature(GeoJson.Point(view.Location.Lng, view.Location.Lat), view, json.Value.SerializerOptions))
+            : TypedResults.Ok(view);
     }
 
     /// <summary>
@@ -85,16 +92,7 @@ public static class AssetsApi
         {
             return badFilter!;
         }
-        List<string> districts;
-        if (node is null)
-        {
-            districts = caller.Districts(tree);
-        }
-        else if (caller.TryFind(tree, node, out var scope, out var problem))
-        {
-            districts = tree.DistrictsUnder(scope);
-        }
-        else
+        if (!caller.TryDistricts(tree, node, out var districts, out var problem))
         {
             return problem;
         }
@@ -122,37 +120,13 @@ public static class AssetsApi
     }
 
     /// <summary>The districts in id order, each's assets in id order: the search without a place.</summary>
-    private static async Task<AssetSearchPage> ByIdAsync(List<string> districts, AssetFilter filter, string? cursor, IGrainFactory grains, LastSeenReads reads,
-        TimeProvider clock, CancellationToken ct)
-    {
-        var start = 0;
-        string? afterId = null;
-        if (cursor is not null)
+    private static Task<AssetSearchPage> ByIdAsync(List<string> districts, AssetFilter filter, string? cursor, IGrainFactory grains, LastSeenReads reads,
+        TimeProvider clock, CancellationToken ct) =>
+        DistrictPages.ReadAsync(districts, cursor, filter.Limit, clock, (district, afterId, limit) =>
         {
-            if (!AssetCursor.TryDecode(cursor, out var position) || (start = districts.IndexOf(position!.DistrictId)) < 0)
-            {
-                return AssetSearchPage.BadCursor;
-            }
-            afterId = position.AfterId;
-        }
-
-        var items = new List<AssetListItemView>(filter.Limit);
-        var freshness = new Freshness(false, clock.GetUtcNow());
-        for (var i = start; i < districts.Count; i++)
-        {
-            var query = new AssetQuery(filter.Kind, filter.Status, i == start ? afterId : null, filter.Limit - items.Count);
-            var district = districts[i];
-            var read = await reads.GetAsync($"assets:{district}:{query}", () => grains.ByKey<IDistrictGrain>(district).SearchAssets(query), ct);
-            freshness = freshness.And(read);
-            items.AddRange(read.Value.Items.Select(AssetListItemView.From));
-            if (items.Count == filter.Limit)
-            {
-                var more = read.Value.HasMore || i + 1 < districts.Count;
-                return new AssetSearchPage([.. items], more ? new AssetCursor(districts[i], items[^1].Id).Encode() : null, freshness);
-            }
-        }
-        return new AssetSearchPage([.. items], null, freshness);
-    }
+            var query = new AssetQuery(filter.Kind, filter.Status, afterId, limit);
+            return reads.GetAsync($"assets:{district}:{query}", () => grains.ByKey<IDistrictGrain>(district).SearchAssets(query), ct);
+        });
 
     private static async Task<Results<Ok<RegistrationResponse>, JsonHttpResult<RegistrationResponse>, ValidationProblem, ProblemHttpResult>> Register(
         HttpRequest request, Caller caller, NodeDirectory directory, IGrainFactory grains, IOptions<IngestOptions> options, IOptions<GeoOptions> geo,

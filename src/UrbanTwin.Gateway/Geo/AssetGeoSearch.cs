@@ -130,36 +130,15 @@ public static class AssetGeoSearch
     }
 
     /// <summary>Assets in the area: the districts that may hold some in id order, each's assets in id order (the cursor as for the plain search).</summary>
-    public static async Task<AssetSearchPage> InAreaAsync(NodeDirectory.Tree tree, List<string> districts, GeoBoundary area, bool includeEdge, AssetFilter filter,
+    public static Task<AssetSearchPage> InAreaAsync(NodeDirectory.Tree tree, List<string> districts, GeoBoundary area, bool includeEdge, AssetFilter filter,
         string? cursor, IGrainFactory grains, LastSeenReads reads, TimeProvider clock, CancellationToken ct)
     {
         var asked = Meeting(tree, districts, Shapes.ToGeometry(area).EnvelopeInternal);
-        var start = 0;
-        string? afterId = null;
-        if (cursor is not null)
+        return DistrictPages.ReadAsync(asked, cursor, filter.Limit, clock, (district, afterId, limit) =>
         {
-            if (!AssetCursor.TryDecode(cursor, out var position) || (start = asked.IndexOf(position!.DistrictId)) < 0)
-            {
-                return AssetSearchPage.BadCursor;
-            }
-            afterId = position.AfterId;
-        }
-        var items = new List<AssetListItemView>(filter.Limit);
-        var freshness = new Freshness(false, clock.GetUtcNow());
-        for (var i = start; i < asked.Count; i++)
-        {
-            var query = new AssetAreaQuery(area, includeEdge, filter.Kind, filter.Status, i == start ? afterId : null, filter.Limit - items.Count);
-            var district = asked[i];
-            var read = await reads.GetAsync($"area:{district}:{Key(query)}", () => grains.ByKey<IDistrictGrain>(district).SearchArea(query), ct);
-            freshness = freshness.And(read);
-            items.AddRange(read.Value.Items.Select(AssetListItemView.From));
-            if (items.Count == filter.Limit)
-            {
-                var more = read.Value.HasMore || i + 1 < asked.Count;
-                return new AssetSearchPage([.. items], more ? new AssetCursor(asked[i], items[^1].Id).Encode() : null, freshness);
-            }
-        }
-        return new AssetSearchPage([.. items], null, freshness);
+            var query = new AssetAreaQuery(area, includeEdge, filter.Kind, filter.Status, afterId, limit);
+            return reads.GetAsync($"area:{district}:{Key(query)}", () => grains.ByKey<IDistrictGrain>(district).SearchArea(query), ct);
+        });
     }
 
     /// <summary><c>POST /assets/search</c>: a polygon and the usual filters in a JSON body.</summary>
@@ -198,16 +177,7 @@ public static class AssetGeoSearch
             return badFilter!;
         }
         var tree = await directory.GetAsync(ct);
-        List<string> districts;
-        if (search.Node is null)
-        {
-            districts = caller.Districts(tree);
-        }
-        else if (caller.TryFind(tree, search.Node, out var scope, out var problem))
-        {
-            districts = tree.DistrictsUnder(scope);
-        }
-        else
+        if (!caller.TryDistricts(tree, search.Node, out var districts, out var problem))
         {
             return problem;
         }

@@ -22,9 +22,18 @@ public static class GeoJson
         Converters = { new GeoJsonConverterFactory(Shapes.Factory, false, "id") },
     };
 
-    /// <summary>Whether the request asks for GeoJSON (its Accept names <see cref="MediaType"/>).</summary>
-    public static bool Wanted(HttpContext context) =>
-        context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(MediaType, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// Whether the request asks for GeoJSON (its Accept names <see cref="MediaType"/>). The answer says it varies by
+    /// Accept, so a cache (the browser's) never gives one representation for the other.
+    /// </summary>
+    public static bool Wanted(HttpContext context)
+    {
+        context.Response.Headers.Vary = "Accept";
+        return context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(MediaType, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The entity tag of a version's GeoJSON representation: not the JSON one's, so a revalidation cannot swap them.</summary>
+    public static string ETag(long version) => $"\"{Http.ApiVersion.Format(version)}-geo\"";
 
     public static JsonElement Geometry(GeoBoundary boundary) => JsonSerializer.SerializeToElement(Shapes.ToGeometry(boundary), Options);
 

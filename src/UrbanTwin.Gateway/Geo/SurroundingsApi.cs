@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Geometries;
-using UrbanTwin.Contracts.Alarms;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Domain.Geo;
@@ -50,9 +49,7 @@ public static class SurroundingsApi
         {
             return Problems.Invalid("radius", $"metres, more than 0 and at most {AssetGeoSearch.MaxRadiusM:N0}");
         }
-        if (AlarmRecord.AssetOf(id) is not { } assetId
-            || await AssetsApi.FindAsync(assetId, caller, directory, grains, reads, ct) is not { } found
-            || found.Read.Value!.Alarms.FirstOrDefault(a => a.Id == id) is not { } alarm)
+        if (await AlarmsApi.FindAsync(id, caller, directory, grains, reads, ct) is not { } found)
         {
             return Problems.NotFound("alarm", id);
         }
@@ -61,7 +58,7 @@ public static class SurroundingsApi
             return outOfScope;
         }
         var tree = await directory.GetAsync(ct);
-        var centre = found.Read.Value.Definition.Location;
+        var centre = found.Read.Value!.Definition.Location;
         var freshness = Freshness.Of(found.Read);
 
         var assets = new List<AssetListItemView>();
@@ -91,7 +88,7 @@ public static class SurroundingsApi
             districts.Add(new TouchedDistrictView(district.Id, district.Name, district.NameZh, population?.Value, population?.Year));
         }
         freshness.Describe(context, clock);
-        return TypedResults.Ok(new SurroundingsView(AlarmView.From(alarm, tree), centre, metres, listed.Length, cursor is not null || assets.Count > MaxAssets,
+        return TypedResults.Ok(new SurroundingsView(AlarmView.From(found.Alarm, tree), centre, metres, listed.Length, cursor is not null || assets.Count > MaxAssets,
             byKind, listed, [.. districts], districts.Sum(d => d.Population ?? 0), freshness.Stale));
     }
 

@@ -90,12 +90,13 @@ public static class NodesApi
             return Problems.NotFound("node", id);
         }
         var freshness = Freshness.Of(read).Describe(context, clock);
-        if (EntityTags.NotModified(context, ApiVersion.ETag(summary.Version)))
+        var geo = GeoJson.Wanted(context);
+        if (EntityTags.NotModified(context, geo ? GeoJson.ETag(summary.Version) : ApiVersion.ETag(summary.Version)))
         {
             return EntityTags.NotModifiedResult();
         }
         var view = NodeView.From(summary, node) with { Stale = freshness.Stale };
-        if (GeoJson.Wanted(context))
+        if (geo)
         {
             return GeoJson.Result(Feature(node, view, json.Value));
         }

@@ -68,6 +68,19 @@ public sealed record Caller(string Name, ApiRole Role, string[] Scopes, bool IsO
     public List<string> Districts(NodeDirectory.Tree tree) =>
         [.. Roots(tree).SelectMany(tree.DistrictsUnder).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
+    /// <summary>The districts a search covers: under <paramref name="node"/> when named (404 or 403 as <see cref="TryFind"/>), else all this caller sees.</summary>
+    public bool TryDistricts(NodeDirectory.Tree tree, string? node, out List<string> districts, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        problem = null;
+        if (node is null)
+        {
+            districts = Districts(tree);
+            return true;
+        }
+        districts = TryFind(tree, node, out var scope, out problem) ? tree.DistrictsUnder(scope) : [];
+        return problem is null;
+    }
+
     /// <summary>What the asset grains check a write against; null when unscoped.</summary>
     public WriteScope? WriteScope(NodeDirectory.Tree tree) => Unscoped ? null : Contracts.Access.WriteScope.Of(Districts(tree), Name);
 

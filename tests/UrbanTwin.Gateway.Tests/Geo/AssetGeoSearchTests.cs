@@ -77,6 +77,18 @@ public sealed class AssetGeoSearchTests(GatewayFixture gateway)
         Assert.Equal(items.Count, features.Count);
         Assert.All(features, f => Assert.Equal("Point", (string?)f!["geometry"]!["type"]));
         Assert.Equal((double)items[0]!["distanceM"]!, (double)features[0]!["properties"]!["distanceM"]!);
+
+        // One asset: a point Feature, its entity tag not the JSON answer's (a cache cannot give one for the other).
+        var json = await _http.GetAsync("/api/v1/assets/taiyuan-xiaodian-gas-001");
+        var one = new HttpRequestMessage(HttpMethod.Get, "/api/v1/assets/taiyuan-xiaodian-gas-001");
+        one.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/geo+json"));
+        one.Headers.IfNoneMatch.Add(json.Headers.ETag!);
+        var feature = await _http.SendAsync(one);
+        Assert.Equal(HttpStatusCode.OK, feature.StatusCode);
+        Assert.NotEqual(json.Headers.ETag, feature.Headers.ETag);
+        Assert.Contains("Accept", feature.Headers.Vary);
+        var point = JsonNode.Parse(await feature.Content.ReadAsStringAsync())!;
+        Assert.Equal(("Feature", "Point", "taiyuan-xiaodian-gas-001"), ((string?)point["type"], (string?)point["geometry"]!["type"], (string?)point["id"]));
     }
 
     [Theory]

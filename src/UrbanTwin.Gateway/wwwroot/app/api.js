@@ -16,6 +16,7 @@ async function call(path, options) {
 }
 
 const enc = encodeURIComponent;
+const geoJson = { headers: { accept: 'application/geo+json' } };
 
 export const api = {
   me: () => call('/api/v1/auth/me'),
@@ -24,6 +25,9 @@ export const api = {
   signOut: () => fetch('/api/v1/auth/session', { method: 'DELETE' }),
   node: (id) => call(`/api/v1/nodes/${enc(id)}`),
   children: (id) => call(`/api/v1/nodes/${enc(id)}/children`).then((r) => r.items),
+  // GeoJSON: a node as a Feature with its boundary, its children as a FeatureCollection.
+  nodeShape: (id) => call(`/api/v1/nodes/${enc(id)}`, geoJson),
+  childShapes: (id) => call(`/api/v1/nodes/${enc(id)}/children`, geoJson),
   assets: (node, { kind, status, cursor, limit = 50 } = {}) => {
     const q = new URLSearchParams({ node, limit });
     if (kind) q.set('kind', kind);

@@ -1,8 +1,10 @@
 import { keepSized } from './dom.js';
 import { t, nameOf, lang } from './i18n.js';
 
-// ECharts over the vendored Shanxi boundaries (map '山西', features named 太原市…). Regions or markers are coloured
-// by status or by AQI; a click navigates to the node or asset.
+// ECharts over boundaries: the vendored province map ('山西', features named 太原市…) for the province and clusters,
+// the gateway's own GeoJSON for a city's districts and a district's outline. Regions or markers are coloured by status
+// or by AQI; a click navigates to the node or asset. The element says what is drawn (data-map, data-regions,
+// data-markers, data-labels), for tests and assistive tools alike.
 const statusValue = { normal: 0, warning: 1, alarm: 2, offline: 3 };
 const statusPieces = () => [
   { value: 0, label: t('normal'), color: '#43a047' }, { value: 1, label: t('warning'), color: '#f9a825' },
@@ -28,6 +30,10 @@ export function createMap(element, onSelect) {
     textStyle: { color: '#e8eef4', fontSize: 14 }, outOfRange: { color: '#3b4d60' },
   });
 
+  const describe = (map, regions, markers, labels) => Object.assign(element.dataset, { map, regions, markers, labels });
+  // A map is registered once per name; a boundary that changed (an import) needs a new page load to be redrawn.
+  const ensureMap = (name, geoJson) => { if (!echarts.getMap(name)) echarts.registerMap(name, geoJson); };
+
   return {
     /** The 11 city polygons, coloured; ids outside <highlight> are dimmed (a cluster's view). */
     regions(cities, mode, highlight) {
@@ -46,6 +52,63 @@ export function createMap(element, onSelect) {
         }],
         tooltip: { trigger: 'item', formatter: (p) => p.data ? `${p.data.label} ${p.name}` : p.name },
       }, { replaceMerge: ['series', 'geo', 'visualMap'] });
+      describe('山西', cities.length, 0, 'always');
+    },
+    /**
+     * A city's districts as their own polygons (a FeatureCollection whose features carry the node id), coloured like
+     * the cities, labelled with their names, each a link.
+     */
+    areas(name, shapes, items, mode) {
+      if (chart.isDisposed()) return;
+      // ECharts names a region by a property: the node id, which GeoJSON carries as each feature's own id.
+      ensureMap(name, { ...shapes, features: shapes.features.map((f) => ({ ...f, properties: { ...f.properties, id: f.id } })) });
+      chart.setOption({
+        visualMap: visualMap(mode),
+        geo: [],
+        series: [{
+          type: 'map', map: name, nameProperty: 'id', roam: true, selectedMode: false, layoutCenter: ['50%', '50%'], layoutSize: '95%',
+          label: { show: true, color: '#111', fontSize: 12, formatter: (p) => p.data?.label ?? p.name },
+          labelLayout: { hideOverlap: true },
+          itemStyle: { borderColor: '#0f1720', borderWidth: 1.5 },
+          data: items.map((d) => ({ name: d.id, label: nameOf(d), target: `#/nodes/${d.id}`, value: valueOf(d, mode) })),
+        }],
+        tooltip: { trigger: 'item', formatter: (p) => p.data?.label ?? p.name },
+      }, { replaceMerge: ['series', 'geo', 'visualMap'] });
+      describe(name, shapes.features.length, 0, 'always');
+    },
+    /**
+     * Markers over one outline (a district's boundary, fitted to the view): no labels until a marker is hovered or
+     * selected, so forty assets never pile their names into one knot. <selected> (an id) is drawn larger.
+     */
+    markers(name, outline, items, mode, selected) {
+      if (chart.isDisposed()) return;
+      ensureMap(name, { type: 'FeatureCollection', features: [outline] });
+      const placed = items.filter((i) => i.location);
+      chart.setOption({
+        visualMap: [],
+        geo: {
+          map: name, roam: true, layoutCenter: ['50%', '50%'], layoutSize: '90%', label: { show: false },
+          itemStyle: { areaColor: '#1d2a38', borderColor: '#6b8099', borderWidth: 2 }, emphasis: { disabled: true },
+        },
+        series: [{
+          type: 'scatter', coordinateSystem: 'geo',
+          symbolSize: (value, p) => (p.data?.name === selected ? 22 : 12),
+          label: { show: false, formatter: (p) => p.data.label, position: 'right', color: '#e8eef4', fontSize: 12, backgroundColor: '#0f1720cc', padding: 3 },
+          emphasis: { label: { show: true }, scale: 1.6 },
+          data: placed.map((i) => ({
+            name: i.id, label: nameOf(i), target: i.href, value: [i.location.lng, i.location.lat],
+            itemStyle: { color: mode === 'aqi' ? i.aqi?.color ?? '#3b4d60' : statusColor[i.status] ?? '#3b4d60', borderColor: '#0f1720' },
+          })),
+        }],
+        tooltip: { trigger: 'item', formatter: (p) => p.data?.label ?? '' },
+      }, { replaceMerge: ['series', 'geo', 'visualMap'] });
+      describe(name, 1, placed.length, 'on-hover');
+    },
+    /** Lights up one marker (a list row got focus or the pointer): its label shows, as on hover. */
+    highlight(id) {
+      if (chart.isDisposed()) return;
+      chart.dispatchAction({ type: 'downplay', seriesIndex: 0 });
+      if (id) chart.dispatchAction({ type: 'highlight', seriesIndex: 0, name: id });
     },
     /** Markers (districts at their seats, or assets) over the province's outline, centred on the scope. */
     points(items, mode, center, zoom) {
@@ -66,6 +129,7 @@ export function createMap(element, onSelect) {
         }],
         tooltip: { trigger: 'item', formatter: (p) => p.data?.label ?? '' },
       }, { replaceMerge: ['series', 'geo', 'visualMap'] });
+      describe('山西', 0, items.length, items.length <= 40 ? 'always' : 'none');
     },
     dispose: () => chart.dispose(),
   };

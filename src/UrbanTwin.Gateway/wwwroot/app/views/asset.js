@@ -3,6 +3,7 @@ import { el, debounce } from '../dom.js';
 import { historyChart, ranges } from '../history.js';
 import { t, statusBadge, aqiBadge, time } from '../i18n.js';
 import { watch } from '../live.js';
+import { createMap } from '../map.js';
 
 const ops = { gte: '≥', gt: '>', lte: '≤', lt: '<' };
 
@@ -15,12 +16,25 @@ export async function renderAsset(root, id) {
   });
   const header = el('div', {});
   const table = el('tbody', {});
+  const mapBox = el('div', { class: 'map small', id: 'map', role: 'img', 'aria-label': t('map') });
   root.classList.add('single');
   root.replaceChildren(
     el('section', { class: 'panel', id: 'asset', dataset: { assetId: id } },
       el('p', {}, el('a', { href: `#/nodes/${asset.nodeId}`, id: 'back' }, `← ${t('back')} ${asset.nodeId}`)), header,
       el('table', {}, el('thead', {}, el('tr', {}, ...['metric', 'value', 'level', 'thresholds'].map((k) => el('th', {}, t(k))))), table)),
-    history.panel);
+    history.panel,
+    el('section', { class: 'panel' }, el('h2', {}, t('position')), mapBox));
+  // Where it is: its district's outline, this asset marked (its label shown), a click on it does nothing new.
+  const map = createMap(mapBox, (target) => { location.hash = target; });
+  const outline = await api.nodeShape(asset.nodeId).catch(() => null);
+  const place = () => {
+    const item = { ...asset, href: `#/assets/${asset.id}` };
+    if (outline?.geometry) {
+      map.markers(`district:${asset.nodeId}`, outline, [item], 'status', asset.id);
+      map.highlight(asset.id);
+    }
+  };
+  place();
 
   const draw = () => {
     header.replaceChildren(el('h2', {}, asset.name), el('p', {}, statusBadge(asset.status), ' ', el('span', { class: 'muted' }, asset.kind),
@@ -35,8 +49,9 @@ export async function renderAsset(root, id) {
   const refresh = debounce(async () => {
     asset = await api.asset(id);
     draw();
+    place();
     await history.plot();
   }, 300);
   watch(asset.nodeId, { node: (view) => view.id === asset.nodeId && refresh() });
-  return () => { history.dispose(); root.classList.remove('single'); };
+  return () => { history.dispose(); map.dispose(); root.classList.remove('single'); };
 }

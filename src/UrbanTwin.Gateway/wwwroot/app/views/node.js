@@ -65,11 +65,14 @@ async function regionChildren(panel, node, map, mode) {
   panel.append(list);
   // What is listed: the cities (province, cluster) or districts (city), with the groups they sit in.
   let groups;
+  let shapes = null;
   if (node.kind === 'province') {
     const clusters = await api.children(node.id);
     groups = await Promise.all(clusters.map(async (c) => ({ group: c, items: await api.children(c.id) })));
   } else {
     groups = [{ group: null, items: await api.children(node.id) }];
+    // A city draws its districts' own polygons (the province map has only the cities'); none without boundaries.
+    if (node.kind === 'city') shapes = await api.childShapes(node.id).catch(() => null);
   }
   const rows = new Map();
 
@@ -86,7 +89,9 @@ async function regionChildren(panel, node, map, mode) {
       }),
     ].filter(Boolean)));
     const all = groups.flatMap((g) => g.items);
-    if (node.kind === 'city') {
+    if (node.kind === 'city' && shapes?.features?.some((f) => f.geometry)) {
+      map.areas(`city:${node.id}`, shapes, all, mode);
+    } else if (node.kind === 'city') {
       map.points(all.map((d) => ({ ...d, href: `#/nodes/${d.id}` })), mode, [node.location.lng, node.location.lat], zoomOf.city);
     } else {
       map.regions(all, mode, node.kind === 'cluster' ? new Set(all.map((c) => c.id)) : null);
@@ -111,8 +116,9 @@ async function regionChildren(panel, node, map, mode) {
   };
 }
 
-/** A district: its assets, paged and filtered, and as markers. */
+/** A district: its assets, paged and filtered, and as markers over its outline (labels on hover, focus or selection). */
 function districtAssets(panel, node, map, mode) {
+  const outline = api.nodeShape(node.id).catch(() => null);
   const kinds = ['gas-pipeline', 'water-main', 'drainage-pipe', 'waterlogging-point', 'heating-pipe', 'bridge', 'utility-tunnel', 'air-quality-station'];
   const kind = el('select', { id: 'filter-kind', 'aria-label': t('kind') }, el('option', { value: '' }, t('all')), kinds.map((k) => el('option', { value: k }, k)));
   const status = el('select', { id: 'filter-status', 'aria-label': t('status') }, el('option', { value: '' }, t('all')),
@@ -130,10 +136,24 @@ function districtAssets(panel, node, map, mode) {
     nextCursor = page.nextCursor;
     next.disabled = !nextCursor;
     first.disabled = !cursor;
-    body.replaceChildren(...page.items.map((a) => el('tr', { dataset: { assetId: a.id } },
-      el('td', {}, el('a', { href: `#/assets/${a.id}` }, a.name)), el('td', { class: 'muted' }, a.kind), el('td', {}, statusBadge(a.status)),
-      el('td', {}, a.activeAlarms))));
-    map.points(page.items.map((a) => ({ ...a, href: `#/assets/${a.id}` })), mode, [node.location.lng, node.location.lat], zoomOf.district);
+    body.replaceChildren(...page.items.map((a) => {
+      const link = el('a', { href: `#/assets/${a.id}` }, a.name);
+      // The row a keyboard or a pointer is on lights up its marker, label and all.
+      link.onfocus = () => map.highlight(a.id);
+      link.onblur = () => map.highlight(null);
+      const row = el('tr', { dataset: { assetId: a.id } },
+        el('td', {}, link), el('td', { class: 'muted' }, a.kind), el('td', {}, statusBadge(a.status)), el('td', {}, a.activeAlarms));
+      row.onmouseenter = () => map.highlight(a.id);
+      row.onmouseleave = () => map.highlight(null);
+      return row;
+    }));
+    const shape = await outline;
+    const items = page.items.map((a) => ({ ...a, href: `#/assets/${a.id}` }));
+    if (shape?.geometry) {
+      map.markers(`district:${node.id}`, shape, items, mode);
+    } else {
+      map.points(items, mode, [node.location.lng, node.location.lat], zoomOf.district);
+    }
   }
   const show = () => load().catch((error) => console.warn(`asset page not loaded: ${error.message}`));
   kind.onchange = status.onchange = () => { cursor = null; show(); };
