@@ -162,6 +162,35 @@ public sealed class DashboardTests(DashboardFixture dashboard, ITestOutputHelper
         Assert.True(errors.Count == 0, "console errors: " + string.Join(" | ", errors));
     }
 
+    [Fact]
+    public async Task An_alarm_opens_a_map_of_its_surroundings_with_the_radius_drawn_and_the_assets_within_it_listed()
+    {
+        await PostAsync("yuncheng-yanhu-gas-002", 64);
+        var (page, errors) = await dashboard.NewPageAsync();
+        await page.GotoAsync(dashboard.BaseUrl + "/#/nodes/yuncheng-yanhu");
+        var link = page.Locator("#alarm-list li[data-alarm-id^='yuncheng-yanhu-gas-002:'] a[data-surroundings]").First;
+        await Expect(link).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        var id = await link.GetAttributeAsync("data-surroundings");
+        await link.ClickAsync();
+
+        await Expect(page.Locator("#view")).ToHaveAttributeAsync("data-ready", new System.Text.RegularExpressions.Regex("^#/alarms/"));
+        await Expect(page.Locator("#incident")).ToHaveAttributeAsync("data-alarm-id", id!);
+        var map = page.Locator("#map");
+        await Expect(map).ToHaveAttributeAsync("data-ring", "drawn");
+        await Expect(map).ToHaveAttributeAsync("data-map", "district:yuncheng-yanhu");
+        // The list is what the API says lies within 500 m, nearest first, the alarm's own asset at 0 m.
+        var around = System.Text.Json.Nodes.JsonNode.Parse(
+            await dashboard.Http.GetStringAsync($"/api/v1/alarms/{Uri.EscapeDataString(id!)}/surroundings?radius=500"))!;
+        var expected = around["assets"]!.AsArray().Select(a => (string)a!["id"]!).ToList();
+        await Expect(page.Locator("#incident-assets tbody tr")).ToHaveCountAsync(expected.Count);
+        Assert.Equal(expected, (await page.Locator("#incident-assets tbody tr").EvaluateAllAsync<string>("rows => rows.map(r => r.dataset.assetId).join(' ')")).Split(' '));
+        Assert.Equal("yuncheng-yanhu-gas-002", expected[0]);
+        await Expect(map).ToHaveAttributeAsync("data-markers", expected.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#incident-districts li[data-node-id='yuncheng-yanhu']")).ToBeVisibleAsync();
+        await Screenshot(page, "incident-surroundings");
+        Assert.True(errors.Count == 0, "console errors: " + string.Join(" | ", errors));
+    }
+
     private async Task Screenshot(IPage page, string name)
     {
         await Expect(page.Locator("#view")).ToHaveAttributeAsync("data-ready", new System.Text.RegularExpressions.Regex("^#/"));

@@ -21,6 +21,13 @@ public interface IWebhookGrain : IGrainWithStringKey
     [Alias("Change")]
     Task<WebhookSubscription?> Change(WebhookChange change);
 
+    /// <summary>
+    /// Stops the deliveries in flight (they are sent again: at least once), so that the management call sent next waits
+    /// for no receiver. Interleaves with a delivery turn; the gateway calls it before every change.
+    /// </summary>
+    [Alias("Interrupt"), AlwaysInterleave]
+    Task Interrupt();
+
     /// <summary>Removes the subscription and its place in the event log; false when there was none.</summary>
     [Alias("Delete")]
     Task<bool> Delete();

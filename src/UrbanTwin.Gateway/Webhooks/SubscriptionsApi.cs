@@ -142,8 +142,16 @@ public static partial class SubscriptionsApi
         {
             return Problems.OutOfScope(caller, $"node '{node}'");
         }
-        var changed = await grains.ByKey<IWebhookGrain>(id).Change(new WebhookChange(patch.Url, filter, patch.Description, state));
+        var changed = await (await Interrupted(grains, id)).Change(new WebhookChange(patch.Url, filter, patch.Description, state));
         return changed is null ? Problems.NotFound("subscription", id) : TypedResults.Ok(SubscriptionView.From(changed));
+    }
+
+    /// <summary>The subscription's grain with its deliveries in flight stopped: a receiver that hangs must not hold up a management call.</summary>
+    private static async Task<IWebhookGrain> Interrupted(IGrainFactory grains, string id)
+    {
+        var grain = grains.ByKey<IWebhookGrain>(id);
+        await grain.Interrupt();
+        return grain;
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
@@ -153,7 +161,7 @@ public static partial class SubscriptionsApi
         {
             return problem!;
         }
-        return await grains.ByKey<IWebhookGrain>(id).Delete() ? TypedResults.NoContent() : Problems.NotFound("subscription", id);
+        return await (await Interrupted(grains, id)).Delete() ? TypedResults.NoContent() : Problems.NotFound("subscription", id);
     }
 
     private static async Task<Results<Ok<SecretView>, ProblemHttpResult>> RotateSecret(string id, Caller caller, NodeDirectory directory, IGrainFactory grains, CancellationToken ct)
@@ -163,7 +171,7 @@ public static partial class SubscriptionsApi
         {
             return problem!;
         }
-        return await grains.ByKey<IWebhookGrain>(id).RotateSecret() is { } rotated
+        return await (await Interrupted(grains, id)).RotateSecret() is { } rotated
             ? TypedResults.Ok(new SecretView(rotated.Secret, rotated.PreviousSecretValidUntil))
             : Problems.NotFound("subscription", id);
     }
@@ -186,7 +194,7 @@ public static partial class SubscriptionsApi
         {
             return problem!;
         }
-        return await grains.ByKey<IWebhookGrain>(id).ReplayDeadLetters() is { } replayed
+        return await (await Interrupted(grains, id)).ReplayDeadLetters() is { } replayed
             ? TypedResults.Accepted($"/api/v1/subscriptions/{id}", new ReplayView(replayed))
             : Problems.NotFound("subscription", id);
     }

@@ -129,6 +129,11 @@ public sealed partial class WebhookGrain(
         return await Get();
     }
 
+    /// <summary>The cancellation of the delivery turn in progress, for <see cref="Interrupt"/>; null between turns.</summary>
+    private CancellationTokenSource? _sending;
+
+    private CancellationToken Sending => _sending?.Token ?? CancellationToken.None;
+
     public async Task<bool> Delete()
     {
         if (State.Definition is null)
@@ -191,9 +196,15 @@ public sealed partial class WebhookGrain(
     /// <summary>One delivery turn: replays first, then pending events, then new ones, until none is left, one fails or the turn's budget is spent.</summary>
     private async Task DeliverAsync(CancellationToken cancellationToken)
     {
+        using var sending = _sending = new CancellationTokenSource();
         try
         {
             await DeliverTurnAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (sending.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Interrupted for a change or a deletion: nothing in flight was acknowledged, so it is taken up again (at least once).
+            _takeUpPending = true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -203,6 +214,21 @@ public sealed partial class WebhookGrain(
             _nextAttemptAt = clock.GetUtcNow() + OutageBackoff;
             LogTurnFailed(ex, Id);
         }
+        finally
+        {
+            _sending = null;
+        }
+    }
+
+    /// <summary>
+    /// Runs beside a delivery turn (it interleaves, and touches nothing but the turn's cancellation): the sends in flight
+    /// stop, so the change, rotation, replay or deletion the gateway sends next waits for no receiver. A receiver that
+    /// never answers would otherwise hold every such call for the delivery timeout.
+    /// </summary>
+    public Task Interrupt()
+    {
+        _sending?.Cancel();
+        return Task.CompletedTask;
     }
 
     private async Task DeliverTurnAsync(CancellationToken cancellationToken)
@@ -256,7 +282,7 @@ public sealed partial class WebhookGrain(
             {
                 foreach (var e in chain)
                 {
-                    var outcome = await sender.SendAsync(definition.Url, e.Event.Id, WebhookMessage.Body(e.Event), secrets);
+                    var outcome = await sender.SendAsync(definition.Url, e.Event.Id, WebhookMessage.Body(e.Event), secrets, Sending);
                     if (!outcome.Delivered)
                     {
                         failures.Add((e, outcome)); // the rest of this asset's events wait behind it
@@ -360,7 +386,7 @@ public sealed partial class WebhookGrain(
         while (State.Replays.Count > 0)
         {
             var letter = State.Replays[0];
-            var outcome = await sender.SendAsync(definition.Url, letter.EventId, letter.Body, secrets);
+            var outcome = await sender.SendAsync(definition.Url, letter.EventId, letter.Body, secrets, Sending);
             var now = clock.GetUtcNow();
             if (!outcome.Delivered)
             {

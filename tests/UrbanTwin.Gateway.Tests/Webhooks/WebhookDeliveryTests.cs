@@ -189,6 +189,30 @@ public sealed class WebhookDeliveryTests(WebhookGatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_change_to_a_subscription_whose_receiver_hangs_interrupts_the_delivery_in_flight_instead_of_waiting_for_it()
+    {
+        var assets = WebhookTestClient.GasAssets("taiyuan")[56..57];
+        _receiver.Hang("frozen", true);
+        try
+        {
+            var (id, _) = await _api.SubscribeAsync(new { url = _receiver.UrlOf("frozen"), events = new[] { "alarm.raised" }, node = "taiyuan" });
+            await _api.GasAsync(assets, 60);
+            await Eventually.Until(() => Task.FromResult(_receiver.HangingAt("frozen")), n => n >= 1, Deadline, "a delivery hanging at the receiver");
+
+            var paused = await _api.PatchAsync(id, """{"state":"paused"}""");
+            Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+            // Interrupted, not timed out: had the change waited for the delivery timeout, the attempt would count as failed.
+            var delivery = await _api.DeliveryOf(id);
+            Assert.Equal((0L, 0L), ((long)delivery["delivered"]!, (long)delivery["failed"]!));
+            Assert.Equal(HttpStatusCode.NoContent, (await _api.Http.DeleteAsync($"/api/v1/subscriptions/{id}")).StatusCode);
+        }
+        finally
+        {
+            _receiver.Hang("frozen", false);
+        }
+    }
+
+    [Fact]
     public async Task After_a_secret_rotation_deliveries_carry_both_signatures_and_a_paused_subscription_delivers_its_backlog_on_resume()
     {
         var assets = WebhookTestClient.GasAssets("taiyuan")[53..56];

@@ -40,6 +40,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Func<int>> _answers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _hanging = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _waiting = new(StringComparer.Ordinal);
     private WebApplication? _app;
 
     public ConcurrentQueue<ReceivedWebhook> Received { get; } = new();
@@ -55,6 +56,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Whether <paramref name="path"/> never answers (until the caller gives up).</summary>
     public void Hang(string path, bool hang) => _hanging[path] = hang;
 
+    /// <summary>Requests to <paramref name="path"/> hanging now (their caller has not given up yet).</summary>
+    public int HangingAt(string path) => _waiting.GetValueOrDefault(path);
+
     public async Task StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -67,7 +71,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync(ct);
             if (_hanging.GetValueOrDefault(path))
             {
-                await Task.Delay(Timeout.Infinite, ct);
+                _waiting.AddOrUpdate(path, 1, (_, n) => n + 1);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                finally
+                {
+                    _waiting.AddOrUpdate(path, 0, (_, n) => n - 1);
+                }
             }
             var status = _answers.TryGetValue(path, out var answer) ? answer() : StatusCodes.Status204NoContent;
             Received.Enqueue(new ReceivedWebhook(path, request.Headers["webhook-id"].ToString(), request.Headers["webhook-timestamp"].ToString(),

@@ -40,6 +40,7 @@ export const api = {
     call(`/api/v1/assets/${enc(id)}/history?metric=${enc(metric)}&from=${enc(from)}&step=${enc(step)}`).then((r) => r.points),
   nodeHistory: (id, metric, from, step) =>
     call(`/api/v1/nodes/${enc(id)}/history?metric=${enc(metric)}&from=${enc(from)}&step=${enc(step)}`).then((r) => r.points),
+  surroundings: (id, radius = 500) => call(`/api/v1/alarms/${enc(id)}/surroundings?radius=${radius}`),
   alarms: (node, limit = 30) => call(`/api/v1/alarms?node=${enc(node)}&limit=${limit}`).then((r) => r.items),
   acknowledge: (id, by) => call(`/api/v1/alarms/${enc(id)}/ack`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by }),

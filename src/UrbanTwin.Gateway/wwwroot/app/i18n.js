@@ -9,7 +9,7 @@ const labels = {
     noAlarms: 'No alarms', kind: 'Kind', status: 'Status', all: 'All', next: 'Next page', first: 'First page',
     readings: 'Readings', metric: 'Metric', value: 'Value', level: 'Level', thresholds: 'Thresholds', history: 'History',
     range: 'Range', ranges: { '1h': 'Last hour', '24h': 'Last 24 h', '7d': 'Last 7 days', '30d': 'Last 30 days' },
-    back: 'Back to', by: 'Acknowledge as', lastReading: 'Last reading', none: '—', map: 'Map', position: 'Position',
+    back: 'Back to', by: 'Acknowledge as', lastReading: 'Last reading', none: '—', map: 'Map', position: 'Position', surroundings: 'Surroundings', within: (m) => `within ${m} m`, distance: 'Distance', districts: 'Districts touched',
     signIn: 'Sign in', signOut: 'Sign out', apiKey: 'API key', keyUnknown: 'This key is not known.',
     signInNeeded: 'This gateway needs an API key. It is kept for this browser session only, where page scripts cannot read it.',
     webhooks: {
@@ -29,7 +29,7 @@ const labels = {
     noAlarms: '无告警', kind: '类型', status: '状态', all: '全部', next: '下一页', first: '第一页',
     readings: '读数', metric: '指标', value: '数值', level: '级别', thresholds: '阈值', history: '历史',
     range: '时间范围', ranges: { '1h': '近1小时', '24h': '近24小时', '7d': '近7天', '30d': '近30天' },
-    back: '返回', by: '确认人', lastReading: '最近读数', none: '—', map: '地图', position: '位置',
+    back: '返回', by: '确认人', lastReading: '最近读数', none: '—', map: '地图', position: '位置', surroundings: '周边', within: (m) => `${m} 米范围内`, distance: '距离', districts: '涉及区县',
     signIn: '登录', signOut: '退出', apiKey: 'API 密钥', keyUnknown: '密钥无效。',
     signInNeeded: '此网关需要 API 密钥。密钥仅在本次浏览器会话中保存，页面脚本无法读取。',
     webhooks: {

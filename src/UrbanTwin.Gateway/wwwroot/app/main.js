@@ -6,6 +6,7 @@ import { beginView, endView } from './freshness.js';
 import { renderNode } from './views/node.js';
 import { renderAsset } from './views/asset.js';
 import { renderWebhooks } from './views/webhooks.js';
+import { renderIncident } from './views/incident.js';
 
 // The view follows the URL (#/nodes/taiyuan, #/assets/…): bookmarkable, and the back button works.
 const root = document.getElementById('view');
@@ -14,7 +15,9 @@ let cleanup = null;
 let rendering = 0;
 
 async function route() {
-  const [, kind, id] = location.hash.match(/^#\/(nodes|assets)\/([a-z0-9._-]+)$/) ?? (location.hash === '#/webhooks' ? [null, 'webhooks', null] : []);
+  // Alarm ids hold ':' (asset:metric:n), written %3A in the hash.
+  const [, kind, raw] = location.hash.match(/^#\/(nodes|assets|alarms)\/([A-Za-z0-9._:%-]+)$/) ?? (location.hash === '#/webhooks' ? [null, 'webhooks', null] : []);
+  const id = raw && decodeURIComponent(raw);
   if (!kind) {
     location.replace(`#/nodes/${state.home}`);
     return;
@@ -28,7 +31,8 @@ async function route() {
   beginView();
   try {
     const dispose = kind === 'webhooks' ? await renderWebhooks(root)
-      : kind === 'nodes' ? await renderNode(root, id, state) : await renderAsset(root, id);
+      : kind === 'nodes' ? await renderNode(root, id, state)
+      : kind === 'alarms' ? await renderIncident(root, id) : await renderAsset(root, id);
     if (ticket !== rendering) { dispose?.(); return; }
     cleanup = dispose;
     if (kind !== 'webhooks') await breadcrumbs(kind, id);
@@ -88,7 +92,9 @@ function signInForm() {
 
 async function breadcrumbs(kind, id) {
   const trail = [];
-  let current = kind === 'nodes' ? await api.node(id) : await api.asset(id).then((a) => api.node(a.nodeId));
+  // An alarm's id starts with its asset's (asset:metric:n): its trail is the asset's.
+  const assetId = kind === 'alarms' ? id.split(':')[0] : id;
+  let current = kind === 'nodes' ? await api.node(id) : await api.asset(assetId).then((a) => api.node(a.nodeId));
   while (current) {
     trail.unshift(current);
     // A scoped key's trail starts at its scope: the nodes above it answer 403.
@@ -98,6 +104,7 @@ async function breadcrumbs(kind, id) {
     ? el('span', { 'aria-current': 'page' }, nameOf(n))
     : el('a', { href: `#/nodes/${n.id}` }, nameOf(n))));
   if (kind === 'assets') crumbs.push(el('span', { 'aria-current': 'page' }, id));
+  if (kind === 'alarms') crumbs.push(el('a', { href: `#/assets/${assetId}` }, assetId), el('span', { 'aria-current': 'page' }, t('surroundings')));
   document.getElementById('crumbs').replaceChildren(...crumbs.flatMap((c, i) => (i ? [el('span', { class: 'muted' }, '›'), c] : [c])));
 }
 

@@ -80,14 +80,23 @@ export function createMap(element, onSelect) {
      * Markers over one outline (a district's boundary, fitted to the view): no labels until a marker is hovered or
      * selected, so forty assets never pile their names into one knot. <selected> (an id) is drawn larger.
      */
-    markers(name, outline, items, mode, selected) {
+    markers(name, outline, items, mode, selected, ring) {
       if (chart.isDisposed()) return;
       ensureMap(name, { type: 'FeatureCollection', features: [outline] });
       const placed = items.filter((i) => i.location);
+      // With a ring (an incident's radius), the view is the ring's box, twice as wide: the circle and what is just outside it.
+      const lngs = ring?.map((p) => p[0]) ?? [];
+      const lats = ring?.map((p) => p[1]) ?? [];
+      const box = ring && (() => {
+        const [w, s, e, n] = [Math.min(...lngs), Math.min(...lats), Math.max(...lngs), Math.max(...lats)];
+        const [dx, dy] = [(e - w) / 2, (n - s) / 2];
+        return [[w - dx, n + dy], [e + dx, s - dy]];
+      })();
       chart.setOption({
         visualMap: [],
         geo: {
           map: name, roam: true, layoutCenter: ['50%', '50%'], layoutSize: '90%', label: { show: false },
+          ...(box ? { boundingCoords: box } : {}),
           itemStyle: { areaColor: '#1d2a38', borderColor: '#6b8099', borderWidth: 2 }, emphasis: { disabled: true },
         },
         series: [{
@@ -99,10 +108,14 @@ export function createMap(element, onSelect) {
             name: i.id, label: nameOf(i), target: i.href, value: [i.location.lng, i.location.lat],
             itemStyle: { color: mode === 'aqi' ? i.aqi?.color ?? '#3b4d60' : statusColor[i.status] ?? '#3b4d60', borderColor: '#0f1720' },
           })),
-        }],
+        }, ...(ring ? [{
+          type: 'lines', coordinateSystem: 'geo', polyline: true, silent: true,
+          lineStyle: { color: '#e8eef4', width: 2, type: 'dashed', opacity: 0.9 }, data: [{ coords: ring }],
+        }] : [])],
         tooltip: { trigger: 'item', formatter: (p) => p.data?.label ?? '' },
       }, { replaceMerge: ['series', 'geo', 'visualMap'] });
       describe(name, 1, placed.length, 'on-hover');
+      element.dataset.ring = ring ? 'drawn' : '';
     },
     /** Lights up one marker (a list row got focus or the pointer): its label shows, as on hover. */
     highlight(id) {

@@ -35,7 +35,8 @@ export function alarmPanel(nodeId) {
     return el('li', { class: 'alarm-item', dataset: { alarmId: alarm.id, state: alarm.state } },
       el('div', {},
         el('div', {}, level, ' ', el('a', { href: `#/assets/${alarm.assetId}` }, alarm.assetId), ` ${alarm.metric} = ${alarm.value}`),
-        el('div', { class: 'when' }, time(alarm.raisedAt), alarm.acknowledgedBy ? ` · ${t('acknowledged')}: ${alarm.acknowledgedBy}` : '')),
+        el('div', { class: 'when' }, time(alarm.raisedAt), alarm.acknowledgedBy ? ` · ${t('acknowledged')}: ${alarm.acknowledgedBy}` : '',
+          ' · ', el('a', { href: `#/alarms/${encodeURIComponent(alarm.id)}`, dataset: { surroundings: alarm.id } }, t('surroundings')))),
       action);
   }
 
