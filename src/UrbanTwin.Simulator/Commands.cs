@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using UrbanTwin.Simulator.Bench;
+using UrbanTwin.Simulator.Bench.Geo;
 using UrbanTwin.Simulator.Bench.History;
 using UrbanTwin.Simulator.Checks;
 using UrbanTwin.Simulator.Profiling;
@@ -144,6 +145,43 @@ public static class Commands
                 profile = profile with { Readings = count };
             }
             var report = await HistoryBenchCommand.RunAsync(profile, Console.Out);
+            Console.WriteLine(report.ToTable());
+            if (result.GetValue(output) is { } path)
+            {
+                await File.WriteAllTextAsync(path, report.ToJson());
+                Console.WriteLine($"written to {path}");
+            }
+            return 0;
+        });
+        return bench;
+    }
+
+    public static Command BenchGeo()
+    {
+        var full = new Option<bool>("--full") { Description = "1,000,000 assets, a minute of queries" };
+        var assets = new Option<int?>("--assets") { Description = "assets registered beside the demo ones (1,000 to 2,000,000)" };
+        assets.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is { } n && n is < 1_000 or > 2_000_000)
+            {
+                r.AddError($"--assets takes a number from 1,000 to 2,000,000, not {n}");
+            }
+        });
+        var output = new Option<string?>("--out") { Description = "write the report as JSON to this file" };
+        var bench = new Command("bench-geo",
+            "The place queries' benchmark (issue #22, docs/benchmarks.md): near and within-a-city latency under 50,000 updates/s, and the location "
+            + "index's bytes per asset. Run it with -c Release; the default is a quick run (200,000 assets).")
+        {
+            full, assets, output,
+        };
+        bench.SetAction(async (result, _) =>
+        {
+            var profile = result.GetValue(full) ? GeoBenchProfile.Full : GeoBenchProfile.Quick;
+            if (result.GetValue(assets) is { } count)
+            {
+                profile = profile with { Assets = count };
+            }
+            var report = await GeoBenchCommand.RunAsync(profile, Console.Out);
             Console.WriteLine(report.ToTable());
             if (result.GetValue(output) is { } path)
             {

@@ -8,7 +8,7 @@ namespace UrbanTwin.Grains.Rollup;
 /// per asset while built (a longitude, a latitude and the id's reference). A district holds thousands of assets at
 /// most, so a band is short; the gateway sends a query only to the districts whose boundary meets its area.
 /// </summary>
-internal sealed class AssetPoints
+public sealed class AssetPoints
 {
     private readonly double[] _lng;
     private readonly double[] _lat;
