@@ -119,73 +119,50 @@ public static class Commands
         return bench;
     }
 
-    public static Command BenchHistory()
-    {
-        var full = new Option<bool>("--full") { Description = "100,000,000 readings in the store, longer phases (about an hour)" };
-        var readings = new Option<long?>("--readings") { Description = "fill the store with this many reading values (1,000,000 to 2,000,000,000)" };
-        readings.Validators.Add(r =>
+    public static Command BenchHistory() => SizedBench("bench-history",
+        "The history store's benchmark (issue #21, docs/benchmarks.md): ingest with and without PostgreSQL, ingest held at 50,000/s, "
+        + "the store filled by COPY, query latency through the gateway. Run it with -c Release; the default is a quick run (5,000,000 readings).",
+        "100,000,000 readings in the store, longer phases", "--readings", "fill the store with this many reading values", 1_000_000, 2_000_000_000,
+        async (full, size) =>
         {
-            if (r.GetValueOrDefault<long?>() is { } n && n is < 1_000_000 or > 2_000_000_000)
-            {
-                r.AddError($"--readings takes a number from 1,000,000 to 2,000,000,000, not {n}");
-            }
+            var profile = full ? HistoryBenchProfile.Full : HistoryBenchProfile.Quick;
+            var report = await HistoryBenchCommand.RunAsync(size is { } readings ? profile with { Readings = readings } : profile, Console.Out);
+            return (report.ToTable(), report.ToJson());
         });
-        var output = new Option<string?>("--out") { Description = "write the report as JSON to this file" };
-        var bench = new Command("bench-history",
-            "The history store's benchmark (issue #21, docs/benchmarks.md): ingest with and without PostgreSQL, ingest held at 50,000/s, "
-            + "the store filled by COPY, query latency through the gateway. Run it with -c Release; the default is a quick run (5,000,000 readings).")
-        {
-            full, readings, output,
-        };
-        bench.SetAction(async (result, _) =>
-        {
-            var profile = result.GetValue(full) ? HistoryBenchProfile.Full : HistoryBenchProfile.Quick;
-            if (result.GetValue(readings) is { } count)
-            {
-                profile = profile with { Readings = count };
-            }
-            var report = await HistoryBenchCommand.RunAsync(profile, Console.Out);
-            Console.WriteLine(report.ToTable());
-            if (result.GetValue(output) is { } path)
-            {
-                await File.WriteAllTextAsync(path, report.ToJson());
-                Console.WriteLine($"written to {path}");
-            }
-            return 0;
-        });
-        return bench;
-    }
 
-    public static Command BenchGeo()
-    {
-        var full = new Option<bool>("--full") { Description = "1,000,000 assets, a minute of queries" };
-        var assets = new Option<int?>("--assets") { Description = "assets registered beside the demo ones (1,000 to 2,000,000)" };
-        assets.Validators.Add(r =>
+    public static Command BenchGeo() => SizedBench("bench-geo",
+        "The place queries' benchmark (issue #22, docs/benchmarks.md): near and within-a-city latency under 50,000 updates/s, and the location "
+        + "index's bytes per asset. Run it with -c Release; the default is a quick run (200,000 assets).",
+        "1,000,000 assets, a minute of queries", "--assets", "assets registered beside the demo ones", 1_000, 2_000_000,
+        async (full, size) =>
         {
-            if (r.GetValueOrDefault<int?>() is { } n && n is < 1_000 or > 2_000_000)
+            var profile = full ? GeoBenchProfile.Full : GeoBenchProfile.Quick;
+            var report = await GeoBenchCommand.RunAsync(size is { } assets ? profile with { Assets = (int)assets } : profile, Console.Out);
+            return (report.ToTable(), report.ToJson());
+        });
+
+    /// <summary>A benchmark of one feature: a quick run by default or <c>--full</c>, one size to override, the report as a table and with <c>--out</c> as JSON.</summary>
+    private static Command SizedBench(string name, string description, string fullDescription, string sizeName, string sizeDescription, long min, long max,
+        Func<bool, long?, Task<(string Table, string Json)>> run)
+    {
+        var full = new Option<bool>("--full") { Description = fullDescription };
+        var size = new Option<long?>(sizeName) { Description = $"{sizeDescription} ({min:N0} to {max:N0})" };
+        size.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<long?>() is { } n && (n < min || n > max))
             {
-                r.AddError($"--assets takes a number from 1,000 to 2,000,000, not {n}");
+                r.AddError($"{sizeName} takes a number from {min:N0} to {max:N0}, not {n}");
             }
         });
         var output = new Option<string?>("--out") { Description = "write the report as JSON to this file" };
-        var bench = new Command("bench-geo",
-            "The place queries' benchmark (issue #22, docs/benchmarks.md): near and within-a-city latency under 50,000 updates/s, and the location "
-            + "index's bytes per asset. Run it with -c Release; the default is a quick run (200,000 assets).")
-        {
-            full, assets, output,
-        };
+        var bench = new Command(name, description) { full, size, output };
         bench.SetAction(async (result, _) =>
         {
-            var profile = result.GetValue(full) ? GeoBenchProfile.Full : GeoBenchProfile.Quick;
-            if (result.GetValue(assets) is { } count)
-            {
-                profile = profile with { Assets = count };
-            }
-            var report = await GeoBenchCommand.RunAsync(profile, Console.Out);
-            Console.WriteLine(report.ToTable());
+            var (table, json) = await run(result.GetValue(full), result.GetValue(size));
+            Console.WriteLine(table);
             if (result.GetValue(output) is { } path)
             {
-                await File.WriteAllTextAsync(path, report.ToJson());
+                await File.WriteAllTextAsync(path, json);
                 Console.WriteLine($"written to {path}");
             }
             return 0;

@@ -12,7 +12,8 @@ export async function renderAsset(root, id) {
   let asset = await api.asset(id);
   const metrics = Object.keys(asset.readings).length > 0 ? Object.keys(asset.readings) : Object.keys(asset.thresholds);
   const history = historyChart({
-    id: 'history', series: metrics, load: (metric, range) => api.assetHistory(id, metric, `-${range}`, ranges[range].asset),
+    // An asset with neither readings nor thresholds yet (a new air-quality station) has no series to ask for.
+    id: 'history', series: metrics, load: (metric, range) => (metric ? api.assetHistory(id, metric, `-${range}`, ranges[range].asset) : Promise.resolve([])),
   });
   const header = el('div', {});
   const table = el('tbody', {});
