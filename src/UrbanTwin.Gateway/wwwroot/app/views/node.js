@@ -37,7 +37,9 @@ export async function renderNode(root, id, { mode }) {
       content.update(view);
       refreshAlarms();
     },
-    alarm: refreshAlarms,
+    // An alarm also changes the counts in the rows: read them again, in case the change reached a row's parent
+    // before its own summary did (the stream then carried an older count).
+    alarm: () => { refreshAlarms(); content.refresh?.(); },
   });
   history.plot(); // not awaited: the view is live before its chart is drawn
   return () => { map.dispose(); history.dispose(); };
@@ -105,7 +107,12 @@ async function regionChildren(panel, node, map, mode) {
     if (group) group.items = await api.children(groupId);
     draw();
   }, 200);
+  const refresh = debounce(async () => {
+    for (const g of groups) g.items = await api.children(g.group?.id ?? node.id);
+    draw();
+  }, 1000);
   return {
+    refresh: () => refresh(),
     update(view) {
       for (const g of groups) {
         const index = g.items.findIndex((i) => i.id === view.id);
