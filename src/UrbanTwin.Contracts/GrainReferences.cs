@@ -17,6 +17,18 @@ public static class GrainReferences
         return (TGrain)grains.GetGrain(GrainId.Create(types.Grain, key), types.Interface);
     }
 
+    /// <summary>A reference to the grain <paramref name="id"/> through the interface <typeparamref name="TGrain"/>, resolved once per interface.</summary>
+    public static TGrain ById<TGrain>(this IGrainFactory grains, GrainId id) where TGrain : IAddressable
+    {
+        var type = InterfaceOf<TGrain>.Type ??= ((GrainReference)(object)grains.GetGrain<TGrain>(id)).InterfaceType;
+        return (TGrain)grains.GetGrain(id, type);
+    }
+
+    private static class InterfaceOf<TGrain>
+    {
+        public static GrainInterfaceType? Type;
+    }
+
     /// <summary>Which grain class serves an interface depends on the loaded assemblies only, so one answer serves every client and silo of the process.</summary>
     private static class Resolved<TGrain> where TGrain : IGrainWithStringKey
     {

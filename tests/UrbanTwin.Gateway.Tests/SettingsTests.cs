@@ -15,6 +15,8 @@ public sealed class SettingsTests
     [InlineData("Simulation:ReadingsPerSecond", "0")]
     [InlineData("Rollup:UrgentDelay", "00:00:01")] // longer than the publish interval: checked by the co-hosted silo
     [InlineData("Storage:GroupCommitMaxBatch", "0")]
+    [InlineData("Storage:CacheFlushInterval", "00:00:00")]
+    [InlineData("Geo:OutsideDistrict", "Ignore")]
     [InlineData("History:ReadingsPerMetric", "0")]
     public async Task A_bad_setting_stops_start_up_naming_its_key(string key, string value)
     {

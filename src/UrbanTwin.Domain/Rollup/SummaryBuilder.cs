@@ -22,39 +22,22 @@ public static class SummaryBuilder
         : assets.Offline == assets.Total ? AssetStatus.Offline
         : AssetStatus.Normal;
 
+    /// <summary>A district's summary from its assets' latest contributions (see <see cref="DistrictTally"/>).</summary>
     public static NodeSummary ForDistrict(NodeDefinition definition, IEnumerable<AssetContribution> assets, DateTimeOffset now, long version,
         DateTimeOffset changedAt = default)
     {
-        int normal = 0, warning = 0, alarm = 0, offline = 0, warningAlarms = 0, alarmAlarms = 0;
-        var byKind = new Dictionary<string, int>(StringComparer.Ordinal);
-        var metrics = new Dictionary<string, MetricStats>(StringComparer.Ordinal);
+        var tally = new DistrictTally();
         foreach (var asset in assets)
         {
-            var status = EffectiveStatus(asset, now);
-            switch (status)
-            {
-                case AssetStatus.Normal: normal++; break;
-                case AssetStatus.Warning: warning++; break;
-                case AssetStatus.Alarm: alarm++; break;
-                default: offline++; break;
-            }
-            byKind[asset.Kind] = byKind.GetValueOrDefault(asset.Kind) + 1;
-            warningAlarms += asset.WarningCount;
-            alarmAlarms += asset.AlarmCount;
-            if (status == AssetStatus.Offline)
-            {
-                continue; // a silent asset's last values are stale: keep them out of the live statistics
-            }
-            foreach (var sample in asset.Latest)
-            {
-                metrics[sample.Metric] = metrics.TryGetValue(sample.Metric, out var s)
-                    ? new MetricStats(s.Count + 1, s.Sum + sample.Value, Math.Min(s.Min, sample.Value), Math.Max(s.Max, sample.Value))
-                    : new MetricStats(1, sample.Value, sample.Value, sample.Value);
-            }
+            tally.Set(asset);
         }
+        return ForDistrict(definition, tally, now, version, changedAt);
+    }
 
-        return Create(definition, 0, new AssetCounts(normal, warning, alarm, offline, byKind), new AlarmCounts(warningAlarms, alarmAlarms),
-            metrics, IndicatorRollup.Compute(definition.Indicators, [], 0), now, version, changedAt);
+    public static NodeSummary ForDistrict(NodeDefinition definition, DistrictTally assets, DateTimeOffset now, long version, DateTimeOffset changedAt = default)
+    {
+        var (counts, alarms, metrics) = assets.Summarize(now);
+        return Create(definition, 0, counts, alarms, metrics, IndicatorRollup.Compute(definition.Indicators, [], 0), now, version, changedAt);
     }
 
     public static NodeSummary ForRegion(NodeDefinition definition, string[] childIds, IReadOnlyDictionary<string, NodeSummary> children, DateTimeOffset now, long version)

@@ -47,6 +47,7 @@ public abstract class AggregateGrain<TState>(
     private NodeStatusLog _statusLog = null!;
     private bool _logsHistory; // a history store is configured: closed minutes go to the reading log
     private DateTimeOffset? _unsavedSince;
+    private bool _unsavedBeyondCache; // an unsaved change that children cannot push again: written within FlushInterval
     private ObserverManager<INodeObserver>? _watchers; // created by the first Watch: most nodes are never watched
 
     protected TState State => store.State;
@@ -151,7 +152,8 @@ public abstract class AggregateGrain<TState>(
 
     private async Task WriteAsync(bool durable)
     {
-        _unsavedSince = null;
+        var beyondCache = _unsavedBeyondCache;
+        (_unsavedSince, _unsavedBeyondCache) = (null, false);
         try
         {
             await _write.WriteAsync(durable);
@@ -159,6 +161,7 @@ public abstract class AggregateGrain<TState>(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _unsavedSince ??= clock.GetUtcNow(); // still to be written: the next tick tries again
+            _unsavedBeyondCache |= beyondCache;
             if (ex is Orleans.Storage.InconsistentStateException)
             {
                 DeactivateOnIdle(); // another activation wrote since: this one is stale
@@ -192,13 +195,16 @@ public abstract class AggregateGrain<TState>(
     /// Call after any change of the children's state: the node is recomputed and pushed on the next tick, and written
     /// behind. An urgent change (a status or an alarm count changed) is pushed after <see cref="RollupOptions.UrgentDelay"/>
     /// instead, by a one-shot grain timer: the urgent changes that arrive meanwhile go up together in that one push.
-    /// The summary's version is the change's, so reading the summary changes nothing.
+    /// The summary's version is the change's, so reading the summary changes nothing. A change of
+    /// <paramref name="cacheOnly"/> (children's latest state, which they push again on activation) is written behind
+    /// within <see cref="StorageOptions.CacheFlushInterval"/>, any other within <see cref="StorageOptions.FlushInterval"/>.
     /// </summary>
-    protected void MarkDirty(bool urgent = false)
+    protected void MarkDirty(bool urgent = false, bool cacheOnly = false)
     {
         Dirty = true;
         State.SummaryVersion = Versions.Next(State.SummaryVersion, clock);
         _unsavedSince ??= clock.GetUtcNow();
+        _unsavedBeyondCache |= !cacheOnly;
         if (urgent && _urgentPublish is null && (State.Definition?.ParentId is not null || _watchers is { Count: > 0 }))
         {
             _urgentPublish = this.RegisterGrainTimer(PublishUrgentAsync, new GrainTimerCreationOptions(options.Value.UrgentDelay, Timeout.InfiniteTimeSpan));
@@ -259,11 +265,11 @@ public abstract class AggregateGrain<TState>(
         var now = clock.GetUtcNow();
         if (_current is not null && !Dirty && ExpiredSince(_current.AsOf, now))
         {
-            MarkDirty(urgent: true);
+            MarkDirty(urgent: true, cacheOnly: true); // only time changed
         }
         await PublishAsync();
         await RecordStatusAsync();
-        if (_unsavedSince is { } since && now - since >= storage.Value.FlushInterval)
+        if (_unsavedSince is { } since && now - since >= (_unsavedBeyondCache ? storage.Value.FlushInterval : storage.Value.CacheFlushInterval))
         {
             await SaveAsync();
         }

@@ -41,6 +41,7 @@ public sealed class DistrictGrain(
 
     private string[]? _sortedIds;
     private AssetPoints? _points;
+    private DistrictTally? _tally; // built from the state on first use, then kept with it
     private DateTimeOffset _changedAt;
     private int _clearedCount = -1;
 
@@ -55,15 +56,18 @@ public sealed class DistrictGrain(
             return; // a duplicate, a retry or an older message overtaken by a newer one
         }
         State.Assets[contribution.AssetId] = contribution;
+        _tally?.Set(contribution);
         if (held is null || held.Location != contribution.Location)
         {
             _points = null; // joined or moved: the location index is built again on the next geo query
         }
-        KeepAlarms(contribution.Alarms);
+        var alarmsChanged = KeepAlarms(contribution.Alarms);
         _changedAt = Clock.GetUtcNow();
         // A new asset, a status or an alarm count that changed goes up at once; a value alone waits for the interval.
+        // The alarm list is written soon (cleared alarms stay listed for a day, which no asset pushes again); the
+        // contribution itself is a copy its asset pushes again when this grain is activated.
         MarkDirty(urgent: held is null || held.Status != contribution.Status || held.WarningCount != contribution.WarningCount
-            || held.AlarmCount != contribution.AlarmCount);
+            || held.AlarmCount != contribution.AlarmCount, cacheOnly: !alarmsChanged);
         if (held is null)
         {
             // Membership is written through: after a crash the district must still know every asset to heal from.
@@ -79,6 +83,7 @@ public sealed class DistrictGrain(
         if (State.Assets.TryGetValue(assetId, out var held) && held.Version <= version)
         {
             State.Assets.Remove(assetId);
+            _tally?.Remove(assetId);
             foreach (var moved in State.Alarms.Values.Where(a => a.AssetId == assetId && a.IsOpen).Select(a => a.Id).ToList())
             {
                 State.Alarms.Remove(moved); // open alarms moved with the asset; its new district lists them
@@ -91,35 +96,7 @@ public sealed class DistrictGrain(
         }
     }
 
-    public Task<AssetPage> SearchAssets(AssetQuery query)
-    {
-        _sortedIds ??= [.. State.Assets.Keys.Order(StringComparer.Ordinal)];
-        var start = 0;
-        if (query.AfterId is { } after)
-        {
-            start = Array.BinarySearch(_sortedIds, after, StringComparer.Ordinal);
-            start = start >= 0 ? start + 1 : ~start;
-        }
-
-        var now = Clock.GetUtcNow();
-        var nodeId = this.GetPrimaryKeyString();
-        var items = new List<AssetListItem>(Math.Min(query.Limit, 256));
-        for (var i = start; i < _sortedIds.Length; i++)
-        {
-            var asset = State.Assets[_sortedIds[i]];
-            var status = SummaryBuilder.EffectiveStatus(asset, now);
-            if ((query.Kind is not null && asset.Kind != query.Kind) || (query.Status is { } wanted && status != wanted))
-            {
-                continue;
-            }
-            if (items.Count == query.Limit)
-            {
-                return Task.FromResult(new AssetPage([.. items], HasMore: true));
-            }
-            items.Add(ListItem(asset, status, nodeId));
-        }
-        return Task.FromResult(new AssetPage([.. items], HasMore: false));
-    }
+    public Task<AssetPage> SearchAssets(AssetQuery query) => Task.FromResult(Page(query.AfterId, query.Limit, query.Kind, query.Status, inPlace: null));
 
     public Task<AssetNearItem[]> SearchNear(AssetNearQuery query)
     {
@@ -145,32 +122,61 @@ public sealed class DistrictGrain(
         return Task.FromResult(found.OrderBy(f => f.DistanceM).ThenBy(f => f.Item.Id, StringComparer.Ordinal).Take(query.Limit).ToArray());
     }
 
+    /// <summary>The assets in the area, in id order after the cursor (see <see cref="Page"/>).</summary>
     public Task<AssetPage> SearchArea(AssetAreaQuery query)
     {
         var area = PreparedGeometryFactory.Prepare(Shapes.ToGeometry(query.Area));
         var box = area.Geometry.EnvelopeInternal;
+        return Task.FromResult(Page(query.AfterId, query.Limit, query.Kind, query.Status, asset =>
+        {
+            var (lng, lat) = (asset.Location.Lng, asset.Location.Lat);
+            if (lng < box.MinX || lng > box.MaxX || lat < box.MinY || lat > box.MaxY)
+            {
+                return false;
+            }
+            var point = Shapes.Factory.CreatePoint(new Coordinate(lng, lat));
+            return query.IncludeEdge ? area.Covers(point) : area.ContainsProperly(point);
+        }));
+    }
+
+    /// <summary>
+    /// One page of assets in id order after <paramref name="afterId"/>: walked in the id index and stopped at the
+    /// page's end, so a first page costs about its own length when most assets match (no sort per query).
+    /// </summary>
+    private AssetPage Page(string? afterId, int limit, string? kind, AssetStatus? status, Func<AssetContribution, bool>? inPlace)
+    {
+        var ids = SortedIds;
+        var start = 0;
+        if (afterId is not null)
+        {
+            start = Array.BinarySearch(ids, afterId, StringComparer.Ordinal);
+            start = start >= 0 ? start + 1 : ~start;
+        }
         var now = Clock.GetUtcNow();
         var nodeId = this.GetPrimaryKeyString();
-        var items = new List<AssetListItem>(Math.Min(query.Limit, 256));
-        foreach (var id in Points.InBox(box.MinX, box.MinY, box.MaxX, box.MaxY)
-            .Where(id => query.AfterId is null || string.CompareOrdinal(id, query.AfterId) > 0).Order(StringComparer.Ordinal))
+        var items = new List<AssetListItem>(Math.Min(limit, 256));
+        for (var i = start; i < ids.Length; i++)
         {
-            var asset = State.Assets[id];
-            var point = Shapes.Factory.CreatePoint(new Coordinate(asset.Location.Lng, asset.Location.Lat));
-            var status = SummaryBuilder.EffectiveStatus(asset, now);
-            if ((query.Kind is not null && asset.Kind != query.Kind) || (query.Status is { } wanted && status != wanted)
-                || !(query.IncludeEdge ? area.Covers(point) : area.ContainsProperly(point)))
+            var asset = State.Assets[ids[i]];
+            if (kind is not null && asset.Kind != kind)
             {
                 continue;
             }
-            if (items.Count == query.Limit)
+            var effective = SummaryBuilder.EffectiveStatus(asset, now);
+            if ((status is { } wanted && effective != wanted) || (inPlace is not null && !inPlace(asset)))
             {
-                return Task.FromResult(new AssetPage([.. items], HasMore: true));
+                continue;
             }
-            items.Add(ListItem(asset, status, nodeId));
+            if (items.Count == limit)
+            {
+                return new AssetPage([.. items], HasMore: true);
+            }
+            items.Add(ListItem(asset, effective, nodeId));
         }
-        return Task.FromResult(new AssetPage([.. items], HasMore: false));
+        return new AssetPage([.. items], HasMore: false);
     }
+
+    private string[] SortedIds => _sortedIds ??= [.. State.Assets.Keys.Order(StringComparer.Ordinal)];
 
     private AssetPoints Points => _points ??= new AssetPoints(State.Assets.Values);
 
@@ -192,9 +198,10 @@ public sealed class DistrictGrain(
         return Task.FromResult(matches);
     }
 
-    /// <summary>Takes the newer version of each alarm; drops the oldest cleared ones beyond the cap.</summary>
-    private void KeepAlarms(AlarmRecord[] alarms)
+    /// <summary>Takes the newer version of each alarm; drops the oldest cleared ones beyond the cap. True when the list changed.</summary>
+    private bool KeepAlarms(AlarmRecord[] alarms)
     {
+        var changed = false;
         if (_clearedCount < 0)
         {
             _clearedCount = State.Alarms.Values.Count(a => !a.IsOpen);
@@ -207,6 +214,7 @@ public sealed class DistrictGrain(
             }
             State.Alarms[alarm.Id] = alarm;
             _clearedCount += !alarm.IsOpen && (held is null || held.IsOpen) ? 1 : 0;
+            changed = true;
         }
         if (_clearedCount > MaxClearedAlarms)
         {
@@ -216,6 +224,7 @@ public sealed class DistrictGrain(
             }
             _clearedCount = MaxClearedAlarms;
         }
+        return changed;
     }
 
     public override Task<NodeSummary[]> GetChildren() => Task.FromResult(Array.Empty<NodeSummary>());
@@ -234,18 +243,24 @@ public sealed class DistrictGrain(
     }
 
     protected override NodeSummary Compute(NodeDefinition definition, DateTimeOffset now, long version) =>
-        SummaryBuilder.ForDistrict(definition, State.Assets.Values, now, version, _changedAt);
+        SummaryBuilder.ForDistrict(definition, Tally, now, version, _changedAt);
+
+    private DistrictTally Tally
+    {
+        get
+        {
+            if (_tally is null)
+            {
+                _tally = new DistrictTally();
+                foreach (var asset in State.Assets.Values)
+                {
+                    _tally.Set(asset);
+                }
+            }
+            return _tally;
+        }
+    }
 
     /// <summary>True when an asset counted as live at <paramref name="computedAt"/> has gone silent by <paramref name="now"/>.</summary>
-    protected override bool ExpiredSince(DateTimeOffset computedAt, DateTimeOffset now)
-    {
-        foreach (var asset in State.Assets.Values)
-        {
-            if (asset.SilentAfter > computedAt && asset.SilentAfter <= now)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    protected override bool ExpiredSince(DateTimeOffset computedAt, DateTimeOffset now) => Tally.AnySilencedBetween(computedAt, now);
 }

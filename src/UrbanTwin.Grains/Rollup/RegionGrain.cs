@@ -34,7 +34,7 @@ public abstract class RegionGrain(
             return Task.CompletedTask;
         }
         State.Children[child.Id] = child;
-        MarkDirty(urgent: held is null || held.ActiveAlarms != child.ActiveAlarms || !SameStatusCounts(held.Assets, child.Assets));
+        MarkDirty(urgent: held is null || held.ActiveAlarms != child.ActiveAlarms || !SameStatusCounts(held.Assets, child.Assets), cacheOnly: held is not null);
         OnChildReported(child, held);
         PushToWatchers(o => o.NodeChanged(child));
         return Task.CompletedTask;

@@ -1,3 +1,5 @@
+using UrbanTwin.Contracts;
+
 namespace UrbanTwin.Grains.Scheduling;
 
 /// <summary>
@@ -31,7 +33,7 @@ public sealed class DueWorkSweeper : IDisposable
     private long _sent;
 
     public DueWorkSweeper(TimeProvider clock, IGrainFactory grains)
-        : this(clock, id => _ = grains.GetGrain<IDueWorkGrain>(id).RunDueWork())
+        : this(clock, id => _ = grains.ById<IDueWorkGrain>(id).RunDueWork()) // GetGrain<T>(id) reads T's attributes per call
     {
     }
 

@@ -26,6 +26,9 @@ public sealed class Deployment : IAsyncDisposable
     public int? MqttPort { get; private init; }
     public IReadOnlyList<ServiceProcess> Processes => _processes;
 
+    /// <summary>The silos' own HTTP addresses (health, <c>/metrics</c>) in a cluster; empty for the embedded gateway.</summary>
+    public List<Uri> Silos { get; } = [];
+
     public static async Task<Deployment> EmbeddedAsync(string directory)
     {
         var port = Ports.Free();
@@ -67,6 +70,10 @@ public sealed class Deployment : IAsyncDisposable
                 silo["Orleans__SiloPort"] = Ports.Free().ToString();
                 silo["Orleans__GatewayPort"] = Ports.Free().ToString();
                 silo["Urls"] = $"http://127.0.0.1:{Ports.Free()}";
+                lock (deployment.Silos)
+                {
+                    deployment.Silos.Add(new Uri(silo["Urls"]));
+                }
                 silo["Topology__Seed"] = i == 0 ? "shanxi" : "none";
                 return deployment.StartAsync($"silo-{i}", Binaries.Silo, silo, directory);
             }));

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using NetTopologySuite.Geometries;
 using static UrbanTwin.Gateway.Tests.GatewayFixture;
 
@@ -150,6 +151,27 @@ public sealed class AssetGeoSearchTests(GatewayFixture gateway)
         var near = await ReadJson(await _http.GetAsync("/api/v1/assets?near=112.5657,37.7366&radius=50"));
         Assert.Equal("taiyuan-xiaodian-geo-near", (string?)near["items"]![0]!["id"]);
         Assert.Equal(11.1, (double)near["items"]![0]!["distanceM"]!, 0.2); // 0.0001° of latitude
+    }
+
+    [Fact]
+    public async Task With_outside_district_set_to_warn_an_asset_far_outside_is_registered_with_a_warning_naming_its_location()
+    {
+        await using var warning = new GatewayFixture().WithWebHostBuilder(builder => builder.UseSetting("Geo:OutsideDistrict", "Warn"));
+        using var http = warning.CreateClient();
+        await warning.Services.GetRequiredService<UrbanTwin.ServiceDefaults.SeedingState>().WhenDone.WaitAsync(TimeSpan.FromSeconds(60));
+        var response = await http.PostAsync("/api/v1/assets", new StringContent(
+            """[{"id":"taiyuan-xiaodian-geo-warned","kind":"gas-pipeline","nodeId":"taiyuan-xiaodian","name":"Far","location":{"lng":116.397,"lat":39.909}}]""",
+            Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var answer = await ReadJson(response);
+        var warned = answer["warnings"]!.AsArray().Single()!;
+        Assert.Equal(("taiyuan-xiaodian-geo-warned", "[0].location"), ((string?)warned["id"], (string?)warned["field"]));
+        Assert.Contains("outside the boundary of taiyuan-xiaodian", (string?)warned["detail"], StringComparison.Ordinal);
+        var asset = await ReadJson(await http.GetAsync("/api/v1/assets/taiyuan-xiaodian-geo-warned"));
+        Assert.Equal(116.397, (double)asset["location"]!["lng"]!);
+        // Place searches route by district boundaries: near its own place, the asset is not found (what the warning says).
+        var near = await ReadJson(await http.GetAsync("/api/v1/assets?near=116.397,39.909&radius=100"));
+        Assert.Empty(near["items"]!.AsArray());
     }
 
     [Fact]

@@ -12,6 +12,7 @@ using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Domain.Geo;
 using UrbanTwin.Domain.Rules;
 using UrbanTwin.Domain.Topology;
+using UrbanTwin.Simulator.Processes;
 
 namespace UrbanTwin.Simulator.Bench.Geo;
 
@@ -26,10 +27,13 @@ public sealed record GeoBenchProfile(string Name, int Assets, double Rate, TimeS
 /// <summary>Latency of one kind of place query, under ingest.</summary>
 public sealed record GeoQueryFigures(string Query, double P50Ms, double P99Ms, double MaxMs, int Samples, int Failed, double MeanItems);
 
+/// <summary>The place queries timed in one phase: alone, or under ingest (the rate reached), and what the gateway's GC paused meanwhile.</summary>
+public sealed record GeoPhase(string Name, double IngestPerSecond, GeoQueryFigures[] Queries, double GatewayGcPauseMs, double SiloGcPauseMs, int SiloGen2);
+
 /// <summary>What one <c>bench-geo</c> run measured (issue #22's Measure section).</summary>
 /// <param name="IndexBytesPerAsset">Heap of the districts' location index (<c>AssetPoints</c>) per asset, built over the run's assets in this process.</param>
 public sealed record GeoReport(string Mode, DateTimeOffset StartedAt, double DurationSeconds, MachineInfo Machine, int Assets, double RegisteredPerSecond,
-    double IngestTargetPerSecond, double IngestAchievedPerSecond, GeoQueryFigures[] Queries, double IndexBytesPerAsset)
+    double IngestTargetPerSecond, GeoPhase[] Phases, double IndexBytesPerAsset)
 {
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerOptions.Web) { WriteIndented = true });
 
@@ -38,21 +42,25 @@ public sealed record GeoReport(string Mode, DateTimeOffset StartedAt, double Dur
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
         text.AppendLine(c, $"bench-geo --{Mode}: {Machine.Cores} cores, {Machine.Runtime}, {Machine.Configuration}, {DurationSeconds:F0} s");
-        text.AppendLine(c, $"{Assets:N0} assets (registered at {RegisteredPerSecond:N0}/s), under {IngestAchievedPerSecond:N0} updates/s (target {IngestTargetPerSecond:N0}); " +
-            $"location index {IndexBytesPerAsset:F1} bytes per asset");
-        text.AppendLine("| query (through the gateway) | p50 ms | p99 ms | max ms | samples | failed | items per answer | p99 target |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|");
-        foreach (var q in Queries)
+        text.AppendLine(c, $"{Assets:N0} assets (registered at {RegisteredPerSecond:N0}/s); location index {IndexBytesPerAsset:F1} bytes per asset");
+        text.AppendLine("| phase | query (through the gateway) | p50 ms | p99 ms | max ms | samples | failed | items per answer | p99 target | GC paused gateway / silo |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var phase in Phases)
         {
-            var target = q.Query.StartsWith("near", StringComparison.Ordinal) ? "<= 20" : "<= 100";
-            text.AppendLine(c, $"| {q.Query} | {q.P50Ms:F1} | {q.P99Ms:F1} | {q.MaxMs:F0} | {q.Samples} | {q.Failed} | {q.MeanItems:N1} | {target} |");
+            var during = phase.IngestPerSecond > 0 ? $"{phase.Name} ({phase.IngestPerSecond:N0} updates/s of {IngestTargetPerSecond:N0})" : phase.Name;
+            foreach (var q in phase.Queries)
+            {
+                var target = q.Query.StartsWith("near", StringComparison.Ordinal) ? "<= 20" : "<= 100";
+                text.AppendLine(c, $"| {during} | {q.Query} | {q.P50Ms:F1} | {q.P99Ms:F1} | {q.MaxMs:F0} | {q.Samples} | {q.Failed} | {q.MeanItems:N1} | {target} | " +
+                    $"{phase.GatewayGcPauseMs:F0} / {phase.SiloGcPauseMs:F0} ms ({phase.SiloGen2} gen-2) |");
+            }
         }
         return text.ToString();
     }
 }
 
 /// <summary>
-/// <c>bench-geo</c> (issue #22): an embedded gateway (its own process) with the Shanxi topology and
+/// <c>bench-geo</c> (issue #22): a cluster as in production (a Redis, a silo and a gateway, each its own process) with the Shanxi topology and
 /// <see cref="GeoBenchProfile.Assets"/> more assets registered over HTTP, each inside its district; then, while
 /// telemetry flows at a fixed rate, <c>near</c> (500 m around a random asset) and <c>POST /assets/search</c> (within a
 /// random city's boundary, first page of 100) timed one at a time; and the location index's bytes per asset.
@@ -70,8 +78,10 @@ public static class GeoBenchCommand
         var nodes = ReferenceTopology.Load();
         var assets = Placed(nodes, profile.Assets);
 
-        await using var embedded = await Deployment.EmbeddedAsync(directory);
-        using var http = new HttpClient { BaseAddress = embedded.Gateway, Timeout = TimeSpan.FromMinutes(5) };
+        await using var redis = await RedisServer.StartAsync(directory);
+        await using var cluster = await Deployment.ClusterAsync(directory, redis.ConnectionString, silos: 1);
+        using var http = new HttpClient { BaseAddress = cluster.Gateway, Timeout = TimeSpan.FromMinutes(5) };
+        using var silo = new HttpClient { BaseAddress = cluster.Silos[0], Timeout = TimeSpan.FromMinutes(1) };
         var registering = Stopwatch.StartNew();
         await Parallel.ForEachAsync(assets.Chunk(BatchSize), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, ct) =>
         {
@@ -87,35 +97,49 @@ public static class GeoBenchCommand
         var registered = assets.Length / registering.Elapsed.TotalSeconds;
         log.WriteLine($"registered {assets.Length:N0} assets in {registering.Elapsed.TotalSeconds:F0} s ({registered:N0}/s)");
 
-        // Queries while telemetry flows at the profile's rate over the run's assets, for the profile's duration.
-        var load = new TelemetryLoad(embedded.Gateway, assets, 8, 500, "accepted").RunAsync(profile.WarmUp, profile.Duration, profile.Rate);
-        await Task.Delay(profile.WarmUp);
         var cities = nodes.Where(n => n.Kind == NodeKind.City && n.Boundary is not null).ToArray();
         var random = new Random(5);
-        var near = new List<(double Ms, int Items, bool Ok)>();
-        var within = new List<(double Ms, int Items, bool Ok)>();
-        var phase = Stopwatch.StartNew();
-        while (phase.Elapsed < profile.Duration - TimeSpan.FromSeconds(1))
+        async Task<GeoPhase> QueriesAsync(string name, TimeSpan duration, double ingestPerSecond)
         {
-            var anchor = assets[random.Next(assets.Length)].Location;
-            near.Add(await TimeAsync(() => http.GetAsync(string.Create(CultureInfo.InvariantCulture,
-                $"/api/v1/assets?near={anchor.Lng + (random.NextDouble() - 0.5) * 0.002:R},{anchor.Lat + (random.NextDouble() - 0.5) * 0.002:R}&radius=500&limit=1000"))));
-            var city = cities[random.Next(cities.Length)];
-            var body = $$"""{"geometry":{{GeoJsonOf(city.Boundary!)}},"relation":"within","limit":100}""";
-            within.Add(await TimeAsync(() => http.PostAsync("/api/v1/assets/search", new StringContent(body, Encoding.UTF8, "application/json"))));
+            var near = new List<(double Ms, int Items, bool Ok)>();
+            var within = new List<(double Ms, int Items, bool Ok)>();
+            var (gatewayBefore, siloBefore) = (await RuntimeCounters.TakeAsync(http), await RuntimeCounters.TakeAsync(silo));
+            var phase = Stopwatch.StartNew();
+            while (phase.Elapsed < duration)
+            {
+                var anchor = assets[random.Next(assets.Length)].Location;
+                near.Add(await TimeAsync(() => http.GetAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"/api/v1/assets?near={anchor.Lng + (random.NextDouble() - 0.5) * 0.002:R},{anchor.Lat + (random.NextDouble() - 0.5) * 0.002:R}&radius=500&limit=1000"))));
+                var city = cities[random.Next(cities.Length)];
+                var body = $$"""{"geometry":{{GeoJsonOf(city.Boundary!)}},"relation":"within","limit":100}""";
+                within.Add(await TimeAsync(() => http.PostAsync("/api/v1/assets/search", new StringContent(body, Encoding.UTF8, "application/json"))));
+            }
+            var gateway = (await RuntimeCounters.TakeAsync(http)).Minus(gatewayBefore);
+            var siloGc = (await RuntimeCounters.TakeAsync(silo)).Minus(siloBefore);
+            var result = new GeoPhase(name, ingestPerSecond, [Figures("near 500 m", near), Figures("within a city (first page of 100)", within)],
+                gateway.GatewayGcPauseSeconds * 1000, siloGc.GatewayGcPauseSeconds * 1000, (int)siloGc.GatewayGen2);
+            foreach (var q in result.Queries)
+            {
+                log.WriteLine($"{name}: {q.Query}: p50 {q.P50Ms:F1} ms, p99 {q.P99Ms:F1} ms ({q.Samples} answers, {q.Failed} failed, {q.MeanItems:N1} items each)");
+            }
+            log.WriteLine($"{name}: GC paused the gateway {result.GatewayGcPauseMs:F0} ms, the silo {result.SiloGcPauseMs:F0} ms ({result.SiloGen2} gen-2 collections)");
+            return result;
         }
+
+        // First with nothing else running (what the queries cost by themselves), then while telemetry flows at the profile's rate.
+        await QueriesAsync("warm-up", TimeSpan.FromSeconds(5), 0);
+        var atRest = await QueriesAsync("at rest", profile.Duration / 2, 0);
+        var load = new TelemetryLoad(cluster.Gateway, assets, 8, 500, "accepted").RunAsync(profile.WarmUp, profile.Duration, profile.Rate);
+        await Task.Delay(profile.WarmUp);
+        var underIngestPhase = QueriesAsync("under ingest", profile.Duration - TimeSpan.FromSeconds(1), profile.Rate);
         var ingest = await load;
+        var underIngest = (await underIngestPhase) with { IngestPerSecond = ingest.AcceptedPerSecond };
         log.WriteLine($"ingest meanwhile: {ingest.AcceptedPerSecond:N0} updates/s (target {profile.Rate:N0})");
-        GeoQueryFigures[] queries = [Figures("near 500 m", near), Figures("within a city (first page of 100)", within)];
-        foreach (var q in queries)
-        {
-            log.WriteLine($"{q.Query}: p50 {q.P50Ms:F1} ms, p99 {q.P99Ms:F1} ms ({q.Samples} answers, {q.Failed} failed, {q.MeanItems:N1} items each)");
-        }
 
         var indexBytes = IndexBytesPerAsset(assets);
         log.WriteLine($"location index: {indexBytes:F1} bytes per asset");
         return new GeoReport(profile.Name, started, clock.Elapsed.TotalSeconds, MachineInfo.Current(), assets.Length, registered, profile.Rate,
-            ingest.AcceptedPerSecond, queries, indexBytes);
+            [atRest, underIngest], indexBytes);
     }
 
     private static async Task<(double Ms, int Items, bool Ok)> TimeAsync(Func<Task<HttpResponseMessage>> send)
