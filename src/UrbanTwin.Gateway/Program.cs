@@ -8,6 +8,7 @@ using UrbanTwin.Gateway.Http;
 using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Gateway.Live;
 using UrbanTwin.Gateway.Mqtt;
+using UrbanTwin.Gateway.NgsiLd;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Observability;
 using UrbanTwin.Gateway.Rankings;
@@ -45,6 +46,7 @@ builder.Services.AddSingleton<SubscriptionRules>();
 builder.Services.AddSingleton<TelemetryIngestor>();
 builder.Services.AddHostedService<TelemetryFeed>();
 builder.AddMqttIngest();
+builder.AddNgsiLd();
 builder.Services.AddHostedService<StartupBanner>();
 builder.Services.AddHealthChecks()
     .AddCheck<SeedingHealthCheck>("seeding", tags: [ServiceDefaultsExtensions.ReadyTag])
@@ -70,7 +72,8 @@ app.MapDefaultEndpoints();
 app.MapOrleansDashboardIfEnabled();
 
 // Until the reference data is in place the API answers 503 (not 404s for nodes that are about to exist).
-app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.Use(async (context, next) =>
+static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/ngsi-ld");
+app.UseWhen(IsApi, branch => branch.Use(async (context, next) =>
 {
     if (context.RequestServices.GetRequiredService<SeedingState>() is { IsDone: false } seeding)
     {
@@ -82,7 +85,7 @@ app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch =
     await next(context);
 }));
 
-app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.UseAccessRefusalCount());
+app.UseWhen(IsApi, branch => branch.UseAccessRefusalCount());
 app.UseAuthentication();
 app.UseRateLimiter(); // after authentication: the bucket is the caller's key
 app.UseAuthorization();
@@ -100,6 +103,7 @@ api.MapSurroundingsApi();
 api.MapHistoryApi();
 api.MapStreamApi();
 api.MapSubscriptionsApi();
+app.MapNgsiLd();
 
 app.Run();
 return 0;

@@ -164,6 +164,45 @@ public sealed class DashboardTests(DashboardFixture dashboard, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Markers_that_would_overlap_are_drawn_as_one_cluster_which_a_click_zooms_into()
+    {
+        // Six valve wells on a ring of 150 m around Yuci's seat: a few pixels apart at the district's scale.
+        var seat = System.Text.Json.Nodes.JsonNode.Parse(await dashboard.Http.GetStringAsync("/api/v1/nodes/jinzhong-yuci"))!["location"]!;
+        var (lng, lat) = ((double)seat["lng"]!, (double)seat["lat"]!);
+        var ids = Enumerable.Range(0, 6).Select(i => $"jinzhong-yuci-cluster-{i}").ToArray();
+        var wells = ids.Select((id, i) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $$$"""{"id":"{{{id}}}","kind":"gas-pipeline","nodeId":"jinzhong-yuci","name":"Valve well {{{i}}}","location":{"lng":{{{lng + 0.0017 * Math.Cos(i * Math.PI / 3)}}},"lat":{{{lat + 0.00135 * Math.Sin(i * Math.PI / 3)}}}}}"""));
+        var registered = await dashboard.Http.PostAsync("/api/v1/assets", new StringContent("[" + string.Join(",", wells) + "]", Encoding.UTF8, "application/json"));
+        Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
+
+        var (page, errors) = await dashboard.NewPageAsync();
+        await page.GotoAsync(dashboard.BaseUrl + "/#/nodes/jinzhong-yuci");
+        var map = page.Locator("#map");
+        await Expect(map).ToHaveAttributeAsync("data-map", "district:jinzhong-yuci");
+        await Expect(page.Locator("#assets tbody tr").First).ToBeVisibleAsync();
+        await Expect(map).ToHaveAttributeAsync("data-clusters", new System.Text.RegularExpressions.Regex("^[1-9]"));
+        // Where the cluster holding all six is drawn (null when they are not all in one).
+        const string clusterOfAll = """
+            ids => {
+              const chart = echarts.getInstanceByDom(document.querySelector('#map'));
+              const clusters = chart.getOption().series.find(s => s.id === 'clusters').data;
+              const all = clusters.find(c => ids.every(id => c.members.some(m => m.id === id)));
+              return all ? chart.convertToPixel({ geoIndex: 0 }, all.value) : null;
+            }
+            """;
+        var at = await page.EvaluateAsync<double[]?>(clusterOfAll, ids);
+        Assert.NotNull(at);
+        await Screenshot(page, "district-yuci-cluster");
+
+        await map.ClickAsync(new LocatorClickOptions { Position = new Position { X = (float)at![0], Y = (float)at[1] } });
+        // Zoomed in on the cluster until its members stand apart: the six are no longer drawn as one.
+        await Expect(page.Locator("#view")).ToHaveAttributeAsync("data-ready", new System.Text.RegularExpressions.Regex("^#/nodes/jinzhong-yuci"));
+        await page.WaitForFunctionAsync($"ids => ({clusterOfAll})(ids) === null", ids, new() { Timeout = 10_000 });
+        await Screenshot(page, "district-yuci-cluster-zoomed");
+        Assert.True(errors.Count == 0, "console errors: " + string.Join(" | ", errors));
+    }
+
+    [Fact]
     public async Task An_alarm_opens_a_map_of_its_surroundings_with_the_radius_drawn_and_the_assets_within_it_listed()
     {
         await PostAsync("yuncheng-yanhu-gas-002", 64);

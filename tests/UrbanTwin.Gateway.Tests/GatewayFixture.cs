@@ -23,6 +23,10 @@ public class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifetime
         // As a deployed gateway: webhooks may not target loopback or private addresses (the embedded run allows them).
         builder.UseSetting("Webhooks:AllowPrivateTargets", "false");
         builder.UseSetting("Mqtt:Port", "0"); // no broker: the MQTT tests start gateways of their own
+        // NGSI-LD user contexts come from a context server of the tests on loopback; a slow one is given up on in a second.
+        builder.UseSetting("NgsiLd:ContextHosts:0", "127.0.0.1");
+        builder.UseSetting("NgsiLd:ContextTimeout", "00:00:01");
+        builder.UseSetting("NgsiLd:MaxContextBytes", "4096");
         builder.UseSetting("Orleans:SiloPort", Ports.Free().ToString());
         builder.UseSetting("Orleans:GatewayPort", Ports.Free().ToString());
         builder.ConfigureServices(services =>

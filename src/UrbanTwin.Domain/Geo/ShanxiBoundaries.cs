@@ -73,11 +73,7 @@ public static class ShanxiBoundaries
         var first = true;
         foreach (var (id, boundary) in boundaries.OrderBy(b => b.Key, StringComparer.Ordinal))
         {
-            text.Append(first ? "" : ",\n").Append("    \"").Append(id).Append("\": {\"type\": \"MultiPolygon\", \"coordinates\": [");
-            text.AppendJoin(",", boundary.Polygons.Select(polygon => "[" + string.Join(",", polygon.Select(ring =>
-                "[" + string.Join(",", Enumerable.Range(0, ring.Length / 2).Select(i =>
-                    string.Create(CultureInfo.InvariantCulture, $"[{ring[2 * i]},{ring[2 * i + 1]}]"))) + "]")) + "]"));
-            text.Append("]}");
+            text.Append(first ? "" : ",\n").Append("    \"").Append(id).Append("\": ").Append(Shapes.ToGeoJson(boundary));
             first = false;
         }
         return text.Append("\n  }\n}\n").ToString();

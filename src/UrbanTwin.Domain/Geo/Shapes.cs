@@ -30,6 +30,12 @@ public static class Shapes
         return new GeoBoundary([.. polygons]);
     }
 
+    /// <summary>The boundary as GeoJSON MultiPolygon text, coordinates as written (round-trip precision).</summary>
+    public static string ToGeoJson(GeoBoundary boundary) =>
+        "{\"type\": \"MultiPolygon\", \"coordinates\": [" + string.Join(",", boundary.Polygons.Select(polygon => "[" + string.Join(",", polygon.Select(ring =>
+            "[" + string.Join(",", Enumerable.Range(0, ring.Length / 2).Select(i =>
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"[{ring[2 * i]},{ring[2 * i + 1]}]"))) + "]")) + "]")) + "]}";
+
     private static Polygon ToPolygon(double[][] rings) =>
         Factory.CreatePolygon(Ring(rings[0]), [.. rings.Skip(1).Select(Ring)]);
 

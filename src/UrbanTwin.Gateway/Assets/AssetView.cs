@@ -63,6 +63,22 @@ public sealed record AssetSearchPage(AssetListItemView[] Items, string? NextCurs
     public ValidationProblem? Problem { get; init; }
 
     public static AssetSearchPage BadCursor => new([], null, default) { Problem = Http.Problems.Invalid("cursor", "not a cursor returned by this search") };
+
+    /// <summary>The page as answered: its freshness in the headers, the body as JSON or, when asked for, a GeoJSON FeatureCollection.</summary>
+    public Results<Ok<AssetPageView>, ProblemHttpResult, ValidationProblem, ContentHttpResult> Answer(HttpContext context, TimeProvider clock,
+        Microsoft.AspNetCore.Http.Json.JsonOptions json)
+    {
+        if (Problem is { } badCursor)
+        {
+            return badCursor;
+        }
+        Freshness.Describe(context, clock);
+        if (Geo.GeoJson.Wanted(context))
+        {
+            return Geo.GeoJson.Result(Geo.AssetGeoSearch.Collection(Items, json));
+        }
+        return TypedResults.Ok(new AssetPageView(Items, NextCursor, Freshness.Stale, Freshness.StaleAsOf));
+    }
 }
 
 /// <summary>A page of assets; <c>stale</c> when a district answered from the gateway's last-seen state, then with <c>asOf</c>, the oldest of them.</summary>

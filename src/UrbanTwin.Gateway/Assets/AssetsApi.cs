@@ -107,16 +107,7 @@ public static class AssetsApi
             { Area: { } area } => await AssetGeoSearch.InAreaAsync(tree, districts, area, includeEdge: true, filter, cursor, grains, reads, clock, ct),
             _ => throw new InvalidOperationException("a place is near a point or in an area"),
         };
-        if (page.Problem is { } badCursor)
-        {
-            return badCursor;
-        }
-        page.Freshness.Describe(context, clock);
-        if (Geo.GeoJson.Wanted(context))
-        {
-            return Geo.GeoJson.Result(AssetGeoSearch.Collection(page.Items, json.Value));
-        }
-        return TypedResults.Ok(new AssetPageView(page.Items, page.NextCursor, page.Freshness.Stale, page.Freshness.StaleAsOf));
+        return page.Answer(context, clock, json.Value);
     }
 
     /// <summary>The districts in id order, each's assets in id order: the search without a place.</summary>
@@ -179,15 +170,15 @@ public static class AssetsApi
             {
                 rejected.Add(new RegistrationRejection(i, document.Id, "duplicate-id", $"[{i}].id", $"'{definition.Id}' appears earlier in this request"));
             }
-            else if (OutsideItsDistrict(tree, definition, geo.Value) is { } outside && geo.Value.OutsideDistrict == OutsideDistrict.Refuse)
+            else if (PlaceCheck(tree, definition, i, geo.Value) is var (outside, warning) && outside is not null)
             {
-                rejected.Add(new RegistrationRejection(i, document.Id, RejectionReasons.OutsideDistrict, $"[{i}].location", outside));
+                rejected.Add(outside);
             }
             else
             {
-                if (OutsideItsDistrict(tree, definition, geo.Value) is { } warning)
+                if (warning is not null)
                 {
-                    warnings.Add(new RegistrationWarning(i, definition.Id, $"[{i}].location", warning));
+                    warnings.Add(warning);
                 }
                 valid.Add((i, definition));
             }
@@ -223,9 +214,20 @@ public static class AssetsApi
     }
 
     /// <summary>Why the asset's location is too far outside its district's boundary; null when it is not (or the district has none).</summary>
-    private static string? OutsideItsDistrict(NodeDirectory.Tree tree, AssetDefinition asset, GeoOptions geo) =>
-        tree.Areas.MetresOutside(asset.NodeId, asset.Location.Lng, asset.Location.Lat) is { } metres && metres > geo.DistrictToleranceM
-            ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"({asset.Location.Lng}, {asset.Location.Lat}) lies {metres:N0} m outside the boundary of {asset.NodeId} (tolerance {geo.DistrictToleranceM:N0} m, Geo:DistrictToleranceM)")
-            : null;
+    /// <summary>
+    /// Whether the asset at <paramref name="index"/> lies within <see cref="GeoOptions.DistrictToleranceM"/> of its
+    /// district's boundary; when not, its refusal (<see cref="OutsideDistrict.Refuse"/>) or its warning (<see cref="OutsideDistrict.Warn"/>).
+    /// </summary>
+    internal static (RegistrationRejection? Rejection, RegistrationWarning? Warning) PlaceCheck(NodeDirectory.Tree tree, AssetDefinition asset, int index, GeoOptions geo)
+    {
+        if (tree.Areas.MetresOutside(asset.NodeId, asset.Location.Lng, asset.Location.Lat) is not { } metres || metres <= geo.DistrictToleranceM)
+        {
+            return (null, null);
+        }
+        var detail = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"({asset.Location.Lng}, {asset.Location.Lat}) lies {metres:N0} m outside the boundary of {asset.NodeId} (tolerance {geo.DistrictToleranceM:N0} m, Geo:DistrictToleranceM)");
+        return geo.OutsideDistrict == OutsideDistrict.Refuse
+            ? (new RegistrationRejection(index, asset.Id, RejectionReasons.OutsideDistrict, $"[{index}].location", detail), null)
+            : (null, new RegistrationWarning(index, asset.Id, $"[{index}].location", detail));
+    }
 }

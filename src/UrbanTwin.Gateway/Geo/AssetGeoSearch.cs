@@ -182,16 +182,7 @@ public static class AssetGeoSearch
             return problem;
         }
         var page = await InAreaAsync(tree, districts, area, search.Relation == "intersects", filter, search.Cursor, grains, reads, clock, ct);
-        if (page.Problem is { } badCursor)
-        {
-            return badCursor;
-        }
-        page.Freshness.Describe(request.HttpContext, clock);
-        if (GeoJson.Wanted(request.HttpContext))
-        {
-            return GeoJson.Result(Collection(page.Items, json.Value));
-        }
-        return TypedResults.Ok(new AssetPageView(page.Items, page.NextCursor, page.Freshness.Stale, page.Freshness.StaleAsOf));
+        return page.Answer(request.HttpContext, clock, json.Value);
     }
 
     /// <summary>The page's assets as point Features, their JSON fields as properties.</summary>

@@ -12,14 +12,12 @@ namespace UrbanTwin.Gateway.Geo;
 public sealed class NodeAreas
 {
     private readonly (NodeDefinition Node, IPreparedGeometry Area)[] _areas;
-    private readonly Dictionary<string, Envelope> _boxes;
     private readonly Dictionary<string, IPreparedGeometry> _byId;
 
     public NodeAreas(IEnumerable<NodeDefinition> nodes)
     {
         _areas = [.. nodes.Where(n => n.Boundary is { Polygons.Length: > 0 })
             .Select(n => (n, PreparedGeometryFactory.Prepare(Shapes.ToGeometry(n.Boundary!))))];
-        _boxes = _areas.ToDictionary(a => a.Node.Id, a => a.Area.Geometry.EnvelopeInternal, StringComparer.Ordinal);
         _byId = _areas.ToDictionary(a => a.Node.Id, a => a.Area, StringComparer.Ordinal);
     }
 
@@ -48,7 +46,7 @@ public sealed class NodeAreas
             .Select(a => a.Node).OrderByDescending(n => n.Kind).ThenBy(n => n.Id, StringComparer.Ordinal)];
 
     /// <summary>The lng/lat box of a node's boundary; null when it has none.</summary>
-    public Envelope? Box(string nodeId) => _boxes.GetValueOrDefault(nodeId);
+    public Envelope? Box(string nodeId) => _byId.TryGetValue(nodeId, out var area) ? area.Geometry.EnvelopeInternal : null;
 
     /// <summary>The nodes whose boundary holds the point (edges included), innermost first: districts, cities, clusters, the province.</summary>
     public List<NodeDefinition> Containing(double lng, double lat)

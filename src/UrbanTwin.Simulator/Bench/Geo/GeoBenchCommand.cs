@@ -111,7 +111,7 @@ public static class GeoBenchCommand
                 near.Add(await TimeAsync(() => http.GetAsync(string.Create(CultureInfo.InvariantCulture,
                     $"/api/v1/assets?near={anchor.Lng + (random.NextDouble() - 0.5) * 0.002:R},{anchor.Lat + (random.NextDouble() - 0.5) * 0.002:R}&radius=500&limit=1000"))));
                 var city = cities[random.Next(cities.Length)];
-                var body = $$"""{"geometry":{{GeoJsonOf(city.Boundary!)}},"relation":"within","limit":100}""";
+                var body = $$"""{"geometry":{{Shapes.ToGeoJson(city.Boundary!)}},"relation":"within","limit":100}""";
                 within.Add(await TimeAsync(() => http.PostAsync("/api/v1/assets/search", new StringContent(body, Encoding.UTF8, "application/json"))));
             }
             var gateway = (await RuntimeCounters.TakeAsync(http)).Minus(gatewayBefore);
@@ -162,11 +162,6 @@ public static class GeoBenchCommand
         var p = Percentiles.Of([.. ok.Select(s => s.Ms)]);
         return new GeoQueryFigures(name, p.P50Ms, p.P99Ms, p.MaxMs, p.Samples, samples.Count - ok.Count, ok.Count == 0 ? 0 : ok.Average(s => s.Items));
     }
-
-    /// <summary>A boundary as GeoJSON MultiPolygon text (what an integrator posts).</summary>
-    private static string GeoJsonOf(Contracts.Geo.GeoBoundary boundary) =>
-        "{\"type\":\"MultiPolygon\",\"coordinates\":[" + string.Join(",", boundary.Polygons.Select(polygon => "[" + string.Join(",", polygon.Select(ring =>
-            "[" + string.Join(",", Enumerable.Range(0, ring.Length / 2).Select(i => string.Create(CultureInfo.InvariantCulture, $"[{ring[2 * i]},{ring[2 * i + 1]}]"))) + "]")) + "]")) + "]}";
 
     /// <summary>The heap the districts' location index takes for these assets, per asset: built here, with the product's type.</summary>
     private static double IndexBytesPerAsset(AssetDefinition[] assets)

@@ -1,0 +1,87 @@
+using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Domain.Rules;
+
+namespace UrbanTwin.Gateway.NgsiLd.Entities;
+
+/// <summary>
+/// How the twin's things are named as NGSI-LD entities: an asset is <c>urn:ngsi-ld:&lt;Type&gt;:&lt;asset id&gt;</c> with
+/// a type per kind (<c>AirQualityObserved</c> as the FIWARE Smart Data Model names an air-quality station's
+/// observations; the others have no Smart Data Model and are named after the kind); a district, city, cluster or the
+/// province is <c>urn:ngsi-ld:AdministrativeArea:&lt;node id&gt;</c>. Types and attribute names are terms of the
+/// default vocabulary (<c>https://uri.etsi.org/ngsi-ld/default-context/</c>) unless a user context says otherwise.
+/// </summary>
+public static class EntityTypes
+{
+    public const string Prefix = "urn:ngsi-ld:";
+    public const string AdministrativeArea = "AdministrativeArea";
+
+    private static readonly Dictionary<string, string> TypeOfKind = new(StringComparer.Ordinal)
+    {
+        [AssetCatalog.GasPipeline] = "GasPipeline",
+        [AssetCatalog.WaterMain] = "WaterMain",
+        [AssetCatalog.DrainagePipe] = "DrainagePipe",
+        [AssetCatalog.WaterloggingPoint] = "WaterloggingPoint",
+        [AssetCatalog.HeatingPipe] = "HeatingPipe",
+        [AssetCatalog.Bridge] = "Bridge",
+        [AssetCatalog.UtilityTunnel] = "UtilityTunnel",
+        [AssetCatalog.AirQualityStation] = "AirQualityObserved",
+    };
+
+    private static readonly Dictionary<string, string> KindOfType = TypeOfKind.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+
+    /// <summary>The entity types of assets, in the catalogue's order.</summary>
+    public static IReadOnlyCollection<string> AssetTypes => TypeOfKind.Values;
+
+    public static string OfKind(string kind) => TypeOfKind.GetValueOrDefault(kind) ?? throw new ArgumentException($"no entity type for kind '{kind}'", nameof(kind));
+
+    public static string? KindOf(string type) => KindOfType.GetValueOrDefault(type);
+
+    public static string AssetId(string kind, string assetId) => $"{Prefix}{OfKind(kind)}:{assetId}";
+
+    public static string NodeId(string nodeId) => $"{Prefix}{AdministrativeArea}:{nodeId}";
+
+    /// <summary>The administrative level of a node, as its <c>administrativeLevel</c> property says it.</summary>
+    public static string LevelOf(NodeKind kind) => kind switch
+    {
+        NodeKind.Province => "province",
+        NodeKind.Cluster => "urbanAgglomeration",
+        NodeKind.City => "city",
+        _ => "district",
+    };
+
+    /// <summary>What an entity id names: a node or an asset (of the given type), or nothing this broker knows the form of.</summary>
+    public static (string Type, string Key)? Parse(string entityId)
+    {
+        if (!entityId.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var rest = entityId.AsSpan(Prefix.Length);
+        var colon = rest.IndexOf(':');
+        if (colon <= 0 || colon == rest.Length - 1)
+        {
+            return null;
+        }
+        return (rest[..colon].ToString(), rest[(colon + 1)..].ToString());
+    }
+
+    /// <summary>
+    /// The UN/CEFACT common code of a metric's unit (what NGSI-LD's <c>unitCode</c> holds). Microstrain has no code of
+    /// its own: it is a part per million of length (<c>59</c>).
+    /// </summary>
+    public static string? UnitCode(string unit) => unit switch
+    {
+        "%LEL" or "%" => "P1",
+        "%vol" => "VP",
+        "MPa" => "MPA",
+        "mg/m3" => "GP",
+        "ug/m3" => "GQ",
+        "degC" => "CEL",
+        "m3/h" => "MQH",
+        "cm" => "CMT",
+        "mm" => "MMT",
+        "deg" => "DD",
+        "microstrain" => "59",
+        _ => null,
+    };
+}

@@ -1,0 +1,38 @@
+using UrbanTwin.ServiceDefaults;
+
+namespace UrbanTwin.Gateway.NgsiLd;
+
+/// <summary>The NGSI-LD API's settings (section <c>NgsiLd</c>).</summary>
+public sealed class NgsiLdOptions
+{
+    public const string Section = "NgsiLd";
+
+    /// <summary>
+    /// Hosts a user <c>@context</c> may be fetched from (<c>host</c> or <c>host:port</c>, over http or https); a context
+    /// anywhere else is refused with LdContextNotAvailable. Empty: only the core context, which ships inside the product.
+    /// </summary>
+    public List<string> ContextHosts { get; set; } = [];
+
+    /// <summary>The most a fetched context document may weigh.</summary>
+    public int MaxContextBytes { get; set; } = 256 * 1024;
+
+    /// <summary>How long fetching one context document may take.</summary>
+    public TimeSpan ContextTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a fetched context is used before it is fetched again.</summary>
+    public TimeSpan ContextCacheTtl { get; set; } = TimeSpan.FromMinutes(30);
+}
+
+public sealed class NgsiLdRules : SettingsRules<NgsiLdOptions>
+{
+    protected override string Section => NgsiLdOptions.Section;
+
+    protected override IEnumerable<(bool, string, string)> Rules(NgsiLdOptions o) =>
+    [
+        (o.ContextHosts.All(h => !string.IsNullOrWhiteSpace(h) && Uri.TryCreate("http://" + h, UriKind.Absolute, out var u) && u.Authority.Equals(h, StringComparison.OrdinalIgnoreCase)),
+            nameof(o.ContextHosts), "each entry is a host name or host:port, e.g. contexts.example.org or 127.0.0.1:8088"),
+        Between(o.MaxContextBytes, 1024, 16 * 1024 * 1024, nameof(o.MaxContextBytes)),
+        Positive(o.ContextTimeout, nameof(o.ContextTimeout)),
+        Positive(o.ContextCacheTtl, nameof(o.ContextCacheTtl)),
+    ];
+}
