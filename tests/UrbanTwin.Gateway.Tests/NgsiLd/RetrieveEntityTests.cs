@@ -133,6 +133,29 @@ public sealed class RetrieveEntityTests(GatewayFixture gateway) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_air_quality_station_is_AirQualityObserved_with_its_pollutants_and_its_AQI()
+    {
+        var seat = JsonNode.Parse(await _http.GetStringAsync("/api/v1/nodes/jinzhong-yuci"))!["location"]!;
+        var registered = await _http.PostAsync("/api/v1/assets", new StringContent(
+            $$$"""[{"id":"jinzhong-yuci-ngsi-air","kind":"air-quality-station","nodeId":"jinzhong-yuci","name":"Yuci station","location":{{{seat.ToJsonString()}}}}]""",
+            Encoding.UTF8, "application/json"));
+        Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
+        var ts = DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+        var posted = await _http.PostAsync("/api/v1/telemetry?ack=durable", new StringContent(
+            $$$"""[{"assetId":"jinzhong-yuci-ngsi-air","ts":"{{{ts}}}","metrics":{"pm25":50,"pm10":60,"so2":10,"no2":20,"co":0.5,"o3":50}}]""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        var station = await Body(await GetAsync("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:jinzhong-yuci-ngsi-air?options=keyValues"));
+        Assert.Equal("AirQualityObserved", (string?)station["type"]);
+        Assert.Equal(50.0, (double)station["pm25"]!);
+        // PM2.5 at 50 µg/m³ is IAQI 69 (35–75 maps to 50–100: 68.75, rounded up), above every other pollutant's
+        // (PM10 at 60 is 55). Kept below the air-quality tests' worst city, which share this gateway's rankings.
+        Assert.Equal((69, "good"), ((int)station["airQualityIndex"]!, (string?)station["airQualityLevel"]));
+        var normalized = await Body(await GetAsync("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:jinzhong-yuci-ngsi-air?attrs=airQualityIndex,pm25"));
+        Assert.Equal("GQ", (string?)normalized["pm25"]!["unitCode"]);
+        Assert.Equal("""["pm25"]""", normalized["airQualityIndex"]!["primaryPollutant"]!["value"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task As_GeoJSON_an_entity_is_a_Feature_with_its_location_as_geometry()
     {
         var response = await GetAsync("/ngsi-ld/v1/entities/" + PipeUrn, accept: "application/geo+json");

@@ -127,6 +127,12 @@ public sealed class NgsiEntity(string id, string typeIri)
                     new JsonObject { ["alarmLevel"] = new JsonObject { ["type"] = "Property", ["value"] = level.ToString().ToLowerInvariant() } });
             }
         }
+        if (definition.Kind == AssetCatalog.AirQualityStation
+            && AirQuality.Compute(asset.Readings.ToDictionary(r => r.Key, r => r.Value.Value)) is { } aqi)
+        {
+            var observed = asset.Readings.Where(r => AirQuality.Pollutants.Contains(r.Key)).Max(r => r.Value.Ts);
+            entity.AirQualityOf(aqi, observed);
+        }
         entity.Property("activeAlarms", asset.Alarms.Count(a => a.IsOpen));
         foreach (var (name, value) in definition.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
@@ -169,6 +175,10 @@ public sealed class NgsiEntity(string id, string typeIri)
             {
                 ["warning"] = Sub(summary.ActiveAlarms.Warning), ["alarm"] = Sub(summary.ActiveAlarms.Alarm),
             });
+            if (AirQuality.ForNode(summary.Metrics) is { } aqi)
+            {
+                entity.AirQualityOf(aqi, at);
+            }
             foreach (var (metric, stats) in summary.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
             {
                 entity.Property(metric, Math.Round(stats.Mean, 6), at, UnitOf(metric), new JsonObject
@@ -186,6 +196,14 @@ public sealed class NgsiEntity(string id, string typeIri)
             entity.Relationship("hasPart", [.. children.Select(c => EntityTypes.NodeId(c.Id))]);
         }
         return entity;
+    }
+
+    /// <summary>HJ 633-2012 AQI as the Smart Data Model <c>AirQualityObserved</c> names it: <c>airQualityIndex</c> and <c>airQualityLevel</c>.</summary>
+    private void AirQualityOf(AqiResult aqi, DateTimeOffset observedAt)
+    {
+        Property("airQualityIndex", aqi.Value, observedAt, more: aqi.Primary.Length == 0 ? null
+            : new JsonObject { ["primaryPollutant"] = new JsonObject { ["type"] = "Property", ["value"] = new JsonArray([.. aqi.Primary.Select(p => (JsonNode)p)]) } });
+        Property("airQualityLevel", aqi.Category, observedAt);
     }
 
     private static JsonObject Sub(double value) => new() { ["type"] = "Property", ["value"] = value };
