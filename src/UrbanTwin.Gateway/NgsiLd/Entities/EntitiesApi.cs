@@ -85,7 +85,6 @@ public static class EntitiesApi
                 properties[name] = value?.DeepClone();
             }
         }
-        var feature = new JsonObject { ["id"] = (string?)entity["id"], ["type"] = "Feature", ["geometry"] = geometry, ["properties"] = properties };
-        return feature;
+        return new JsonObject { ["id"] = (string?)entity["id"], ["type"] = "Feature", ["geometry"] = geometry, ["properties"] = properties };
     }
 }
