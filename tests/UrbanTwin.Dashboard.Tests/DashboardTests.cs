@@ -198,6 +198,15 @@ public sealed class DashboardTests(DashboardFixture dashboard, ITestOutputHelper
         // Zoomed in on the cluster until its members stand apart: the six are no longer drawn as one.
         await Expect(page.Locator("#view")).ToHaveAttributeAsync("data-ready", new System.Text.RegularExpressions.Regex("^#/nodes/jinzhong-yuci"));
         await page.WaitForFunctionAsync($"ids => ({clusterOfAll})(ids) === null", ids, new() { Timeout = 10_000 });
+        const string zoom = "() => echarts.getInstanceByDom(document.querySelector('#map')).getOption().geo[0].zoom";
+        var zoomed = await page.EvaluateAsync<double>(zoom);
+        Assert.True(zoomed > 1, $"zoom {zoomed}");
+
+        // A live update redraws the page's markers: the operator's zoom stays, and the six stay apart.
+        await PostAsync(ids[0], 30);
+        await Expect(page.Locator($"#assets tbody tr[data-asset-id='{ids[0]}']")).ToContainTextAsync("Warning", new() { Timeout = 15_000 });
+        Assert.Equal(zoomed, await page.EvaluateAsync<double>(zoom));
+        Assert.Null(await page.EvaluateAsync<double[]?>(clusterOfAll, ids));
         await Screenshot(page, "district-yuci-cluster-zoomed");
         Assert.True(errors.Count == 0, "console errors: " + string.Join(" | ", errors));
     }

@@ -116,11 +116,14 @@ export function createMap(element, onSelect) {
         return [[w - dx, n + dy], [e + dx, s - dy]];
       })();
       const colour = (i) => (mode === 'aqi' ? i.aqi?.color ?? '#3b4d60' : statusColor[i.status] ?? '#3b4d60');
+      // Redrawn with new data (a live update): the operator's zoom and pan stay where they were.
+      const shown = element.dataset.map === name ? chart.getOption()?.geo?.[0] : null;
+      const kept = shown?.center ? { center: shown.center, zoom: shown.zoom } : {};
       chart.setOption({
         visualMap: [],
         geo: {
           map: name, roam: true, layoutCenter: ['50%', '50%'], layoutSize: '90%', label: { show: false },
-          ...(box ? { boundingCoords: box } : {}),
+          ...(box ? { boundingCoords: box } : {}), ...kept,
           itemStyle: { areaColor: '#1d2a38', borderColor: '#6b8099', borderWidth: 2 }, emphasis: { disabled: true },
         },
         series: [
