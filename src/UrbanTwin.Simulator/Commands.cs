@@ -123,9 +123,9 @@ public static class Commands
         "The history store's benchmark (issue #21, docs/benchmarks.md): ingest with and without PostgreSQL, ingest held at 50,000/s, "
         + "the store filled by COPY, query latency through the gateway. Run it with -c Release; the default is a quick run (5,000,000 readings).",
         "100,000,000 readings in the store, longer phases", "--readings", "fill the store with this many reading values", 1_000_000, 2_000_000_000,
-        async (full, size) =>
+        async (mode, size) =>
         {
-            var profile = full ? HistoryBenchProfile.Full : HistoryBenchProfile.Quick;
+            var profile = mode switch { "full" => HistoryBenchProfile.Full, "smoke" => HistoryBenchProfile.Smoke, _ => HistoryBenchProfile.Quick };
             var report = await HistoryBenchCommand.RunAsync(size is { } readings ? profile with { Readings = readings } : profile, Console.Out);
             return (report.ToTable(), report.ToJson());
         });
@@ -134,18 +134,22 @@ public static class Commands
         "The place queries' benchmark (issue #22, docs/benchmarks.md): near and within-a-city latency under 50,000 updates/s, and the location "
         + "index's bytes per asset. Run it with -c Release; the default is a quick run (200,000 assets).",
         "1,000,000 assets, a minute of queries", "--assets", "assets registered beside the demo ones", 1_000, 2_000_000,
-        async (full, size) =>
+        async (mode, size) =>
         {
-            var profile = full ? GeoBenchProfile.Full : GeoBenchProfile.Quick;
+            var profile = mode switch { "full" => GeoBenchProfile.Full, "smoke" => GeoBenchProfile.Smoke, _ => GeoBenchProfile.Quick };
             var report = await GeoBenchCommand.RunAsync(size is { } assets ? profile with { Assets = (int)assets } : profile, Console.Out);
             return (report.ToTable(), report.ToJson());
         });
 
-    /// <summary>A benchmark of one feature: a quick run by default or <c>--full</c>, one size to override, the report as a table and with <c>--out</c> as JSON.</summary>
+    /// <summary>
+    /// A benchmark of one feature: a quick run by default, <c>--full</c>, or <c>--smoke</c> (seconds per phase, for the
+    /// tests that keep it from rotting); one size to override; the report as a table and with <c>--out</c> as JSON.
+    /// </summary>
     private static Command SizedBench(string name, string description, string fullDescription, string sizeName, string sizeDescription, long min, long max,
-        Func<bool, long?, Task<(string Table, string Json)>> run)
+        Func<string, long?, Task<(string Table, string Json)>> run)
     {
         var full = new Option<bool>("--full") { Description = fullDescription };
+        var smoke = new Option<bool>("--smoke") { Description = "the smallest run, seconds per phase: checks that the benchmark works, measures nothing worth keeping" };
         var size = new Option<long?>(sizeName) { Description = $"{sizeDescription} ({min:N0} to {max:N0})" };
         size.Validators.Add(r =>
         {
@@ -155,10 +159,18 @@ public static class Commands
             }
         });
         var output = new Option<string?>("--out") { Description = "write the report as JSON to this file" };
-        var bench = new Command(name, description) { full, size, output };
+        var bench = new Command(name, description) { full, smoke, size, output };
+        bench.Validators.Add(r =>
+        {
+            if (r.GetValue(full) && r.GetValue(smoke))
+            {
+                r.AddError("--full and --smoke exclude each other");
+            }
+        });
         bench.SetAction(async (result, _) =>
         {
-            var (table, json) = await run(result.GetValue(full), result.GetValue(size));
+            var mode = result.GetValue(full) ? "full" : result.GetValue(smoke) ? "smoke" : "quick";
+            var (table, json) = await run(mode, result.GetValue(size));
             Console.WriteLine(table);
             if (result.GetValue(output) is { } path)
             {

@@ -68,5 +68,59 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, await bench.WaitForExitAsync(TimeSpan.FromMinutes(1)));
     }
 
+    [Fact]
+    public async Task Bench_geo_smoke_times_both_place_queries_at_rest_and_under_ingest_and_measures_the_index()
+    {
+        var json = await RunAsync("bench-geo", "g.json");
+        Assert.Equal(2_000, (int)json["assets"]!);
+        Assert.True((double)json["indexBytesPerAsset"]! > 0);
+        var phases = json["phases"]!.AsArray();
+        Assert.Equal(["at rest", "under ingest"], phases.Select(p => (string)p!["name"]!));
+        Assert.True((double)phases[1]!["ingestPerSecond"]! > 0);
+        Assert.All(phases, phase =>
+        {
+            Assert.Equal(2, phase!["queries"]!.AsArray().Count);
+            Assert.All(phase["queries"]!.AsArray(), q => Assert.True((int)q!["samples"]! > 0 && (int)q["failed"]! == 0 && (double)q["p99Ms"]! > 0, q.ToJsonString()));
+        });
+        // A city's polygon holds many of 2,000 assets spread over the province: its first page is full.
+        Assert.All(phases, phase => Assert.Equal(100, (double)phase!["queries"]![1]!["meanItems"]!));
+    }
+
+    [Fact]
+    public async Task Bench_history_smoke_fills_the_store_and_times_the_three_queries_with_nothing_dropped()
+    {
+        var json = await RunAsync("bench-history", "h.json");
+        Assert.True((long)json["fill"]!["readings"]! >= 1_000_000, json["fill"]!.ToJsonString());
+        Assert.True((double)json["disk"]!["bytesPerReading"]! > 0);
+        foreach (var phase in new[] { "durable", "accepted" })
+        {
+            Assert.True((double)json[phase]!["withPerSecond"]! > 0 && (double)json[phase]!["withoutPerSecond"]! > 0);
+            Assert.Equal(0, (long)json[phase]!["failedRequests"]!);
+        }
+        Assert.Equal(0, (long)json["outage"]!["dropped"]!);
+        Assert.Equal(3, json["queries"]!.AsArray().Count);
+        Assert.All(json["queries"]!.AsArray(), q => Assert.True((double)q!["p99Ms"]! > 0, q.ToJsonString()));
+    }
+
+    [Fact]
+    public async Task A_feature_bench_refuses_full_and_smoke_together()
+    {
+        await using var bench = ServiceProcess.Start("bench", "dotnet", [Binaries.Of("UrbanTwin.Simulator", Binaries.OwnConfiguration), "bench-geo", "--full", "--smoke"],
+            new Dictionary<string, string>(), Path.Combine(_directory, "bench.log"));
+        Assert.Equal(2, await bench.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+    }
+
+    /// <summary>Runs a feature benchmark's smoke profile as a process of its own and reads its report.</summary>
+    private async Task<JsonNode> RunAsync(string command, string reportName)
+    {
+        var report = Path.Combine(_directory, reportName);
+        await using var bench = ServiceProcess.Start("bench", "dotnet", [Binaries.Of("UrbanTwin.Simulator", Binaries.OwnConfiguration), command, "--smoke", "--out", report],
+            new Dictionary<string, string>(), Path.Combine(_directory, command + ".log"));
+        var exitCode = await bench.WaitForExitAsync(TimeSpan.FromMinutes(6));
+        output.WriteLine(bench.LogTail(30));
+        Assert.Equal(0, exitCode);
+        return JsonNode.Parse(await File.ReadAllTextAsync(report))!;
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

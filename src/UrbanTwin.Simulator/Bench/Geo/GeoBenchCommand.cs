@@ -22,6 +22,7 @@ public sealed record GeoBenchProfile(string Name, int Assets, double Rate, TimeS
 {
     public static readonly GeoBenchProfile Quick = new("quick", 200_000, 50_000, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
     public static readonly GeoBenchProfile Full = new("full", 1_000_000, 50_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60));
+    public static readonly GeoBenchProfile Smoke = new("smoke", 2_000, 2_000, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(6));
 }
 
 /// <summary>Latency of one kind of place query, under ingest.</summary>
@@ -127,7 +128,7 @@ public static class GeoBenchCommand
         }
 
         // First with nothing else running (what the queries cost by themselves), then while telemetry flows at the profile's rate.
-        await QueriesAsync("warm-up", TimeSpan.FromSeconds(5), 0);
+        await QueriesAsync("warm-up", TimeSpan.FromSeconds(Math.Min(5, profile.Duration.TotalSeconds / 2)), 0);
         var atRest = await QueriesAsync("at rest", profile.Duration / 2, 0);
         var load = new TelemetryLoad(cluster.Gateway, assets, 8, 500, "accepted").RunAsync(profile.WarmUp, profile.Duration, profile.Rate);
         await Task.Delay(profile.WarmUp);

@@ -20,6 +20,8 @@ public sealed record HistoryBenchProfile(string Name, long Readings, TimeSpan Wa
         50_000, 100, 8, 500);
     public static readonly HistoryBenchProfile Full = new("full", 100_000_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60),
         50_000, 300, 8, 500);
+    public static readonly HistoryBenchProfile Smoke = new("smoke", 1_000_000, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4),
+        5_000, 10, 4, 250);
 }
 
 /// <summary>
