@@ -111,7 +111,7 @@ public sealed class DistrictTallyTests
     {
         var k = random.Next(Kinds.Length);
         var samples = MetricsOf[k].Where(_ => random.Next(4) > 0).Select(m => (m, Math.Round(random.NextDouble() * 100, 2))).ToArray();
-        var status = (AssetStatus)random.Next(3);
+        var status = (AssetStatus)random.Next(4); // offline too: a contribution should not carry it, and must count as it if it does
         var silentAfter = Now.AddSeconds(random.Next(-60, 600));
         return Contribution(id, Kinds[k], status, silentAfter, samples) with { WarningCount = random.Next(3), AlarmCount = random.Next(2) };
     }

@@ -25,13 +25,9 @@ public sealed class DistrictTally
     /// <summary>Records the asset's latest contribution, in place of the one it replaces.</summary>
     public void Set(AssetContribution asset)
     {
-        if (_slots.TryGetValue(asset.AssetId, out var slot) && _kinds[slot.Kind].Kind != asset.Kind)
+        if (!_slots.TryGetValue(asset.AssetId, out var slot) || _kinds[slot.Kind].Kind != asset.Kind)
         {
-            Remove(asset.AssetId);
-            slot = default;
-        }
-        if (!_slots.ContainsKey(asset.AssetId))
-        {
+            Remove(asset.AssetId); // an asset whose kind changed moves to the other kind's columns
             var kind = _kinds.FindIndex(k => k.Kind == asset.Kind);
             if (kind < 0)
             {
@@ -113,9 +109,9 @@ public sealed class DistrictTally
                 for (var i = 0; i < values.Length; i++)
                 {
                     var value = values[i];
-                    if (double.IsNaN(value) || status[i] == Unused || silentAfter[i] <= nowTicks)
+                    if (double.IsNaN(value) || status[i] is Unused or (byte)AssetStatus.Offline || silentAfter[i] <= nowTicks)
                     {
-                        continue; // no value, a free slot, or a silent asset's stale one
+                        continue; // no value, a free slot, or an offline (silent) asset's stale one
                     }
                     count++;
                     sum += value;
