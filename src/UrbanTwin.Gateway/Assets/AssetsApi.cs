@@ -213,7 +213,6 @@ public static class AssetsApi
         return rejected.Count == 0 ? TypedResults.Ok(response) : TypedResults.Json(response, statusCode: StatusCodes.Status207MultiStatus);
     }
 
-    /// <summary>Why the asset's location is too far outside its district's boundary; null when it is not (or the district has none).</summary>
     /// <summary>
     /// Whether the asset at <paramref name="index"/> lies within <see cref="GeoOptions.DistrictToleranceM"/> of its
     /// district's boundary; when not, its refusal (<see cref="OutsideDistrict.Refuse"/>) or its warning (<see cref="OutsideDistrict.Warn"/>).

@@ -44,8 +44,9 @@ public sealed class AssetSearchDocument
 
 /// <summary>
 /// Asset searches by place. The gateway sends a query only to the districts whose boundary box (widened by
-/// <see cref="RoutingMarginDegrees"/>) meets the query's area, all at once; each answers from its assets sorted by
-/// longitude, and the gateway merges: nearest first for <c>near</c>, districts and assets in id order for an area.
+/// <see cref="RoutingMarginDegrees"/>) meets the query's area: for <c>near</c> all at once, each answering from its
+/// assets sorted by longitude, merged nearest first; for an area one district after another in id order, each walking
+/// its assets in id order (<see cref="Assets.DistrictPages"/>).
 /// </summary>
 public static class AssetGeoSearch
 {

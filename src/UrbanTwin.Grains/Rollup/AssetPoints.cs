@@ -4,7 +4,8 @@ namespace UrbanTwin.Grains.Rollup;
 
 /// <summary>
 /// A district's asset locations sorted by longitude: a box query is a binary search for the box's longitude band and
-/// a scan of it for latitude. Built on the first geo query and dropped when an asset joins, leaves or moves; 24 bytes
+/// a scan of it for latitude (what <c>near</c> asks; area pages walk the id index instead). Built on the first
+/// <c>near</c> and dropped when an asset joins, leaves or moves; 24 bytes
 /// per asset while built (a longitude, a latitude and the id's reference). A district holds thousands of assets at
 /// most, so a band is short; the gateway sends a query only to the districts whose boundary meets its area.
 /// </summary>
