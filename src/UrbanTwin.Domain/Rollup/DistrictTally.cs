@@ -11,7 +11,7 @@ namespace UrbanTwin.Domain.Rollup;
 /// themselves chased several objects per asset (the record, its samples, their names: memory-bound, about 270 ns per
 /// asset at 200,000 assets, most of a silo's CPU under ingest). The same pass over these arrays reads memory in
 /// order and hashes nothing, and gives the figures of a plain pass over the contributions (<c>DistrictTallyTests</c>
-/// compares the two). About 110 bytes per asset (<c>bench --quick</c>: 3,902 → 4,013 bytes per asset).
+/// compares the two). About 100 bytes per asset (<c>bench --quick</c>: 3,916 → 4,013 bytes per asset).
 /// </para>
 /// </summary>
 public sealed class DistrictTally
