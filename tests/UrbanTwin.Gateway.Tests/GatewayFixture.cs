@@ -27,6 +27,7 @@ public class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("NgsiLd:ContextHosts:0", "127.0.0.1");
         builder.UseSetting("NgsiLd:ContextTimeout", "00:00:01");
         builder.UseSetting("NgsiLd:MaxContextBytes", "4096");
+        builder.UseSetting("NgsiLd:MaxScannedEntities", "5"); // what QueryEntitiesTests reads the assets for is bounded by this
         builder.UseSetting("Orleans:SiloPort", Ports.Free().ToString());
         builder.UseSetting("Orleans:GatewayPort", Ports.Free().ToString());
         builder.ConfigureServices(services =>

@@ -38,6 +38,10 @@ public interface IDistrictGrain : INodeGrain
     [Alias("SearchArea")]
     Task<Assets.AssetPage> SearchArea(Geo.AssetAreaQuery query);
 
+    /// <summary>This district's assets as NGSI-LD entities matching the query: the first ids in order, and the count.</summary>
+    [Alias("QueryEntities")]
+    Task<Assets.EntityIdPage> QueryEntities(Assets.AssetEntityQuery query);
+
     /// <summary>This district's alarms (open, and cleared within the retention), newest first, filtered.</summary>
     [Alias("SearchAlarms")]
     Task<Alarms.AlarmRecord[]> SearchAlarms(Alarms.AlarmQuery query);

@@ -200,7 +200,7 @@ public static class AssetGeoSearch
     private static readonly JsonSerializerOptions SearchJson = new(Domain.Topology.TopologyDocument.JsonOptions);
 
     /// <summary>The districts (of those the caller may search) whose boundary box, widened, meets the area; districts without a boundary always.</summary>
-    private static List<string> Meeting(NodeDirectory.Tree tree, List<string> districts, Envelope area)
+    internal static List<string> Meeting(NodeDirectory.Tree tree, List<string> districts, Envelope area)
     {
         var widened = new Envelope(area);
         widened.ExpandBy(RoutingMarginDegrees);

@@ -1,5 +1,6 @@
 using UrbanTwin.Gateway.NgsiLd.Entities;
 using UrbanTwin.Gateway.NgsiLd.JsonLd;
+using UrbanTwin.Gateway.NgsiLd.Query;
 using UrbanTwin.Gateway.Security;
 using UrbanTwin.ServiceDefaults;
 
@@ -17,6 +18,7 @@ public static class NgsiLdApi
         // Contexts are fetched from allow-listed hosts only; redirects could lead anywhere, so none are followed.
         builder.Services.AddHttpClient(ContextResolver.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         builder.Services.AddSingleton<ContextResolver>();
+        builder.Services.AddSingleton<EntityQueryRunner>();
     }
 
     public static void MapNgsiLd(this WebApplication app)
@@ -35,5 +37,6 @@ public static class NgsiLdApi
             }
         });
         ngsi.MapNgsiLdEntities();
+        ngsi.MapNgsiLdQuery();
     }
 }

@@ -24,6 +24,9 @@ public sealed record NgsiLdError(string Type, int Status, string Title, string D
     /// <summary>A body in a media type the API does not take (HTTP's own 415).</summary>
     public static NgsiLdError UnsupportedMediaType(string detail) => new("about:blank", 415, "Unsupported media type", detail);
 
+    /// <summary>A body over the size limit (HTTP's own 413).</summary>
+    public static NgsiLdError PayloadTooLarge(string detail) => new("about:blank", 413, "Payload too large", detail);
+
     public IResult ToResult() => Results.Json(new { type = Type, title = Title, status = Status, detail = Detail }, JsonOptions,
         contentType: "application/json", statusCode: Status);
 

@@ -21,6 +21,12 @@ public sealed class NgsiLdOptions
 
     /// <summary>How long a fetched context is used before it is fetched again.</summary>
     public TimeSpan ContextCacheTtl { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// The most assets a query reads to try a <c>q</c> or <c>attrs</c> the districts cannot (sub-attributes, registered
+    /// attributes); beyond it the query is refused with TooManyResults, asking for a narrower one.
+    /// </summary>
+    public int MaxScannedEntities { get; set; } = 10_000;
 }
 
 public sealed class NgsiLdRules : SettingsRules<NgsiLdOptions>
@@ -34,5 +40,6 @@ public sealed class NgsiLdRules : SettingsRules<NgsiLdOptions>
         Between(o.MaxContextBytes, 1024, 16 * 1024 * 1024, nameof(o.MaxContextBytes)),
         Positive(o.ContextTimeout, nameof(o.ContextTimeout)),
         Positive(o.ContextCacheTtl, nameof(o.ContextCacheTtl)),
+        Between(o.MaxScannedEntities, 1, 1_000_000, nameof(o.MaxScannedEntities)),
     ];
 }

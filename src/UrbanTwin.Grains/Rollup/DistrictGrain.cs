@@ -12,6 +12,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
 using UrbanTwin.Contracts.Geo;
 using UrbanTwin.Domain.Geo;
+using UrbanTwin.Domain.NgsiLd;
 using UrbanTwin.Domain.Rollup;
 
 namespace UrbanTwin.Grains.Rollup;
@@ -182,6 +183,30 @@ public sealed class DistrictGrain(
 
     private static AssetListItem ListItem(AssetContribution asset, AssetStatus status, string nodeId) =>
         new(asset.AssetId, asset.Kind, nodeId, asset.Name, asset.Location, status, asset.WarningCount + asset.AlarmCount, asset.LastReadingAt);
+
+    /// <summary>
+    /// The assets matching an NGSI-LD query: those it names by id, or those in the geo-query's box, or all; each tried
+    /// on its contribution; the matches' entity ids sorted, the first <c>Take</c> answered with the count.
+    /// </summary>
+    public Task<EntityIdPage> QueryEntities(AssetEntityQuery query)
+    {
+        var matcher = new AssetEntityMatcher(query);
+        var candidates = matcher.AssetIds is { } ids ? ids.Select(State.Assets.GetValueOrDefault).OfType<AssetContribution>()
+            : matcher.Bounds is { } box ? Points.InBox(box.MinLng, box.MinLat, box.MaxLng, box.MaxLat).Select(id => State.Assets[id])
+            : State.Assets.Values;
+        var now = Clock.GetUtcNow();
+        var nodeId = this.GetPrimaryKeyString();
+        var found = new List<string>();
+        foreach (var asset in candidates)
+        {
+            if (matcher.Match(asset, now, nodeId) is { } entityId)
+            {
+                found.Add(entityId);
+            }
+        }
+        found.Sort(StringComparer.Ordinal);
+        return Task.FromResult(new EntityIdPage([.. found.Take(query.Take)], found.Count));
+    }
 
     public Task<AlarmRecord[]> SearchAlarms(AlarmQuery query)
     {

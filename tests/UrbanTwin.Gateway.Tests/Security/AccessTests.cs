@@ -190,6 +190,12 @@ public class AccessTests(KeysGatewayFixture gateway)
         var cities = (await ReadJson(await http.GetAsync("/api/v1/rankings?level=city&metric=population")))["items"]!.AsArray();
         Assert.Equal(["datong", "shuozhou"], cities.Select(c => (string?)c!["id"]).Order());
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync("/api/v1/nodes/taiyuan")).StatusCode);
+        // NGSI-LD queries see the same: the two cities and their districts, no asset or node elsewhere.
+        var areas = await ReadJson(await http.GetAsync("/ngsi-ld/v1/entities?type=AdministrativeArea&q=administrativeLevel==%22city%22"));
+        Assert.Equal(["urn:ngsi-ld:AdministrativeArea:datong", "urn:ngsi-ld:AdministrativeArea:shuozhou"], areas.AsArray().Select(a => (string?)a!["id"]));
+        var pipes = (await ReadJson(await http.GetAsync("/ngsi-ld/v1/entities?type=GasPipeline&limit=1000"))).AsArray();
+        Assert.All(pipes, p => Assert.Matches("AdministrativeArea:(datong|shuozhou)-", (string?)p!["containedIn"]!["object"]));
+        Assert.Contains(pipes, p => ((string?)p!["id"])!.EndsWith(":" + DatongAsset, StringComparison.Ordinal));
     }
 
     [Fact]

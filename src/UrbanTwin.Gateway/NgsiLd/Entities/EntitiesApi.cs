@@ -73,7 +73,7 @@ public static class EntitiesApi
     }
 
     /// <summary>The entity as a GeoJSON Feature (clause 4.5.17): its <c>location</c> as the geometry, every other member a property.</summary>
-    private static JsonObject Feature(JsonObject entity, bool keyValues)
+    internal static JsonObject Feature(JsonObject entity, bool keyValues)
     {
         var location = entity["location"];
         var geometry = keyValues ? location?.DeepClone() : location?["value"]?.DeepClone();

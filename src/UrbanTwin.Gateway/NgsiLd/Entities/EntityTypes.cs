@@ -1,42 +1,26 @@
 using UrbanTwin.Contracts.Topology;
-using UrbanTwin.Domain.Rules;
+using UrbanTwin.Domain.NgsiLd;
 
 namespace UrbanTwin.Gateway.NgsiLd.Entities;
 
 /// <summary>
-/// How the twin's things are named as NGSI-LD entities: an asset is <c>urn:ngsi-ld:&lt;Type&gt;:&lt;asset id&gt;</c> with
-/// a type per kind (<c>AirQualityObserved</c> as the FIWARE Smart Data Model names an air-quality station's
-/// observations; the others have no Smart Data Model and are named after the kind); a district, city, cluster or the
+/// How the twin's things are named as NGSI-LD entities: an asset as <see cref="AssetEntityTypes"/> says; a district, city, cluster or the
 /// province is <c>urn:ngsi-ld:AdministrativeArea:&lt;node id&gt;</c>. Types and attribute names are terms of the
 /// default vocabulary (<c>https://uri.etsi.org/ngsi-ld/default-context/</c>) unless a user context says otherwise.
 /// </summary>
 public static class EntityTypes
 {
-    public const string Prefix = "urn:ngsi-ld:";
+    public const string Prefix = AssetEntityTypes.Prefix;
     public const string AdministrativeArea = "AdministrativeArea";
 
-    private static readonly Dictionary<string, string> TypeOfKind = new(StringComparer.Ordinal)
-    {
-        [AssetCatalog.GasPipeline] = "GasPipeline",
-        [AssetCatalog.WaterMain] = "WaterMain",
-        [AssetCatalog.DrainagePipe] = "DrainagePipe",
-        [AssetCatalog.WaterloggingPoint] = "WaterloggingPoint",
-        [AssetCatalog.HeatingPipe] = "HeatingPipe",
-        [AssetCatalog.Bridge] = "Bridge",
-        [AssetCatalog.UtilityTunnel] = "UtilityTunnel",
-        [AssetCatalog.AirQualityStation] = "AirQualityObserved",
-    };
-
-    private static readonly Dictionary<string, string> KindOfType = TypeOfKind.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
-
     /// <summary>The entity types of assets, in the catalogue's order.</summary>
-    public static IReadOnlyCollection<string> AssetTypes => TypeOfKind.Values;
+    public static IReadOnlyCollection<string> AssetTypes => AssetEntityTypes.All;
 
-    public static string OfKind(string kind) => TypeOfKind.GetValueOrDefault(kind) ?? throw new ArgumentException($"no entity type for kind '{kind}'", nameof(kind));
+    public static string OfKind(string kind) => AssetEntityTypes.OfKind(kind);
 
-    public static string? KindOf(string type) => KindOfType.GetValueOrDefault(type);
+    public static string? KindOf(string type) => AssetEntityTypes.KindOf(type);
 
-    public static string AssetId(string kind, string assetId) => $"{Prefix}{OfKind(kind)}:{assetId}";
+    public static string AssetId(string kind, string assetId) => AssetEntityTypes.EntityId(kind, assetId);
 
     public static string NodeId(string nodeId) => $"{Prefix}{AdministrativeArea}:{nodeId}";
 
@@ -50,20 +34,7 @@ public static class EntityTypes
     };
 
     /// <summary>What an entity id names: a node or an asset (of the given type), or nothing this broker knows the form of.</summary>
-    public static (string Type, string Key)? Parse(string entityId)
-    {
-        if (!entityId.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            return null;
-        }
-        var rest = entityId.AsSpan(Prefix.Length);
-        var colon = rest.IndexOf(':');
-        if (colon <= 0 || colon == rest.Length - 1)
-        {
-            return null;
-        }
-        return (rest[..colon].ToString(), rest[(colon + 1)..].ToString());
-    }
+    public static (string Type, string Key)? Parse(string entityId) => AssetEntityTypes.Parse(entityId);
 
     /// <summary>
     /// The UN/CEFACT common code of a metric's unit (what NGSI-LD's <c>unitCode</c> holds). Microstrain has no code of

@@ -1,0 +1,53 @@
+using UrbanTwin.Domain.Rules;
+
+namespace UrbanTwin.Domain.NgsiLd;
+
+/// <summary>
+/// How assets are named as NGSI-LD entities: <c>urn:ngsi-ld:&lt;Type&gt;:&lt;asset id&gt;</c>, a type per kind
+/// (<c>AirQualityObserved</c> as the FIWARE Smart Data Model names an air-quality station's observations; the others
+/// have no Smart Data Model and are named after the kind). Here rather than in the gateway because districts match
+/// entity ids and types when they answer a query.
+/// </summary>
+public static class AssetEntityTypes
+{
+    public const string Prefix = "urn:ngsi-ld:";
+
+    private static readonly Dictionary<string, string> TypeOfKind = new(StringComparer.Ordinal)
+    {
+        [AssetCatalog.GasPipeline] = "GasPipeline",
+        [AssetCatalog.WaterMain] = "WaterMain",
+        [AssetCatalog.DrainagePipe] = "DrainagePipe",
+        [AssetCatalog.WaterloggingPoint] = "WaterloggingPoint",
+        [AssetCatalog.HeatingPipe] = "HeatingPipe",
+        [AssetCatalog.Bridge] = "Bridge",
+        [AssetCatalog.UtilityTunnel] = "UtilityTunnel",
+        [AssetCatalog.AirQualityStation] = "AirQualityObserved",
+    };
+
+    private static readonly Dictionary<string, string> KindOfType = TypeOfKind.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+
+    /// <summary>The entity types of assets, in the catalogue's order.</summary>
+    public static IReadOnlyCollection<string> All => TypeOfKind.Values;
+
+    public static string OfKind(string kind) => TypeOfKind.GetValueOrDefault(kind) ?? throw new ArgumentException($"no entity type for kind '{kind}'", nameof(kind));
+
+    public static string? KindOf(string type) => KindOfType.GetValueOrDefault(type);
+
+    public static string EntityId(string kind, string assetId) => $"{Prefix}{OfKind(kind)}:{assetId}";
+
+    /// <summary>What an entity id names: a type and a key (an asset's or a node's id), or nothing of the form this broker uses.</summary>
+    public static (string Type, string Key)? Parse(string entityId)
+    {
+        if (!entityId.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var rest = entityId.AsSpan(Prefix.Length);
+        var colon = rest.IndexOf(':');
+        if (colon <= 0 || colon == rest.Length - 1)
+        {
+            return null;
+        }
+        return (rest[..colon].ToString(), rest[(colon + 1)..].ToString());
+    }
+}
