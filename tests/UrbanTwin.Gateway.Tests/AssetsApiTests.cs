@@ -45,6 +45,38 @@ public class AssetsApiTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Deleting_an_asset_clears_its_alarms_takes_it_out_of_its_district_and_its_id_can_be_registered_anew()
+    {
+        const string id = "test-delete-pipe-1";
+        const string asset = $$$"""[{"id":"{{{id}}}","kind":"gas-pipeline","nodeId":"jinzhong-taigu","name":"to delete","location":{"lng":112.55,"lat":37.42}}]""";
+        Assert.Equal(HttpStatusCode.OK, (await PostAssets(asset)).StatusCode);
+        var ts = DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+        var posted = await _http.PostAsync("/api/v1/telemetry?ack=durable", new StringContent(
+            $$$"""[{"assetId":"{{{id}}}","ts":"{{{ts}}}","metrics":{"gasLel":60}}]""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        var alarm = await Grains.Tests.Eventually.Until(async () => (await ReadJson(await _http.GetAsync("/api/v1/alarms?node=jinzhong-taigu&state=active&limit=1000")))["items"]!.AsArray(),
+            items => items.Any(i => (string?)i!["assetId"] == id), TimeSpan.FromSeconds(30), "the alarm in the district's list");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/api/v1/assets/{id}")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"/api/v1/assets/{id}")).StatusCode);
+        var listed = await ReadJson(await _http.GetAsync("/api/v1/assets?node=jinzhong-taigu&kind=gas-pipeline&limit=1000"));
+        Assert.DoesNotContain(listed["items"]!.AsArray(), i => (string?)i!["id"] == id);
+        var active = await ReadJson(await _http.GetAsync("/api/v1/alarms?node=jinzhong-taigu&state=active&limit=1000"));
+        Assert.DoesNotContain(active["items"]!.AsArray(), i => (string?)i!["assetId"] == id);
+        var cleared = await ReadJson(await _http.GetAsync("/api/v1/alarms?node=jinzhong-taigu&state=cleared&limit=1000"));
+        Assert.Contains(cleared["items"]!.AsArray(), i => (string?)i!["id"] == (string?)alarm.First(a => (string?)a!["assetId"] == id)!["id"]);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.DeleteAsync($"/api/v1/assets/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.DeleteAsync("/api/v1/assets/not%20an%20id")).StatusCode);
+
+        var again = await ReadJson(await PostAssets(asset));
+        Assert.Equal(1, (int)again["created"]!);
+        var fresh = await ReadJson(await _http.GetAsync($"/api/v1/assets/{id}"));
+        Assert.Equal("normal", (string?)fresh["status"]);
+        Assert.Empty(fresh["readings"]!.AsObject());
+    }
+
+    [Fact]
     public async Task Registration_is_idempotent_and_rejects_bad_items_by_field()
     {
         const string good = """{"id":"test-reg-tunnel-1","kind":"utility-tunnel","nodeId":"jinzhong-yuci","name":"Test tunnel","location":{"lng":112.7,"lat":37.7}}""";

@@ -25,6 +25,16 @@ public sealed record AssetDefinition(
     [property: Id(6)] Dictionary<string, ThresholdRule[]> Thresholds,
     [property: Id(7)] Dictionary<string, string> Attributes);
 
+/// <summary>The answer to a deletion.</summary>
+[GenerateSerializer]
+public enum DeleteOutcome
+{
+    Deleted = 0,
+    NotFound = 1,
+    /// <summary>Refused: the asset is in a district outside the caller's scope.</summary>
+    OutOfScope = 2,
+}
+
 /// <summary>The answer to a registration.</summary>
 [GenerateSerializer]
 public enum RegistrationOutcome

@@ -43,6 +43,14 @@ public interface IAssetGrain : IGrainWithStringKey
     [Alias("GetHistory")]
     Task<History.HistoryPoint[]> GetHistory(string metric, DateTimeOffset from, DateTimeOffset to);
 
+    /// <summary>
+    /// Deletes the asset, durably: its open alarms clear (with their events), its district lets it go, and it answers as
+    /// never registered. Its version is kept, so nothing sent before the deletion can bring it back; registering the id
+    /// again creates it anew. With a <paramref name="scope"/> that does not include its district it is left alone.
+    /// </summary>
+    [Alias("Delete")]
+    Task<DeleteOutcome> Delete(Access.WriteScope? scope = null);
+
     /// <summary>The asset's state, or null when it was never registered.</summary>
     [Alias("Get")]
     Task<AssetSnapshot?> Get();

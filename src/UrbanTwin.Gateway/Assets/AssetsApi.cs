@@ -33,7 +33,25 @@ public static class AssetsApi
             .Accepts<AssetDocument[]>("application/json")
             .Produces<RegistrationResponse>(StatusCodes.Status207MultiStatus)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        assets.MapDelete("/{id}", Delete).Requires(Permission.Write)
+            .WithSummary("Deletes an asset: its open alarms clear, its district lets it go, and the id answers 404 until registered again.");
         return api;
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, Caller caller, NodeDirectory directory, IGrainFactory grains,
+        CancellationToken ct)
+    {
+        if (!Identifiers.IsValidAssetId(id))
+        {
+            return Problems.NotFound("asset", id);
+        }
+        var scope = await caller.WriteScopeAsync(directory, ct);
+        return await grains.ByKey<IAssetGrain>(id).Delete(scope) switch
+        {
+            DeleteOutcome.Deleted => TypedResults.NoContent(),
+            DeleteOutcome.OutOfScope => Problems.OutOfScope(caller, $"asset '{id}'"),
+            _ => Problems.NotFound("asset", id),
+        };
     }
 
     private static async Task<Results<Ok<AssetView>, StatusCodeHttpResult, ProblemHttpResult, ContentHttpResult>> GetAsset(string id, Caller caller,

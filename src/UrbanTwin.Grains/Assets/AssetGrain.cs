@@ -142,6 +142,48 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
         return previous is null ? RegistrationOutcome.Created : RegistrationOutcome.Updated;
     }
 
+    public async Task<DeleteOutcome> Delete(WriteScope? scope = null)
+    {
+        if (State.Definition is not { } definition)
+        {
+            return DeleteOutcome.NotFound;
+        }
+        if (scope is not null && !scope.Allows(definition.NodeId))
+        {
+            return DeleteOutcome.OutOfScope;
+        }
+        var now = services.Clock.GetUtcNow();
+        var version = Versions.Next(State.Version, services.Clock);
+        var events = new EventRecorder(definition, now, version, StatusOf(State));
+        for (var i = 0; i < State.Metrics.Length; i++)
+        {
+            ref var metric = ref State.Metrics[i];
+            metric.Level = AlarmLevel.None; // an asset that is gone raises nothing: its open alarms clear
+            RecordLevel(definition, metric, now, version, ref events);
+        }
+        State.Version = version;
+        events.StatusNow(StatusOf(State));
+        // The district first: if it cannot be reached, nothing is deleted and the caller can try again. If the write
+        // then fails, this activation goes and the stored asset, activated again, reports itself to the district anew.
+        var district = GrainFactory.ByKey<IDistrictGrain>(definition.NodeId);
+        await district.Report(Contribution(definition), events.Recorded?.ToArray()); // the cleared alarms, for its list
+        await district.Remove(definition.Id, version);
+        // Only the version stays: an older message that arrives later cannot bring the asset back.
+        _state = new AssetState { Version = version, AlarmNumber = State.AlarmNumber };
+        _history = null;
+        Volatile.Write(ref _reportDueAt, 0);
+        try
+        {
+            await WriteNowAsync(events.Recorded);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+        return DeleteOutcome.Deleted;
+    }
+
     public async Task<ReadingOutcome[]> Apply(Reading[] readings, Ack ack = Ack.Accepted, WriteScope? scope = null)
     {
         var outcomes = new ReadingOutcome[readings.Length];

@@ -210,6 +210,11 @@ public class AccessTests(KeysGatewayFixture gateway)
         Assert.Equal((HttpStatusCode)207, response.StatusCode);
         var body = await ReadJson(response);
         Assert.Equal(1, (int)body["created"]!);
+        Assert.Equal(HttpStatusCode.Forbidden, (await writer.DeleteAsync($"/api/v1/assets/{DatongAsset}")).StatusCode);
+        using (var reader = gateway.ClientFor("reader"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await reader.DeleteAsync($"/api/v1/assets/{DatongAsset}")).StatusCode);
+        }
         var rejected = body["rejected"]!.AsArray();
         Assert.Equal([(1, "out-of-scope", "[1].nodeId"), (2, "out-of-scope", "[2].id")],
             rejected.Select(r => ((int)r!["index"]!, (string)r["reason"]!, (string)r["field"]!)));
