@@ -19,10 +19,12 @@ public interface IAssetGrain : IGrainWithStringKey
     /// come back as <c>unavailable</c> (retry them: a redelivered latest reading is accepted again, not refused).
     /// With a <paramref name="scope"/> that does not include the asset's district, every reading is refused as out of scope.
     /// The array is not copied between caller and grain in one process (<c>[Immutable]</c>, like its readings): neither
-    /// side changes it after the call is made.
+    /// side changes it after the call is made. With a <paramref name="kind"/>, an asset of another kind refuses them as
+    /// an unknown asset (an NGSI-LD entity id names the asset with its type).
     /// </summary>
     [Alias("Apply")]
-    Task<Ingest.ReadingOutcome[]> Apply([Immutable] Ingest.Reading[] readings, Ingest.Ack ack = Ingest.Ack.Accepted, Access.WriteScope? scope = null);
+    Task<Ingest.ReadingOutcome[]> Apply([Immutable] Ingest.Reading[] readings, Ingest.Ack ack = Ingest.Ack.Accepted, Access.WriteScope? scope = null,
+        string? kind = null);
 
     /// <summary>
     /// Tells the district this asset's contribution again (used to heal roll-ups after a restart). One-way: the

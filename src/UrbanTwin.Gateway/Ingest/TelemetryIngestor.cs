@@ -23,7 +23,9 @@ public sealed record IngestResponse(int Accepted, IngestRejection[] Rejected)
 /// </summary>
 public sealed class TelemetryIngestor(IGrainFactory grains, IOptions<IngestOptions> options, GatewayMetrics metrics, ILogger<TelemetryIngestor> logger)
 {
-    public async Task<IngestResponse> IngestAsync(IReadOnlyList<ParsedItem> items, Ack ack = Ack.Accepted, WriteScope? scope = null)
+    /// <param name="kinds">The kind each asset must be of, by asset id (NGSI-LD names an asset with its type); null: any.</param>
+    public async Task<IngestResponse> IngestAsync(IReadOnlyList<ParsedItem> items, Ack ack = Ack.Accepted, WriteScope? scope = null,
+        IReadOnlyDictionary<string, string>? kinds = null)
     {
         var outcomes = new ReadingOutcome[items.Count];
         // Each asset's items are chained in batch order (next[i]: the asset's item after i, or -1). Most assets have
@@ -64,7 +66,7 @@ public sealed class TelemetryIngestor(IGrainFactory grains, IOptions<IngestOptio
             }
             try
             {
-                var results = await grains.ByKey<IAssetGrain>(asset.Key).Apply(readings, ack, scope).WaitAsync(timeout);
+                var results = await grains.ByKey<IAssetGrain>(asset.Key).Apply(readings, ack, scope, kinds?.GetValueOrDefault(asset.Key)).WaitAsync(timeout);
                 for (int i = asset.Value.First, k = 0; i >= 0; i = next[i])
                 {
                     outcomes[i] = results[k++];

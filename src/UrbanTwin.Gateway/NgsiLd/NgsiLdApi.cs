@@ -1,3 +1,4 @@
+using UrbanTwin.Gateway.NgsiLd.Batch;
 using UrbanTwin.Gateway.NgsiLd.Entities;
 using UrbanTwin.Gateway.NgsiLd.JsonLd;
 using UrbanTwin.Gateway.NgsiLd.Query;
@@ -19,6 +20,7 @@ public static class NgsiLdApi
         builder.Services.AddHttpClient(ContextResolver.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         builder.Services.AddSingleton<ContextResolver>();
         builder.Services.AddSingleton<EntityQueryRunner>();
+        builder.Services.AddSingleton<EntityWriter>();
     }
 
     public static void MapNgsiLd(this WebApplication app)
@@ -38,5 +40,7 @@ public static class NgsiLdApi
         });
         ngsi.MapNgsiLdEntities();
         ngsi.MapNgsiLdQuery();
+        ngsi.MapNgsiLdEntityWrites();
+        ngsi.MapNgsiLdBatch();
     }
 }

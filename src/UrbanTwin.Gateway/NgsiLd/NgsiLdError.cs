@@ -24,6 +24,12 @@ public sealed record NgsiLdError(string Type, int Status, string Title, string D
     /// <summary>A body in a media type the API does not take (HTTP's own 415).</summary>
     public static NgsiLdError UnsupportedMediaType(string detail) => new("about:blank", 415, "Unsupported media type", detail);
 
+    /// <summary>A write outside the caller's key's scope (HTTP's own 403: the specification names no error type for it).</summary>
+    public static NgsiLdError Forbidden(string detail) => new("about:blank", 403, "Forbidden", detail);
+
+    /// <summary>The cluster or its storage did not confirm the write: retry it (HTTP's own 503).</summary>
+    public static NgsiLdError Unavailable(string detail) => new("about:blank", 503, "Service unavailable", detail);
+
     /// <summary>A body over the size limit (HTTP's own 413).</summary>
     public static NgsiLdError PayloadTooLarge(string detail) => new("about:blank", 413, "Payload too large", detail);
 

@@ -27,6 +27,12 @@ public sealed class NgsiLdOptions
     /// attributes); beyond it the query is refused with TooManyResults, asking for a narrower one.
     /// </summary>
     public int MaxScannedEntities { get; set; } = 10_000;
+
+    /// <summary>
+    /// Readings written through NGSI-LD are answered once stored (as <c>ack=durable</c> telemetry): an NGSI-LD client
+    /// has no way to ask, and a 204 should mean the update cannot be lost. False: once applied (<c>ack=accepted</c>).
+    /// </summary>
+    public bool DurableWrites { get; set; } = true;
 }
 
 public sealed class NgsiLdRules : SettingsRules<NgsiLdOptions>

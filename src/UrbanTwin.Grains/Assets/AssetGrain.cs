@@ -184,11 +184,11 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
         return DeleteOutcome.Deleted;
     }
 
-    public async Task<ReadingOutcome[]> Apply(Reading[] readings, Ack ack = Ack.Accepted, WriteScope? scope = null)
+    public async Task<ReadingOutcome[]> Apply(Reading[] readings, Ack ack = Ack.Accepted, WriteScope? scope = null, string? kind = null)
     {
         var outcomes = new ReadingOutcome[readings.Length];
         var definition = State.Definition;
-        if (definition is null)
+        if (definition is null || (kind is not null && definition.Kind != kind))
         {
             Array.Fill(outcomes, ReadingOutcome.Reject(RejectionReasons.UnknownAsset, $"asset '{this.GetPrimaryKeyString()}' is not registered"));
             return outcomes;
@@ -205,7 +205,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
             return outcomes;
         }
 
-        var kind = AssetCatalog.Get(definition.Kind);
+        var catalog = AssetCatalog.Get(definition.Kind);
         var accepted = 0;
         var version = Versions.Next(State.Version, services.Clock); // one version for everything this call changes
         var events = new EventRecorder(definition, services.Clock.GetUtcNow(), version, StatusOf(State));
@@ -216,10 +216,10 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
                 outcomes[i] = ReadingOutcome.Accepted; // already applied: acknowledged again, applied once
                 continue;
             }
-            outcomes[i] = Check(kind, readings[i]);
+            outcomes[i] = Check(catalog, readings[i]);
             if (outcomes[i].IsAccepted)
             {
-                Accept(definition, kind, readings[i], version, ref events);
+                Accept(definition, catalog, readings[i], version, ref events);
                 accepted++;
             }
         }

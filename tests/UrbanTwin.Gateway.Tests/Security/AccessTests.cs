@@ -211,9 +211,18 @@ public class AccessTests(KeysGatewayFixture gateway)
         var body = await ReadJson(response);
         Assert.Equal(1, (int)body["created"]!);
         Assert.Equal(HttpStatusCode.Forbidden, (await writer.DeleteAsync($"/api/v1/assets/{DatongAsset}")).StatusCode);
+        // Through NGSI-LD alike: an entity in Datong is not this key's to create, and a Datong asset is not there for it.
+        var entity = await writer.PostAsync("/ngsi-ld/v1/entities", JsonBody("""
+            {"id":"urn:ngsi-ld:GasPipeline:ty-scope-ngsi-1","type":"GasPipeline","location":{"type":"GeoProperty","value":{"type":"Point","coordinates":[113.3,40.1]}}}
+            """));
+        Assert.Equal(HttpStatusCode.Forbidden, entity.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await writer.DeleteAsync($"/ngsi-ld/v1/entities/urn:ngsi-ld:GasPipeline:{DatongAsset}")).StatusCode);
+        var patched = await writer.PatchAsync($"/ngsi-ld/v1/entities/urn:ngsi-ld:GasPipeline:{DatongAsset}/attrs", JsonBody("""{"name":{"type":"Property","value":"stolen"}}"""));
+        Assert.Equal(HttpStatusCode.NotFound, patched.StatusCode);
         using (var reader = gateway.ClientFor("reader"))
         {
             Assert.Equal(HttpStatusCode.Forbidden, (await reader.DeleteAsync($"/api/v1/assets/{DatongAsset}")).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await reader.DeleteAsync($"/ngsi-ld/v1/entities/urn:ngsi-ld:GasPipeline:{DatongAsset}")).StatusCode);
         }
         var rejected = body["rejected"]!.AsArray();
         Assert.Equal([(1, "out-of-scope", "[1].nodeId"), (2, "out-of-scope", "[2].id")],
