@@ -24,6 +24,9 @@ namespace UrbanTwin.Gateway.History;
 public sealed record HistoryView(string Id, string Metric, string Step, string? Agg, DateTimeOffset From, DateTimeOffset To, string Source, bool Partial,
     HistoryPoint[] Points);
 
+/// <summary>A series seamed from the store and memory: its buckets, whether the store had more than asked, where it came from.</summary>
+public sealed record SeamedSeries(List<SeriesBucket> Buckets, bool Truncated, bool Partial, string Source);
+
 /// <summary>
 /// Asset and node history: the recent window from the grains' memory and, with a history store
 /// (<c>ConnectionStrings:History</c>), anything older from PostgreSQL, joined where the store's newest value ends.
@@ -73,9 +76,15 @@ public static class HistoryApi
         {
             return parsed.Problem!;
         }
-        var memory = await grains.ByKey<IAssetGrain>(id).GetHistory(metric, query.From, query.To);
-        return await AnswerAsync(http, id, metric, query, memory, store is null ? null : () => store.Queries.AssetAsync(id, metric, query.From, query.To,
-            query.Step, MaxPoints, ct), logs);
+        var series = await ReadAssetAsync(grains, store, id, metric, query.From, query.To, query.Step, logs, ct);
+        if (series.Truncated || series.Buckets.Count > MaxPoints)
+        {
+            return Problems.Invalid("step", $"more than {MaxPoints} points from {query.From:O} to {query.To:O}: choose a larger step or a shorter range");
+        }
+        var points = series.Buckets.Select(b => new HistoryPoint(b.Ts, Round(b.Value(query.Aggregate)))).ToArray();
+        var view = new HistoryView(id, metric, query.StepName, query.Step is null ? null : query.Aggregate.ToString().ToLowerInvariant(), query.From, query.To,
+            series.Source, series.Partial, points);
+        return WantsCsv(http) ? TypedResults.Text(Csv(view), "text/csv; charset=utf-8") : TypedResults.Ok(view);
     }
 
     private static async Task<Results<Ok<HistoryView>, ContentHttpResult, ProblemHttpResult, ValidationProblem>> NodeHistory(
@@ -117,6 +126,30 @@ public static class HistoryApi
     private static async Task<Results<Ok<HistoryView>, ContentHttpResult, ProblemHttpResult, ValidationProblem>> AnswerAsync(HttpContext http, string id,
         string metric, HistoryQuery query, HistoryPoint[] memory, Func<Task<StoredSeries>>? readStore, ILoggerFactory logs)
     {
+        var series = await SeamAsync(id, query.Step, memory, readStore, logs);
+        if (series.Truncated || series.Buckets.Count > MaxPoints)
+        {
+            return Problems.Invalid("step", $"more than {MaxPoints} points from {query.From:O} to {query.To:O}: choose a larger step or a shorter range");
+        }
+        var points = series.Buckets.Select(b => new HistoryPoint(b.Ts, Round(b.Value(query.Aggregate)))).ToArray();
+        var view = new HistoryView(id, metric, query.StepName, query.Step is null ? null : query.Aggregate.ToString().ToLowerInvariant(), query.From, query.To,
+            series.Source, series.Partial, points);
+        return WantsCsv(http) ? TypedResults.Text(Csv(view), "text/csv; charset=utf-8") : TypedResults.Ok(view);
+    }
+
+    /// <summary>
+    /// An asset's metric between two times, raw (<paramref name="step"/> null) or in buckets: the store's part, then
+    /// memory's newer points. What the history API answers, and the NGSI-LD temporal API too.
+    /// </summary>
+    public static async Task<SeamedSeries> ReadAssetAsync(IGrainFactory grains, HistoryStore? store, string assetId, string metric, DateTimeOffset from,
+        DateTimeOffset to, TimeSpan? step, ILoggerFactory logs, CancellationToken ct)
+    {
+        var memory = await grains.ByKey<IAssetGrain>(assetId).GetHistory(metric, from, to);
+        return await SeamAsync(assetId, step, memory, store is null ? null : () => store.Queries.AssetAsync(assetId, metric, from, to, step, MaxPoints, ct), logs);
+    }
+
+    private static async Task<SeamedSeries> SeamAsync(string id, TimeSpan? step, HistoryPoint[] memory, Func<Task<StoredSeries>>? readStore, ILoggerFactory logs)
+    {
         StoredSeries? stored = null;
         var partial = false;
         if (readStore is not null)
@@ -132,26 +165,15 @@ public static class HistoryApi
                 partial = true;
             }
         }
-        if (stored is { Truncated: true })
-        {
-            return Problems.Invalid("step", $"more than {MaxPoints} points from {query.From:O} to {query.To:O}: choose a larger step or a shorter range");
-        }
-        var buckets = SeriesBucket.Seam(stored?.Buckets ?? [], stored?.StoredUpTo, memory, query.Step);
-        if (buckets.Count > MaxPoints)
-        {
-            return Problems.Invalid("step", $"more than {MaxPoints} points: choose a larger step or a shorter range");
-        }
-        var points = buckets.Select(b => new HistoryPoint(b.Ts, Round(b.Value(query.Aggregate)))).ToArray();
+        var buckets = SeriesBucket.Seam(stored?.Buckets ?? [], stored?.StoredUpTo, memory, step);
         var fromStore = stored is { Buckets.Count: > 0 };
         var fromMemory = memory.Any(p => stored?.StoredUpTo is not { } upTo || p.Ts > upTo);
         var source = fromStore ? fromMemory ? "store+memory" : "store" : "memory";
-        var view = new HistoryView(id, metric, query.StepName, query.Step is null ? null : query.Aggregate.ToString().ToLowerInvariant(), query.From, query.To,
-            source, partial, points);
-        return WantsCsv(http) ? TypedResults.Text(Csv(view), "text/csv; charset=utf-8") : TypedResults.Ok(view);
+        return new SeamedSeries(buckets, stored is { Truncated: true }, partial, source);
     }
 
     /// <summary>Float precision as stored (7 significant digits): 0.16 comes back as 0.16, not 0.1599999964237213.</summary>
-    private static double Round(double value) => double.IsFinite(value) ? double.Parse(((float)value).ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : value;
+    public static double Round(double value) => double.IsFinite(value) ? double.Parse(((float)value).ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : value;
 
     private static (HistoryQuery? Query, ValidationProblem? Problem) Parse(string? from, string? to, string? step, string? agg, DateTimeOffset now,
         TimeSpan maxRange, TimeSpan defaultRange)

@@ -2,6 +2,7 @@ using UrbanTwin.Gateway.NgsiLd.Batch;
 using UrbanTwin.Gateway.NgsiLd.Entities;
 using UrbanTwin.Gateway.NgsiLd.JsonLd;
 using UrbanTwin.Gateway.NgsiLd.Query;
+using UrbanTwin.Gateway.NgsiLd.Temporal;
 using UrbanTwin.Gateway.Security;
 using UrbanTwin.ServiceDefaults;
 
@@ -42,5 +43,6 @@ public static class NgsiLdApi
         ngsi.MapNgsiLdQuery();
         ngsi.MapNgsiLdEntityWrites();
         ngsi.MapNgsiLdBatch();
+        ngsi.MapNgsiLdTemporal();
     }
 }

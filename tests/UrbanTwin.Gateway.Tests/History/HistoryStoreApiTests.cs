@@ -110,6 +110,38 @@ public sealed class HistoryStoreApiTests(HistoryGatewayFixture gateway) : IClass
     }
 
     [Fact]
+    public async Task The_NGSI_LD_temporal_evolution_of_an_entity_reads_the_same_series_beyond_the_memory_window()
+    {
+        const string asset = "taiyuan-xiaodian-water-003";
+        const string entity = "/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:WaterMain:" + asset;
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-40);
+        var posted = await PostAsync(asset, t0, count: 3 * HistoryGatewayFixture.ReadingsInMemory, first: 100);
+        await Eventually.Until(() => HistoryAsync(asset, "from=-1h"), v => (string)v["source"]! != "memory" && v["points"]!.AsArray().Count == posted.Length,
+            Deadline, "the readings in the store");
+
+        var values = (await ReadJson(await _http.GetAsync($"{entity}?attrs=pressure&options=temporalValues")))["pressure"]!["values"]!.AsArray();
+        Assert.Equal(posted, values.Select(v => (double)v![0]!));
+        Assert.Equal(t0.AddSeconds(10).ToUnixTimeMilliseconds(), DateTimeOffset.Parse((string)values[1]![1]!).ToUnixTimeMilliseconds());
+
+        var last = (await ReadJson(await _http.GetAsync($"{entity}?attrs=pressure&lastN=4")))["pressure"]!.AsArray();
+        Assert.Equal(posted[^4..], last.Select(i => (double)i!["value"]!));
+        Assert.All(last, i => Assert.Equal(("Property", "MPA"), ((string?)i!["type"], (string?)i["unitCode"])));
+
+        var from = t0.AddSeconds(50).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+        var to = t0.AddSeconds(100).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+        var between = (await ReadJson(await _http.GetAsync($"{entity}?attrs=pressure&timerel=between&timeAt={from}&endTimeAt={to}")))["pressure"]!.AsArray();
+        Assert.Equal(posted[5..10], between.Select(i => (double)i!["value"]!)); // the end is open
+
+        var byMinute = (await ReadJson(await _http.GetAsync(
+            $"{entity}?attrs=pressure&options=aggregatedValues&aggrMethods=max,totalCount&aggrPeriodDuration=PT1M&timerel=after&timeAt={t0.AddSeconds(-1):yyyy-MM-ddTHH:mm:ss.fffZ}")))["pressure"]!;
+        var expected = posted.Select((v, i) => (Minute: UrbanTwin.Domain.History.SeriesBucket.Start(t0.AddSeconds(10 * i), TimeSpan.FromMinutes(1)), Value: v))
+            .GroupBy(x => x.Minute).Select(g => (g.Key, g.Max(x => x.Value), g.Count())).ToList();
+        Assert.Equal(expected.Select(e => (e.Key, e.Item2)), byMinute["max"]!.AsArray().Select(p => (DateTimeOffset.Parse((string)p![1]!), (double)p[0]!)));
+        Assert.Equal(expected.Select(e => e.Item3), byMinute["totalCount"]!.AsArray().Select(p => (int)p![0]!));
+        Assert.All(byMinute["max"]!.AsArray(), p => Assert.Equal(TimeSpan.FromMinutes(1), DateTimeOffset.Parse((string)p![2]!) - DateTimeOffset.Parse((string)p[1]!)));
+    }
+
+    [Fact]
     public async Task Ready_says_history_is_kept_in_postgresql()
     {
         var ready = await _http.GetStringAsync("/health/ready");
