@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using UrbanTwin.Simulator.Bench;
 using UrbanTwin.Simulator.Bench.Geo;
+using UrbanTwin.Simulator.Bench.NgsiLd;
 using UrbanTwin.Simulator.Bench.History;
 using UrbanTwin.Simulator.Checks;
 using UrbanTwin.Simulator.Profiling;
@@ -138,6 +139,17 @@ public static class Commands
         {
             var profile = mode switch { "full" => GeoBenchProfile.Full, "smoke" => GeoBenchProfile.Smoke, _ => GeoBenchProfile.Quick };
             var report = await GeoBenchCommand.RunAsync(size is { } assets ? profile with { Assets = (int)assets } : profile, Console.Out);
+            return (report.ToTable(), report.ToJson());
+        });
+
+    public static Command BenchNgsi() => SizedBench("bench-ngsi",
+        "The NGSI-LD API's benchmark (issue #23, docs/benchmarks.md): upsert?options=update of 500 entities per request against native telemetry, "
+        + "and Query Entities by type and q and by near. Run it with -c Release; the default is a quick run (200,000 assets).",
+        "1,000,000 assets, longer phases", "--assets", "assets registered beside the demo ones", 1_000, 2_000_000,
+        async (mode, size) =>
+        {
+            var profile = mode switch { "full" => NgsiBenchProfile.Full, "smoke" => NgsiBenchProfile.Smoke, _ => NgsiBenchProfile.Quick };
+            var report = await NgsiBenchCommand.RunAsync(size is { } assets ? profile with { Assets = (int)assets } : profile, Console.Out);
             return (report.ToTable(), report.ToJson());
         });
 

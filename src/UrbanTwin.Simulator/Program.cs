@@ -10,7 +10,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        // The command line (System.CommandLine): feed, check write|verify, bench, bench-history, bench-geo, profile, mqtt-auth; `--help` on each says more.
+        // The command line (System.CommandLine): feed, check write|verify, bench, bench-history, bench-geo, bench-ngsi, profile, mqtt-auth; `--help` on each says more.
         // A usage error exits with 2 and says what was wrong; feed and check send the API key in URBANTWIN_API_KEY.
         var root = new RootCommand("UrbanTwin simulator: telemetry feed, durability check, benchmark and profiler for a running gateway.");
         root.Subcommands.Add(Commands.Feed());
@@ -18,6 +18,7 @@ internal static class Program
         root.Subcommands.Add(Commands.Bench());
         root.Subcommands.Add(Commands.BenchHistory());
         root.Subcommands.Add(Commands.BenchGeo());
+        root.Subcommands.Add(Commands.BenchNgsi());
         root.Subcommands.Add(Commands.Profile());
         root.Subcommands.Add(Commands.MqttAuth());
 

@@ -87,6 +87,22 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Bench_ngsi_smoke_drives_both_ingest_doors_with_nothing_refused_and_times_both_queries()
+    {
+        var json = await RunAsync("bench-ngsi", "n.json");
+        Assert.Equal(2_000, (int)json["assets"]!);
+        foreach (var door in new[] { "native", "upsert" })
+        {
+            Assert.True((double)json[door]!["updatesPerSecond"]! > 0 && (int)json[door]!["failed"]! == 0, json[door]!.ToJsonString());
+        }
+        Assert.True((double)json["upsertToNative"]! > 0);
+        Assert.Equal(2, json["queries"]!.AsArray().Count);
+        Assert.All(json["queries"]!.AsArray(), q => Assert.True((int)q!["samples"]! > 0 && (int)q["failed"]! == 0 && (double)q["p99Ms"]! > 0, q.ToJsonString()));
+        // About half the gas pipelines read above 20 % LEL: the first page of 100 is full.
+        Assert.Equal(100, (double)json["queries"]![0]!["meanItems"]!);
+    }
+
+    [Fact]
     public async Task Bench_history_smoke_fills_the_store_and_times_the_three_queries_with_nothing_dropped()
     {
         var json = await RunAsync("bench-history", "h.json");

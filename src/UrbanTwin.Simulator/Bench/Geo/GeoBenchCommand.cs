@@ -86,14 +86,7 @@ public static class GeoBenchCommand
         var registering = Stopwatch.StartNew();
         await Parallel.ForEachAsync(assets.Chunk(BatchSize), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, ct) =>
         {
-            using var response = await http.PostAsync("/api/v1/assets", JsonContent.Create(batch.Select(a => new
-            {
-                id = a.Id, kind = a.Kind, nodeId = a.NodeId, name = a.Name, location = new { lng = a.Location.Lng, lat = a.Location.Lat },
-            })), ct);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"registration failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
-            }
+            await RegisterAsync(http, batch, ct);
         });
         var registered = assets.Length / registering.Elapsed.TotalSeconds;
         log.WriteLine($"registered {assets.Length:N0} assets in {registering.Elapsed.TotalSeconds:F0} s ({registered:N0}/s)");
@@ -141,6 +134,24 @@ public static class GeoBenchCommand
         log.WriteLine($"location index: {indexBytes:F1} bytes per asset");
         return new GeoReport(profile.Name, started, clock.Elapsed.TotalSeconds, MachineInfo.Current(), assets.Length, registered, profile.Rate,
             [atRest, underIngest], indexBytes);
+    }
+
+    /// <summary>Registers the assets (a bridge with its thresholds, which its kind requires); any refused is an error of the benchmark.</summary>
+    internal static async Task RegisterAsync(HttpClient http, AssetDefinition[] batch, CancellationToken ct)
+    {
+        using var response = await http.PostAsync("/api/v1/assets", JsonContent.Create(batch.Select(a => new
+        {
+            id = a.Id, kind = a.Kind, nodeId = a.NodeId, name = a.Name, location = new { lng = a.Location.Lng, lat = a.Location.Lat },
+            thresholds = a.Thresholds.ToDictionary(t => t.Key, t => t.Value.Select(r => new
+            {
+                level = r.Level.ToString().ToLowerInvariant(), op = r.Op.ToString().ToLowerInvariant(), value = r.Value, hysteresis = r.Hysteresis,
+            })),
+        })), ct);
+        if (response.StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            var body = await response.Content.ReadAsStringAsync(ct);
+            throw new InvalidOperationException($"registration refused: {(int)response.StatusCode} {body[..Math.Min(body.Length, 600)]}");
+        }
     }
 
     private static async Task<(double Ms, int Items, bool Ok)> TimeAsync(Func<Task<HttpResponseMessage>> send)
