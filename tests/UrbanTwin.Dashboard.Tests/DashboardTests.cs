@@ -59,6 +59,27 @@ public sealed class DashboardTests(DashboardFixture dashboard, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Alarms_in_two_clusters_at_once_both_reach_their_city_rows_on_the_province_view()
+    {
+        // Both clusters change within the view's 200 ms debounce: each one's cities are read again, not only the last's.
+        var (page, errors) = await dashboard.NewPageAsync();
+        await page.GotoAsync(dashboard.BaseUrl + "/#/nodes/shanxi");
+        var datong = page.Locator("#children a.row[data-node-id='datong'] .alarms");
+        var yuncheng = page.Locator("#children a.row[data-node-id='yuncheng'] .alarms");
+        await Expect(datong).ToBeVisibleAsync();
+        var before = (int.Parse((await datong.TextContentAsync())!.Split(' ')[0]), int.Parse((await yuncheng.TextContentAsync())!.Split(' ')[0]));
+
+        var ts = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+        var response = await dashboard.Http.PostAsync("/api/v1/telemetry", new StringContent($$$"""
+            [{"assetId":"datong-pingcheng-gas-002","ts":"{{{ts}}}","metrics":{"gasLel":70}},{"assetId":"yuncheng-yanhu-gas-002","ts":"{{{ts}}}","metrics":{"gasLel":70}}]
+            """, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Expect(datong).ToHaveTextAsync($"{before.Item1 + 1} ⚠", new() { Timeout = 15_000 });
+        await Expect(yuncheng).ToHaveTextAsync($"{before.Item2 + 1} ⚠", new() { Timeout = 15_000 });
+        Assert.True(errors.Count == 0, "console errors: " + string.Join(" | ", errors));
+    }
+
+    [Fact]
     public async Task Drill_down_from_the_province_to_an_asset_and_its_history_then_back()
     {
         await PostAsync("linfen-yaodu-gas-003", 12);

@@ -20,8 +20,12 @@ public sealed class TypeSelection
     /// <summary>True when an entity with the types that <paramref name="has"/> accepts is selected.</summary>
     public bool Selects(Func<string, bool> has) => _groups.Any(group => group.All(has));
 
-    /// <summary>The selection over an entity that has exactly one type: the names that select it alone (a group of one name).</summary>
-    public IEnumerable<string> SingleTypes => _groups.Where(g => g.Distinct(StringComparer.Ordinal).Count() == 1).Select(g => g[0]).Distinct(StringComparer.Ordinal);
+    /// <summary>
+    /// The types (as <paramref name="expand"/> makes them, e.g. IRIs) an entity with exactly one type may have to be
+    /// selected: those of the groups whose names all come to one type.
+    /// </summary>
+    public IReadOnlySet<string> SingleTypes(Func<string, string> expand) =>
+        _groups.Select(g => g.Select(expand).Distinct(StringComparer.Ordinal).ToList()).Where(g => g.Count == 1).Select(g => g[0]).ToHashSet(StringComparer.Ordinal);
 
     /// <exception cref="QuerySyntaxException">The text is not a type selection; the message says where.</exception>
     public static TypeSelection Parse(string text)

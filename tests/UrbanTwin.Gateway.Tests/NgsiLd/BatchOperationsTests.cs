@@ -47,14 +47,14 @@ public sealed class BatchOperationsTests(GatewayFixture gateway)
         Assert.Equal("""["urn:ngsi-ld:GasPipeline:ngsib-c-1","urn:ngsi-ld:GasPipeline:ngsib-c-2"]""", (await Json(created)).ToJsonString());
 
         var mixed = await PostAsync("create", new JsonArray(Pipe("ngsib-c-1", 3), Pipe("ngsib-c-3", 5), Pipe("ngsib-c-4", 5, withPlace: false),
-            Pipe("ngsib-c-3", 6), JsonNode.Parse("""{"id":"urn:ngsi-ld:Vehicle:v1","type":"Vehicle"}""")));
+            Pipe("ngsib-c-3", 6), JsonNode.Parse("""{"id":"urn:ngsi-ld:GasPipeline:ngsib-v1","type":"Vehicle"}""")));
         Assert.Equal((HttpStatusCode)207, mixed.StatusCode);
         var result = await Json(mixed);
         Assert.Equal(["urn:ngsi-ld:GasPipeline:ngsib-c-3"], result["success"]!.AsArray().Select(s => (string)s!));
         var errors = result["errors"]!.AsArray().ToDictionary(e => (string)e!["entityId"]!, e => ((string)e!["error"]!["type"]!, (int)e["error"]!["status"]!));
         Assert.Equal(("https://uri.etsi.org/ngsi-ld/errors/AlreadyExists", 409), errors["urn:ngsi-ld:GasPipeline:ngsib-c-1"]);
         Assert.Equal(("https://uri.etsi.org/ngsi-ld/errors/BadRequestData", 400), errors["urn:ngsi-ld:GasPipeline:ngsib-c-4"]);
-        Assert.Equal(("https://uri.etsi.org/ngsi-ld/errors/OperationNotSupported", 422), errors["urn:ngsi-ld:Vehicle:v1"]);
+        Assert.Equal(("https://uri.etsi.org/ngsi-ld/errors/BadRequestData", 400), errors["urn:ngsi-ld:GasPipeline:ngsib-v1"]); // an asset's id for a Vehicle
         Assert.Equal(("https://uri.etsi.org/ngsi-ld/errors/BadRequestData", 400), errors["urn:ngsi-ld:GasPipeline:ngsib-c-3"]); // its second time
         Assert.Equal(4, errors.Count);
         Assert.Equal(5.0, await LelOf("ngsib-c-3")); // the first of the repeated id, not the second

@@ -103,7 +103,7 @@ public sealed class EntityWritesTests(GatewayFixture gateway) : IAsyncLifetime
 
     [Theory]
     [InlineData("""{"id":"urn:ngsi-ld:WaterMain:ngsiw-bad-1","type":"GasPipeline","location":{"type":"GeoProperty","value":{"type":"Point","coordinates":[112.71,37.69]}}}""", 400, "BadRequestData", "id:")]
-    [InlineData("""{"id":"urn:ngsi-ld:Building:b1","type":"Building","height":{"type":"Property","value":30}}""", 422, "OperationNotSupported", "Building")]
+    [InlineData("""{"id":"urn:ngsi-ld:GasPipeline:ngsiw-bad-16","type":"Building","height":{"type":"Property","value":30}}""", 400, "BadRequestData", "GasPipeline's id")]
     [InlineData("""{"id":"urn:ngsi-ld:AdministrativeArea:x","type":"AdministrativeArea"}""", 422, "OperationNotSupported", "topology")]
     [InlineData("""{"id":"urn:ngsi-ld:GasPipeline:ngsiw-bad-2","type":"GasPipeline"}""", 400, "BadRequestData", "location")]
     [InlineData("""{"id":"urn:ngsi-ld:GasPipeline:ngsiw-bad-3","type":"GasPipeline","location":{"type":"GeoProperty","value":{"type":"Point","coordinates":[113.9,35.3]}},"containedIn":{"type":"Relationship","object":"urn:ngsi-ld:AdministrativeArea:jinzhong-yuci"}}""", 400, "BadRequestData", "outside the boundary")]

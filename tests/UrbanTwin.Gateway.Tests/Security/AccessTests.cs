@@ -219,6 +219,9 @@ public class AccessTests(KeysGatewayFixture gateway)
         Assert.Equal(HttpStatusCode.NotFound, (await writer.DeleteAsync($"/ngsi-ld/v1/entities/urn:ngsi-ld:GasPipeline:{DatongAsset}")).StatusCode);
         var patched = await writer.PatchAsync($"/ngsi-ld/v1/entities/urn:ngsi-ld:GasPipeline:{DatongAsset}/attrs", JsonBody("""{"name":{"type":"Property","value":"stolen"}}"""));
         Assert.Equal(HttpStatusCode.NotFound, patched.StatusCode);
+        // An entity of another type belongs to no district: a scoped key does not write one.
+        var building = await writer.PostAsync("/ngsi-ld/v1/entities", JsonBody("""{"id":"urn:example:building:ty-1","type":"Building"}"""));
+        Assert.Equal(HttpStatusCode.Forbidden, building.StatusCode);
         using (var reader = gateway.ClientFor("reader"))
         {
             Assert.Equal(HttpStatusCode.Forbidden, (await reader.DeleteAsync($"/api/v1/assets/{DatongAsset}")).StatusCode);

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using UrbanTwin.Contracts;
+using UrbanTwin.Contracts.Entities;
 using UrbanTwin.Gateway.Assets;
 using UrbanTwin.Gateway.NgsiLd.JsonLd;
 using UrbanTwin.Gateway.Nodes;
@@ -46,11 +48,12 @@ public static class EntitiesApi
     internal static async Task<NgsiEntity?> FindAsync(string entityId, Caller caller, NodeDirectory directory, IGrainFactory grains, LastSeenReads reads,
         TimeProvider clock, CancellationToken ct)
     {
-        if (EntityTypes.Parse(entityId) is not { } parsed)
+        if (EntityTypes.Parse(entityId) is not var (type, key) || (type != EntityTypes.AdministrativeArea && EntityTypes.KindOf(type) is null))
         {
-            return null;
+            // Not the form of an asset's or a node's id: an entity stored as written, visible to every reader.
+            var stored = await reads.GetAsync("entity:" + entityId, () => grains.ByKey<IEntityGrain>(entityId).Get(), ct);
+            return stored.Value is { } held ? NgsiEntity.FromStored(held) : null;
         }
-        var (type, key) = parsed;
         if (type == EntityTypes.AdministrativeArea)
         {
             var tree = await directory.GetAsync(ct);
@@ -61,10 +64,7 @@ public static class EntitiesApi
             var summary = await NodesApi.ReadSummaryAsync(reads, grains, node, ct);
             return NgsiEntity.FromNode(node, summary.Value, tree.ChildrenOf(node.Id));
         }
-        if (EntityTypes.KindOf(type) is not { } kind)
-        {
-            return null;
-        }
+        var kind = EntityTypes.KindOf(type)!;
         var found = await AssetsApi.FindAsync(key, caller, directory, grains, reads, ct);
         // No such asset, one outside the caller's scope (as for a tenant: not there), or an asset of another type.
         return found is { Problem: null } && found.Value.Read.Value is { } asset && asset.Definition.Kind == kind

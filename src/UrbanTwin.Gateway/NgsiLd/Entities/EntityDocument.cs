@@ -73,6 +73,9 @@ public sealed record EntityDocument(string? Id, string? TypeIri, IReadOnlyList<E
 /// <summary>One attribute as written: its term, its IRI, its kind (Property, GeoProperty, Relationship) and members.</summary>
 public sealed record EntityAttribute(string Term, string Iri, string Kind, JsonObject Body, string Path)
 {
+    /// <summary>The attribute with its sub-attributes' names expanded to IRIs (NGSI-LD's own members as they are), as it is stored.</summary>
+    public JsonObject Expanded { get; private init; } = Body;
+
     public JsonNode? Value => Kind == "Relationship" ? Body["object"] : Body["value"];
 
     public string? ObservedAt => Body["observedAt"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? (string)v! : null;
@@ -105,6 +108,17 @@ public sealed record EntityAttribute(string Term, string Iri, string Kind, JsonO
         {
             throw new NgsiLdException(NgsiLdError.OperationNotSupported($"{path}: several instances of an attribute (datasetId) are not supported by this broker"));
         }
-        return new EntityAttribute(term, context.Expand(term), kind, body, path);
+        return new EntityAttribute(term, context.Expand(term), kind, body, path) { Expanded = Expand(body, context) };
+    }
+
+    private static JsonObject Expand(JsonObject attribute, LdContext context)
+    {
+        var expanded = new JsonObject();
+        foreach (var (key, value) in attribute)
+        {
+            var member = NgsiEntity.IsAttributeMember(key);
+            expanded[member ? key : context.Expand(key)] = !member && value is JsonObject sub ? Expand(sub, context) : value?.DeepClone();
+        }
+        return expanded;
     }
 }

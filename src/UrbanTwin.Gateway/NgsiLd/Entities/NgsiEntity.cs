@@ -23,6 +23,20 @@ public sealed class NgsiEntity(string id, string typeIri)
 
     private readonly List<(string Iri, JsonObject Attribute)> _attributes = [];
 
+    /// <summary>True for NGSI-LD's own members of an attribute (<c>value</c>, <c>observedAt</c>, …), which are never sub-attributes.</summary>
+    public static bool IsAttributeMember(string name) => AttributeMembers.Contains(name);
+
+    /// <summary>A stored entity of a type the twin has no model for, its attributes as they were written (their names expanded).</summary>
+    public static NgsiEntity FromStored(Contracts.Entities.StoredEntity stored)
+    {
+        var entity = new NgsiEntity(stored.Id, stored.TypeIri);
+        foreach (var attribute in stored.Attributes)
+        {
+            entity._attributes.Add((attribute.Iri, JsonNode.Parse(attribute.Json)!.AsObject()));
+        }
+        return entity;
+    }
+
     public string Id { get; } = id;
     public string TypeIri { get; } = typeIri;
     public IReadOnlyList<(string Iri, JsonObject Attribute)> Attributes => _attributes;

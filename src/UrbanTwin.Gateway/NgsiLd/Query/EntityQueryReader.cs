@@ -154,8 +154,8 @@ public static class EntityQueryReader
             {
                 throw Bad(prefix + "type", ex.Message);
             }
-            // Each entity here has exactly one type: the selection picks the known types it selects on their own.
-            types = KnownTypeIris.Where(iri => selection.Selects(name => context.Expand(name) == iri)).ToHashSet(StringComparer.Ordinal);
+            // Each entity here has exactly one type: the selection picks the types it selects on their own.
+            types = selection.SingleTypes(context.Expand);
         }
         if (idPattern is not null)
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Assets;
+using UrbanTwin.Contracts.Entities;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Domain.NgsiLd;
 using UrbanTwin.Domain.Geo;
@@ -23,6 +24,7 @@ namespace UrbanTwin.Gateway.NgsiLd.Query;
 /// the page is taken from those merged, then read from the asset grains. A <c>q</c> or <c>attrs</c> naming what a
 /// contribution does not hold (a sub-attribute such as <c>observedAt</c>, a registered attribute) is tried on the
 /// assets themselves: the districts name the candidates, at most <see cref="NgsiLdOptions.MaxScannedEntities"/>.
+/// Entities of other types are listed by their index (<see cref="IEntityIndexGrain"/>) and tried here.
 /// </summary>
 public sealed class EntityQueryRunner(NodeDirectory directory, IGrainFactory grains, LastSeenReads reads, IOptions<NgsiLdOptions> options, TimeProvider clock)
 {
@@ -37,11 +39,63 @@ public sealed class EntityQueryRunner(NodeDirectory directory, IGrainFactory gra
         var tree = await directory.GetAsync(ct);
         var nodes = await MatchNodesAsync(query, tree, caller, ct);
         var assets = await MatchAssetsAsync(query, tree, caller, offset + limit, ct);
-        var pageIds = nodes.Keys.Concat(assets.Ids).Order(StringComparer.Ordinal).Skip(offset).Take(limit).ToList();
-        var page = await Task.WhenAll(pageIds.Select(async id =>
-            nodes.GetValueOrDefault(id) ?? assets.Built?.GetValueOrDefault(id) ?? await ReadAssetAsync(id, caller, ct)));
-        // An asset deleted between the match and the read is left out of the page.
-        return new Result([.. page.OfType<NgsiEntity>()], nodes.Count + assets.Count);
+        var stored = await MatchStoredAsync(query, caller, offset + limit, ct);
+        var pageIds = nodes.Keys.Concat(assets.Ids).Concat(stored.Ids).Order(StringComparer.Ordinal).Skip(offset).Take(limit).ToList();
+        var page = await Task.WhenAll(pageIds.Select(async id => nodes.GetValueOrDefault(id) ?? assets.Built?.GetValueOrDefault(id)
+            ?? stored.Built?.GetValueOrDefault(id) ?? await EntitiesApi.FindAsync(id, caller, directory, grains, reads, clock, ct)));
+        // An entity deleted between the match and the read is left out of the page.
+        return new Result([.. page.OfType<NgsiEntity>()], nodes.Count + assets.Count + stored.Count);
+    }
+
+    /// <summary>
+    /// Entities of other types (stored as written): the index names those of the types, ids and places asked; a <c>q</c>
+    /// or <c>attrs</c> is tried on the entities, at most <see cref="NgsiLdOptions.MaxScannedEntities"/> of them.
+    /// </summary>
+    private async Task<AssetMatches> MatchStoredAsync(EntityQuery query, Caller caller, int take, CancellationToken ct)
+    {
+        var selectors = StoredSelectors(query);
+        if (selectors is null)
+        {
+            return new AssetMatches([], 0, null);
+        }
+        var index = grains.ByKey<IEntityIndexGrain>(IEntityIndexGrain.Key);
+        var key = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(selectors)), 0, 12);
+        if (query.Q is null && query.Attrs is null)
+        {
+            var page = (await reads.GetAsync($"ngsi:stored:{key}:{take}", () => index.Find(selectors, take), ct)).Value;
+            return new AssetMatches(page.EntityIds, page.Count, null);
+        }
+        var scanLimit = options.Value.MaxScannedEntities;
+        var candidates = (await reads.GetAsync($"ngsi:stored:{key}:{scanLimit + 1}", () => index.Find(selectors, scanLimit + 1), ct)).Value;
+        if (candidates.Count > scanLimit)
+        {
+            throw new NgsiLdException(NgsiLdError.TooManyResults(
+                $"{candidates.Count:N0} entities of other types would be read to try q or attrs (at most {scanLimit:N0}): narrow the query by type, id, idPattern or a geo-query"));
+        }
+        var read = await Task.WhenAll(candidates.EntityIds.Select(id => EntitiesApi.FindAsync(id, caller, directory, grains, reads, clock, ct)));
+        var matches = read.OfType<NgsiEntity>().Where(e => Holds(query, e)).OrderBy(e => e.Id, StringComparer.Ordinal).ToList();
+        return new AssetMatches([.. matches.Take(take).Select(e => e.Id)], matches.Count, matches.ToDictionary(e => e.Id, StringComparer.Ordinal));
+    }
+
+    /// <summary>The query's selectors as the index of stored entities takes them; null when it selects none of them.</summary>
+    private static StoredEntityQuery[]? StoredSelectors(EntityQuery query)
+    {
+        if (query.Selectors.Count == 0)
+        {
+            return [new StoredEntityQuery(null, null, null, query.Geo)];
+        }
+        var selectors = new List<StoredEntityQuery>();
+        foreach (var s in query.Selectors)
+        {
+            var types = s.TypeIris?.Except(EntityQueryReader.KnownTypeIris).ToArray();
+            var ids = s.EntityIds?.Where(id => EntityTypes.Parse(id) is not var (type, _) || (type != EntityTypes.AdministrativeArea && EntityTypes.KindOf(type) is null)).ToArray();
+            if (types is { Length: 0 } || ids is { Length: 0 })
+            {
+                continue; // selects the twin's own entities only
+            }
+            selectors.Add(new StoredEntityQuery(types, ids, s.IdPattern, query.Geo));
+        }
+        return selectors.Count == 0 ? null : [.. selectors];
     }
 
     /// <summary>Nodes the caller sees that the query selects, by entity id.</summary>
@@ -91,7 +145,7 @@ public sealed class EntityQueryRunner(NodeDirectory directory, IGrainFactory gra
                 $"q or attrs name attributes only the assets hold (sub-attributes, registered attributes), and {total:N0} entities would be read to try them "
                 + $"(at most {scanLimit:N0}): narrow the query by type, id, idPattern or a geo-query"));
         }
-        var read = await Task.WhenAll(candidates.SelectMany(c => c.EntityIds).Select(id => ReadAssetAsync(id, caller, ct)));
+        var read = await Task.WhenAll(candidates.SelectMany(c => c.EntityIds).Select(id => EntitiesApi.FindAsync(id, caller, directory, grains, reads, clock, ct)));
         var matches = read.OfType<NgsiEntity>().Where(e => Holds(query, e)).OrderBy(e => e.Id, StringComparer.Ordinal).ToList();
         return new AssetMatches([.. matches.Take(take).Select(e => e.Id)], matches.Count, matches.ToDictionary(e => e.Id, StringComparer.Ordinal));
     }
@@ -161,9 +215,5 @@ public sealed class EntityQueryRunner(NodeDirectory directory, IGrainFactory gra
     private static bool Holds(EntityQuery query, NgsiEntity entity) =>
         (query.Attrs is null || EntityTarget.HasAny(entity, query.Attrs)) && (query.Q is null || query.Q.Matches(EntityTarget.For(entity)));
 
-    private async Task<NgsiEntity?> ReadAssetAsync(string entityId, Caller caller, CancellationToken ct)
-    {
-        var entity = await EntitiesApi.FindAsync(entityId, caller, directory, grains, reads, clock, ct);
-        return entity;
-    }
+
 }

@@ -6,6 +6,7 @@ using UrbanTwin.Domain.Rules;
 using UrbanTwin.Gateway.History;
 using UrbanTwin.Gateway.NgsiLd.Entities;
 using UrbanTwin.Gateway.NgsiLd.JsonLd;
+using UrbanTwin.Gateway.NgsiLd.Query;
 using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Reads;
 using UrbanTwin.Gateway.Security;
@@ -81,7 +82,9 @@ public static class TemporalApi
         }
         if (EntityTypes.KindOf(ContextResolver.Core.Compact(entity.TypeIri)) is not { } kind)
         {
-            throw new NgsiLdException(NgsiLdError.OperationNotSupported($"{entityId}: the temporal evolution of an administrative area is read through /api/v1/nodes/{{id}}/history"));
+            throw new NgsiLdException(NgsiLdError.OperationNotSupported(entity.TypeIri == EntityQueryReader.AdministrativeAreaIri
+                ? $"{entityId}: the temporal evolution of an administrative area is read through /api/v1/nodes/{{id}}/history"
+                : $"{entityId}: only the assets' metrics have a history here; an entity of another type keeps its latest attributes only"));
         }
         var assetId = EntityTypes.Parse(entityId)!.Value.Key;
         var context = request.AnswerContext;

@@ -101,12 +101,20 @@ async function regionChildren(panel, node, map, mode) {
   };
   draw();
 
-  // A stream on a province carries its clusters: when one changes, read its cities again.
-  const reload = debounce(async (groupId) => {
-    const group = groups.find((g) => g.group?.id === groupId);
-    if (group) group.items = await api.children(groupId);
+  // A stream on a province carries its clusters: when one changes, read its cities again. Every cluster that changed
+  // within the debounce is read (a debounce alone keeps only the last call's argument: when two clusters changed
+  // within 200 ms, the first one's cities kept their old counts until something else changed).
+  const changedGroups = new Set();
+  const reloadChanged = debounce(async () => {
+    const ids = [...changedGroups];
+    changedGroups.clear();
+    for (const groupId of ids) {
+      const group = groups.find((g) => g.group?.id === groupId);
+      if (group) group.items = await api.children(groupId);
+    }
     draw();
   }, 200);
+  const reload = (groupId) => { changedGroups.add(groupId); reloadChanged(); };
   const refresh = debounce(async () => {
     for (const g of groups) g.items = await api.children(g.group?.id ?? node.id);
     draw();
