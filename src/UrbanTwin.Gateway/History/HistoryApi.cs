@@ -76,15 +76,7 @@ public static class HistoryApi
         {
             return parsed.Problem!;
         }
-        var series = await ReadAssetAsync(grains, store, id, metric, query.From, query.To, query.Step, logs, ct);
-        if (series.Truncated || series.Buckets.Count > MaxPoints)
-        {
-            return Problems.Invalid("step", $"more than {MaxPoints} points from {query.From:O} to {query.To:O}: choose a larger step or a shorter range");
-        }
-        var points = series.Buckets.Select(b => new HistoryPoint(b.Ts, Round(b.Value(query.Aggregate)))).ToArray();
-        var view = new HistoryView(id, metric, query.StepName, query.Step is null ? null : query.Aggregate.ToString().ToLowerInvariant(), query.From, query.To,
-            series.Source, series.Partial, points);
-        return WantsCsv(http) ? TypedResults.Text(Csv(view), "text/csv; charset=utf-8") : TypedResults.Ok(view);
+        return Answer(http, id, metric, query, await ReadAssetAsync(grains, store, id, metric, query.From, query.To, query.Step, logs, ct));
     }
 
     private static async Task<Results<Ok<HistoryView>, ContentHttpResult, ProblemHttpResult, ValidationProblem>> NodeHistory(
@@ -118,15 +110,14 @@ public static class HistoryApi
         var fine = query.Step < AggregateHistory.CoarseStep;
         var memory = await NodeGrains.Get(grains, node.Kind, id).GetHistory(metric, query.From, query.To,
             fine ? AggregateHistory.FineStep : AggregateHistory.CoarseStep);
-        return await AnswerAsync(http, id, metric, query, memory, store is null || fine ? null : () => store.Queries.NodeAsync(id, metric, query.From,
-            query.To, query.Step.Value, MaxPoints, ct), logs);
+        return Answer(http, id, metric, query, await SeamAsync(id, query.Step, memory, store is null || fine ? null
+            : () => store.Queries.NodeAsync(id, metric, query.From, query.To, query.Step.Value, MaxPoints, ct), logs));
     }
 
-    /// <summary>The store's part (when there is a store), then memory's newer points; JSON or CSV.</summary>
-    private static async Task<Results<Ok<HistoryView>, ContentHttpResult, ProblemHttpResult, ValidationProblem>> AnswerAsync(HttpContext http, string id,
-        string metric, HistoryQuery query, HistoryPoint[] memory, Func<Task<StoredSeries>>? readStore, ILoggerFactory logs)
+    /// <summary>The series' points by the query's aggregate; JSON or CSV.</summary>
+    private static Results<Ok<HistoryView>, ContentHttpResult, ProblemHttpResult, ValidationProblem> Answer(HttpContext http, string id,
+        string metric, HistoryQuery query, SeamedSeries series)
     {
-        var series = await SeamAsync(id, query.Step, memory, readStore, logs);
         if (series.Truncated || series.Buckets.Count > MaxPoints)
         {
             return Problems.Invalid("step", $"more than {MaxPoints} points from {query.From:O} to {query.To:O}: choose a larger step or a shorter range");

@@ -24,7 +24,7 @@ public sealed class EntityWritesTests(GatewayFixture gateway) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _contexts.DisposeAsync();
 
-    private string PipesLink => $"<{_contexts.UrlOf("pipes")}>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"";
+    private string PipesLink => NgsiLdHttp.ContextLink(_contexts.UrlOf("pipes"));
 
     private static string Now(int secondsAgo = 0) => DateTimeOffset.UtcNow.AddSeconds(-secondsAgo).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
 
@@ -34,37 +34,17 @@ public sealed class EntityWritesTests(GatewayFixture gateway) : IAsyncLifetime
          "gasLel":{"type":"Property","value":{{{lel}}},"observedAt":"{{{ts ?? Now(1)}}}"}}
         """;
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body = null, string type = "application/json", string? link = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, type);
-        }
-        if (link is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Link", link);
-        }
-        return await _http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body = null, string type = "application/json", string? link = null) =>
+        _http.SendAsync(method, path, body, type, link: link);
+
+    private static Task AssertError(HttpResponseMessage response, HttpStatusCode status, string type, string? mentions = null) =>
+        NgsiLdHttp.AssertError(response, status, type, mentions);
 
     private async Task<JsonNode> Entity(string id, string? link = null)
     {
         var response = await SendAsync(HttpMethod.Get, "/ngsi-ld/v1/entities/" + id, link: link);
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-    }
-
-    private static async Task AssertError(HttpResponseMessage response, HttpStatusCode status, string type, string? mentions = null)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode} {text}");
-        var problem = JsonNode.Parse(text)!;
-        Assert.Equal(type.StartsWith("about:", StringComparison.Ordinal) ? type : "https://uri.etsi.org/ngsi-ld/errors/" + type, (string?)problem["type"]);
-        if (mentions is not null)
-        {
-            Assert.Contains(mentions, (string?)problem["detail"], StringComparison.Ordinal);
-        }
     }
 
     [Fact]

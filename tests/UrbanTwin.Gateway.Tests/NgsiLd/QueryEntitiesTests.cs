@@ -85,37 +85,17 @@ public sealed class QueryEntitiesTests(GatewayFixture gateway) : IAsyncLifetime
 
     private static StringContent Json(string body, string type = "application/json") => new(body, Encoding.UTF8, type);
 
-    private async Task<HttpResponseMessage> GetAsync(string path, string? accept = null, string? link = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (accept is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Accept", accept);
-        }
-        if (link is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Link", link);
-        }
-        return await _http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> GetAsync(string path, string? accept = null, string? link = null) =>
+        _http.SendAsync(HttpMethod.Get, path, accept: accept, link: link);
+
+    private static Task AssertError(HttpResponseMessage response, HttpStatusCode status, string type, string? mentions = null) =>
+        NgsiLdHttp.AssertError(response, status, type, mentions);
 
     private async Task<List<string>> Ids(string path, string? link = null)
     {
         var response = await GetAsync(path, link: link);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return [.. JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray().Select(e => (string)e!["id"]!)];
-    }
-
-    private static async Task AssertError(HttpResponseMessage response, HttpStatusCode status, string type, string? mentions = null)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode} {text}");
-        var problem = JsonNode.Parse(text)!;
-        Assert.Equal(type.StartsWith("about:", StringComparison.Ordinal) ? type : "https://uri.etsi.org/ngsi-ld/errors/" + type, (string?)problem["type"]);
-        if (mentions is not null)
-        {
-            Assert.Contains(mentions, (string?)problem["detail"], StringComparison.Ordinal);
-        }
     }
 
     [Fact]
@@ -269,7 +249,7 @@ public sealed class QueryEntitiesTests(GatewayFixture gateway) : IAsyncLifetime
     [Fact]
     public async Task Names_in_q_type_and_attrs_are_terms_of_the_context_the_Link_header_names_and_the_answer_is_compacted_with_it()
     {
-        var link = $"<{_contexts.UrlOf("pipes")}>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"";
+        var link = NgsiLdHttp.ContextLink(_contexts.UrlOf("pipes"));
         var response = await GetAsync($"/ngsi-ld/v1/entities?type=Pipe&{Mine}&q=LEL>30&attrs=LEL&options=keyValues", link: link);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("""[{"id":"urn:ngsi-ld:GasPipeline:ngsiq-gas-4","type":"Pipe","LEL":35},{"id":"urn:ngsi-ld:GasPipeline:ngsiq-gas-5","type":"Pipe","LEL":45}]""",

@@ -37,19 +37,8 @@ public sealed class RetrieveEntityTests(GatewayFixture gateway) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _contexts.DisposeAsync();
 
-    private async Task<HttpResponseMessage> GetAsync(string path, string? accept = null, string? link = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (accept is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Accept", accept);
-        }
-        if (link is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Link", link);
-        }
-        return await _http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> GetAsync(string path, string? accept = null, string? link = null) =>
+        _http.SendAsync(HttpMethod.Get, path, accept: accept, link: link);
 
     private static async Task<JsonObject> Body(HttpResponseMessage response) => JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
 

@@ -27,21 +27,10 @@ public sealed class StoredEntitiesTests(GatewayFixture gateway) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _contexts.DisposeAsync();
 
-    private string Link => $"<{_contexts.UrlOf("city")}>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"";
+    private string Link => NgsiLdHttp.ContextLink(_contexts.UrlOf("city"));
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body = null, bool withContext = true)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
-        if (withContext)
-        {
-            request.Headers.TryAddWithoutValidation("Link", Link);
-        }
-        return await _http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body = null, bool withContext = true) =>
+        _http.SendAsync(method, path, body, link: withContext ? Link : null);
 
     private static string Building(string key, double height, double lng, string extra = "") => $$$"""
         {"id":"urn:example:building:{{{key}}}","type":"Building","height":{"type":"Property","value":{{{height}}},"unitCode":"MTR","certified":{"type":"Property","value":true}},
