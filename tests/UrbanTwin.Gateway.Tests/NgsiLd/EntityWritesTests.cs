@@ -123,6 +123,12 @@ public sealed class EntityWritesTests(GatewayFixture gateway) : IAsyncLifetime
         Assert.Equal((55.0, "alarm", "Renamed well", "steel"),
             ((double)entity["gasLel"]!["value"]!, (string?)entity["status"]!["value"], (string?)entity["name"]!["value"], (string?)entity["material"]!["value"]));
 
+        // Appending with noOverwrite keeps what the asset has (its name) and takes the rest (a registered attribute).
+        var appended = await SendAsync(HttpMethod.Post, $"/ngsi-ld/v1/entities/{id}/attrs?options=noOverwrite",
+            """{"name":{"type":"Property","value":"Not taken"},"diameter":{"type":"Property","value":"DN300"}}""");
+        Assert.Equal((HttpStatusCode)207, appended.StatusCode);
+        Assert.Equal(("Renamed well", "DN300"), ((string?)(await Entity(id))["name"]!["value"], (string?)(await Entity(id))["diameter"]!["value"]));
+
         var one = await SendAsync(HttpMethod.Patch, $"/ngsi-ld/v1/entities/{id}/attrs/pressure", """{"type":"Property","value":0.3}""");
         Assert.Equal(HttpStatusCode.NoContent, one.StatusCode);
         Assert.Equal(0.3, (double)(await Entity(id))["pressure"]!["value"]!);

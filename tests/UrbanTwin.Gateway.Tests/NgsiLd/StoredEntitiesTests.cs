@@ -110,6 +110,27 @@ public sealed class StoredEntitiesTests(GatewayFixture gateway) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Appending_attributes_adds_them_and_noOverwrite_keeps_those_the_entity_has()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Post, "/ngsi-ld/v1/entities", Building("sa-1", 15, 112.9))).StatusCode);
+        const string attrs = "/ngsi-ld/v1/entities/urn:example:building:sa-1/attrs";
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Post, attrs, """{"floors":{"type":"Property","value":4}}""")).StatusCode);
+        var kept = await SendAsync(HttpMethod.Post, attrs + "?options=noOverwrite", """{"floors":{"type":"Property","value":9},"owner":{"type":"Relationship","object":"urn:example:org:2"}}""");
+        Assert.Equal((HttpStatusCode)207, kept.StatusCode);
+        var result = await Json(kept);
+        Assert.Equal(["owner"], result["updated"]!.AsArray().Select(a => (string)a!));
+        Assert.Equal(["floors"], result["notUpdated"]!.AsArray().Select(a => (string)a!["attributeName"]!));
+        var entity = await Json(await SendAsync(HttpMethod.Get, "/ngsi-ld/v1/entities/urn:example:building:sa-1?options=keyValues"));
+        Assert.Equal((4, "urn:example:org:2", 15.0), ((int)entity["floors"]!, (string?)entity["owner"], (double)entity["height"]!));
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Post, attrs, """{"floors":{"type":"Property","value":9}}""")).StatusCode);
+        Assert.Equal(9, (int)(await Json(await SendAsync(HttpMethod.Get, "/ngsi-ld/v1/entities/urn:example:building:sa-1?options=keyValues")))["floors"]!);
+        await NgsiLdHttp.AssertError(await SendAsync(HttpMethod.Post, attrs + "?options=replace", """{"floors":{"type":"Property","value":1}}"""),
+            HttpStatusCode.BadRequest, "BadRequestData", "options");
+        await NgsiLdHttp.AssertError(await SendAsync(HttpMethod.Post, "/ngsi-ld/v1/entities/urn:example:building:none/attrs", """{"floors":{"type":"Property","value":1}}"""),
+            HttpStatusCode.NotFound, "ResourceNotFound");
+    }
+
+    [Fact]
     public async Task A_stored_entity_has_no_temporal_evolution_here()
     {
         Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Post, "/ngsi-ld/v1/entities", Building("stt-1", 5, 112.8))).StatusCode);

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Assets;
-using UrbanTwin.Contracts.Entities;
 using UrbanTwin.Contracts.Ingest;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Gateway.Assets;
@@ -52,7 +51,7 @@ public sealed class EntityWriter(IGrainFactory grains, NodeDirectory directory, 
         {
             try
             {
-                if (IsStored(entities[i]))
+                if (StoredEntityWriter.IsStored(entities[i]))
                 {
                     stored.Add(i);
                 }
@@ -67,10 +66,11 @@ public sealed class EntityWriter(IGrainFactory grains, NodeDirectory directory, 
             }
         }
         await Parallel.ForEachAsync(stored, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = ct },
-            async (i, _) => outcomes[i] = await WriteStoredAsync(entities[i], mode, createMissing, caller));
+            async (i, _) => outcomes[i] = await StoredEntityWriter.WriteAsync(grains, entities[i], mode, createMissing, caller));
         // Readings alone to assets that exist: one delivery for all. An asset that turns out not to exist is created below (upsert).
         var readingsOnly = Enumerable.Range(0, entities.Count)
             .Where(i => targets[i] is { Changes.ChangesDefinition: false } && mode == WriteMode.Update).ToList();
+        var fastPath = readingsOnly.ToHashSet();
         var missing = new HashSet<int>();
         if (readingsOnly.Count > 0)
         {
@@ -90,7 +90,7 @@ public sealed class EntityWriter(IGrainFactory grains, NodeDirectory directory, 
         // The others one by one against the registration: created, changed, or refused.
         var registered = new ConcurrentBag<int>();
         await Parallel.ForEachAsync(Enumerable.Range(0, entities.Count).Where(i => outcomes[i] is null && targets[i] is not null
-                && (!readingsOnly.Contains(i) || missing.Contains(i))),
+                && (!fastPath.Contains(i) || missing.Contains(i))),
             new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = ct }, async (i, _) =>
             {
                 try
@@ -124,11 +124,7 @@ public sealed class EntityWriter(IGrainFactory grains, NodeDirectory directory, 
             var parsed = EntityTypes.Parse(id);
             if (parsed is not var (idType, _) || (idType != EntityTypes.AdministrativeArea && EntityTypes.KindOf(idType) is null))
             {
-                if (!caller.Unscoped)
-                {
-                    return new WriteOutcome(id, StoredOutOfScope(caller));
-                }
-                return await grains.ByKey<IEntityGrain>(id).Delete() ? new WriteOutcome(id, null) : new WriteOutcome(id, NgsiLdError.ResourceNotFound($"{id}: no such entity"));
+                return await StoredEntityWriter.DeleteAsync(grains, id, caller);
             }
             if (parsed is (EntityTypes.AdministrativeArea, _))
             {
@@ -155,56 +151,6 @@ public sealed class EntityWriter(IGrainFactory grains, NodeDirectory directory, 
 
     // An internal error type: the asset is not registered (upsert creates it; an update answers ResourceNotFound).
     private const string UnknownAssetMarker = "urn:urbantwin:unknown-asset";
-
-    /// <summary>
-    /// Whether the entity is stored as written (<see cref="IEntityGrain"/>): of a type that is neither an asset's nor
-    /// an administrative area's. Its id must not have the form of theirs (BadRequestData).
-    /// </summary>
-    private static bool IsStored(EntityDocument entity)
-    {
-        var parsed = EntityTypes.Parse(entity.Id!);
-        var idNamesModel = parsed is var (idType, _) && (idType == EntityTypes.AdministrativeArea || EntityTypes.KindOf(idType) is not null);
-        if (entity.TypeIri is not { } iri)
-        {
-            return !idNamesModel; // a fragment: what its id names
-        }
-        var type = ContextResolver.Core.Compact(iri);
-        var typeIsModel = type == EntityTypes.AdministrativeArea || EntityTypes.KindOf(type) is not null;
-        if (!typeIsModel && idNamesModel)
-        {
-            throw new NgsiLdException(NgsiLdError.BadRequestData($"id: {entity.Id} has the form of a {parsed!.Value.Type}'s id; an entity of type {type} needs another"));
-        }
-        return !typeIsModel;
-    }
-
-    /// <summary>An entity of a type the twin has no model for, written to its grain as it was written here.</summary>
-    private async Task<WriteOutcome> WriteStoredAsync(EntityDocument entity, WriteMode mode, bool createMissing, Caller caller)
-    {
-        var id = entity.Id!;
-        if (!caller.Unscoped)
-        {
-            return new WriteOutcome(id, StoredOutOfScope(caller));
-        }
-        var locationIri = ContextResolver.Core.Expand("location");
-        var location = entity.Attributes.FirstOrDefault(a => a.Iri == locationIri && a.Kind == "GeoProperty") is { } geo
-            && geo.Value is System.Text.Json.Nodes.JsonObject { } shape && (string?)shape["type"] == "Point"
-            && shape["coordinates"] is System.Text.Json.Nodes.JsonArray { Count: 2 } c && c[0] is System.Text.Json.Nodes.JsonValue x && c[1] is System.Text.Json.Nodes.JsonValue y
-            && x.TryGetValue<double>(out var lng) && y.TryGetValue<double>(out var lat) ? new GeoPoint(lng, lat) : null;
-        var record = new StoredEntity(id, entity.TypeIri ?? "", [.. entity.Attributes.Select(a => new StoredAttribute(a.Iri, a.Expanded.ToJsonString()))], location);
-        var outcome = await grains.ByKey<IEntityGrain>(id).Write(record, create: mode == WriteMode.Create || createMissing, update: mode != WriteMode.Create,
-            replace: mode != WriteMode.Update);
-        return outcome switch
-        {
-            EntityWriteOutcome.Created => new WriteOutcome(id, null, Created: true),
-            EntityWriteOutcome.Updated => new WriteOutcome(id, null),
-            EntityWriteOutcome.AlreadyExists => new WriteOutcome(id, NgsiLdError.AlreadyExists($"{id}: already exists")),
-            EntityWriteOutcome.OtherType => new WriteOutcome(id, NgsiLdError.BadRequestData($"type: {id} exists with another type")),
-            _ => new WriteOutcome(id, NgsiLdError.ResourceNotFound($"{id}: no such entity")),
-        };
-    }
-
-    private static NgsiLdError StoredOutOfScope(Caller caller) => NgsiLdError.Forbidden(
-        $"entities of types other than the assets' belong to no district: only a key without a scope writes them ('{caller.Name}' has one)");
 
     /// <summary>The asset an entity names, and what it says of it; BadRequestData or OperationNotSupported otherwise.</summary>
     private static (string Kind, string AssetId, AssetChanges Changes) Target(EntityDocument entity)
