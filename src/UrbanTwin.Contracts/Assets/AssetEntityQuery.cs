@@ -27,6 +27,13 @@ public sealed record AssetEntityQuery(
     [property: Id(4)] EntityGeoQuery? Geo,
     [property: Id(5)] int Take);
 
-/// <summary>The first <c>Take</c> matching entity ids in ordinal order, and how many matched in all.</summary>
+/// <summary>
+/// The first <c>Take</c> matching entity ids in ordinal order, and how many matched in all; or, with
+/// <see cref="PatternTooSlow"/>, nothing: a regular expression of the query took too long on one id or value (an
+/// answer, not an exception, so that the caller refuses the query instead of taking it for a silo that did not answer).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ut.EntityIdPage")]
-public sealed record EntityIdPage([property: Id(0)] string[] EntityIds, [property: Id(1)] int Count);
+public sealed record EntityIdPage([property: Id(0)] string[] EntityIds, [property: Id(1)] int Count, [property: Id(2)] bool PatternTooSlow = false)
+{
+    public static readonly EntityIdPage TooSlow = new([], 0, PatternTooSlow: true);
+}

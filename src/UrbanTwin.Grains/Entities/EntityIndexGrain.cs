@@ -41,12 +41,24 @@ public sealed class EntityIndexGrain([PersistentState("entityindex", StorageName
             Types: q.TypeIris is null ? null : new HashSet<string>(q.TypeIris, StringComparer.Ordinal),
             Ids: q.EntityIds is null ? null : new HashSet<string>(q.EntityIds, StringComparer.Ordinal),
             Pattern: q.IdPattern is null ? null : new Regex(q.IdPattern, RegexOptions.CultureInvariant, PatternTimeout),
-            Geo: q.Geo is null ? null : new PointGeoFilter(q.Geo))).ToList();
+            Geo: q.Geo is null ? null : new PointGeoFilter(q.Geo))).ToList<(HashSet<string>? Types, HashSet<string>? Ids, Regex? Pattern, PointGeoFilter? Geo)>();
+        try
+        {
+            return Task.FromResult(Matching(tests, take));
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return Task.FromResult(EntityIdPage.TooSlow);
+        }
+    }
+
+    private EntityIdPage Matching(List<(HashSet<string>? Types, HashSet<string>? Ids, Regex? Pattern, PointGeoFilter? Geo)> tests, int take)
+    {
         var found = store.State.Entities.Where(e => tests.Any(t =>
                 (t.Types is null || t.Types.Contains(e.Value.TypeIri)) && (t.Ids is null || t.Ids.Contains(e.Key))
                 && (t.Pattern is null || t.Pattern.IsMatch(e.Key))
                 && (t.Geo is null || (e.Value.Location is { } at && t.Geo.Matches(at.Lng, at.Lat)))))
             .Select(e => e.Key).Order(StringComparer.Ordinal).ToList();
-        return Task.FromResult(new EntityIdPage([.. found.Take(take)], found.Count));
+        return new EntityIdPage([.. found.Take(take)], found.Count);
     }
 }

@@ -190,6 +190,18 @@ public sealed class DistrictGrain(
     /// </summary>
     public Task<EntityIdPage> QueryEntities(AssetEntityQuery query)
     {
+        try
+        {
+            return Task.FromResult(MatchEntities(query));
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return Task.FromResult(EntityIdPage.TooSlow);
+        }
+    }
+
+    private EntityIdPage MatchEntities(AssetEntityQuery query)
+    {
         var matcher = new AssetEntityMatcher(query);
         var candidates = matcher.AssetIds is { } ids ? ids.Select(State.Assets.GetValueOrDefault).OfType<AssetContribution>()
             : matcher.Bounds is { } box ? Points.InBox(box.MinLng, box.MinLat, box.MaxLng, box.MaxLat).Select(id => State.Assets[id])
@@ -205,7 +217,7 @@ public sealed class DistrictGrain(
             }
         }
         found.Sort(StringComparer.Ordinal);
-        return Task.FromResult(new EntityIdPage([.. found.Take(query.Take)], found.Count));
+        return new EntityIdPage([.. found.Take(query.Take)], found.Count);
     }
 
     public Task<AlarmRecord[]> SearchAlarms(AlarmQuery query)

@@ -314,6 +314,8 @@ public sealed class QueryEntitiesTests(GatewayFixture gateway) : IAsyncLifetime
     [InlineData("type=Gas;;Pipeline", "BadRequestData", "type:")]
     [InlineData("type=(GasPipeline", "BadRequestData", "type:")]
     [InlineData("idPattern=urn:(", "BadRequestData", "idPattern")]
+    [InlineData("type=GasPipeline&idPattern=^(.%2B)%2Bz$", "BadRequestData", "50 ms")] // backtracks without end on every id
+    [InlineData("type=GasPipeline&q=name~=^(.%2B)%2Bz$", "BadRequestData", "50 ms")]
     [InlineData("id=not%20a%20uri", "BadRequestData", "id:")]
     [InlineData("type=GasPipeline&attrs=a%20b", "BadRequestData", "attrs")]
     [InlineData("georel=near&geometry=Point&coordinates=[112.7,37.7]", "BadRequestData", "georel")]

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts;
@@ -32,6 +33,24 @@ public sealed class EntityQueryRunner(NodeDirectory directory, IGrainFactory gra
 
     public async Task<Result> RunAsync(EntityQuery query, int offset, int limit, Caller caller, CancellationToken ct)
     {
+        try
+        {
+            return await MatchAsync(query, offset, limit, caller, ct);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw PatternTooSlow(); // tried here: on nodes, or on entities read to try a q
+        }
+    }
+
+    /// <summary>A grain's answer, unless a pattern of the query was stopped there (50 ms on one id or value).</summary>
+    private static EntityIdPage Checked(EntityIdPage page) => page.PatternTooSlow ? throw PatternTooSlow() : page;
+
+    private static NgsiLdException PatternTooSlow() => new(NgsiLdError.BadRequestData(
+        "idPattern or q: a pattern took over 50 ms to match one id or value; write one that does not backtrack without end"));
+
+    private async Task<Result> MatchAsync(EntityQuery query, int offset, int limit, Caller caller, CancellationToken ct)
+    {
         if (query.GeoOnOtherProperty)
         {
             return new Result([], 0);
@@ -62,11 +81,11 @@ public sealed class EntityQueryRunner(NodeDirectory directory, IGrainFactory gra
         var key = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(selectors)), 0, 12);
         if (query.Q is null && query.Attrs is null)
         {
-            var page = (await reads.GetAsync($"ngsi:stored:{key}:{take}", () => index.Find(selectors, take), ct)).Value;
+            var page = Checked((await reads.GetAsync($"ngsi:stored:{key}:{take}", () => index.Find(selectors, take), ct)).Value);
             return new AssetMatches(page.EntityIds, page.Count, null);
         }
         var scanLimit = options.Value.MaxScannedEntities;
-        var candidates = (await reads.GetAsync($"ngsi:stored:{key}:{scanLimit + 1}", () => index.Find(selectors, scanLimit + 1), ct)).Value;
+        var candidates = Checked((await reads.GetAsync($"ngsi:stored:{key}:{scanLimit + 1}", () => index.Find(selectors, scanLimit + 1), ct)).Value);
         if (candidates.Count > scanLimit)
         {
             throw new NgsiLdException(NgsiLdError.TooManyResults(
@@ -154,7 +173,7 @@ public sealed class EntityQueryRunner(NodeDirectory directory, IGrainFactory gra
     {
         var key = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request)), 0, 12);
         var answers = await Task.WhenAll(districts.Select(d => reads.GetAsync($"ngsi:{d}:{key}", () => grains.ByKey<IDistrictGrain>(d).QueryEntities(request), ct)));
-        return [.. answers.Select(a => a.Value)];
+        return [.. answers.Select(a => Checked(a.Value))];
     }
 
     /// <summary>The first <paramref name="take"/> ids of the districts' sorted lists, in order.</summary>
