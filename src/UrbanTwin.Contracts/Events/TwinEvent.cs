@@ -18,6 +18,9 @@ namespace UrbanTwin.Contracts.Events;
 /// <param name="NodeId">The district the asset is in; for <c>node.status</c>, the node itself.</param>
 /// <param name="AssetId">The asset; null for <c>node.status</c>.</param>
 /// <param name="Assets">For <c>node.status</c>: the assets below the node by status when it changed.</param>
+/// <param name="Values">For <c>asset.values</c>: the asset's latest value of every metric after the change.</param>
+/// <param name="Changed">For <c>asset.values</c>: the metrics the change set.</param>
+/// <param name="Location">For <c>asset.values</c>: where the asset is.</param>
 [GenerateSerializer, Immutable, Alias("ut.TwinEvent")]
 public sealed record TwinEvent(
     [property: Id(0)] string Id,
@@ -29,7 +32,10 @@ public sealed record TwinEvent(
     [property: Id(6)] AlarmRecord? Alarm = null,
     [property: Id(7)] AssetStatus? Status = null,
     [property: Id(8)] AssetStatus? PreviousStatus = null,
-    [property: Id(9)] Rollup.AssetCounts? Assets = null)
+    [property: Id(9)] Rollup.AssetCounts? Assets = null,
+    [property: Id(10)] MetricSample[]? Values = null,
+    [property: Id(11)] string[]? Changed = null,
+    [property: Id(12)] Topology.GeoPoint? Location = null)
 {
     /// <summary>What the event is about, the unit of order: its changes are logged, and delivered, in order.</summary>
     public string Subject => AssetId ?? NodeId;

@@ -11,6 +11,12 @@ public static class TwinEventTypes
     public const string AssetStatus = "asset.status";
     public const string NodeStatus = "node.status";
 
+    /// <summary>
+    /// An asset's values changed (a reading accepted). Logged only while an NGSI-LD subscription watches the asset's
+    /// kind, for those subscriptions alone: not among <see cref="All"/>, so webhooks and live views never see it.
+    /// </summary>
+    public const string AssetValues = "asset.values";
+
     public static readonly IReadOnlyList<string> All =
         [AlarmRaised, AlarmEscalated, AlarmDeescalated, AlarmAcknowledged, AlarmCleared, AssetStatus, NodeStatus];
 }

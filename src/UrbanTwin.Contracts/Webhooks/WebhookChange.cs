@@ -7,4 +7,5 @@ public sealed record WebhookChange(
     [property: Id(0)] string? Url = null,
     [property: Id(1)] WebhookFilter? Filter = null,
     [property: Id(2)] string? Description = null,
-    [property: Id(3)] WebhookState? State = null);
+    [property: Id(3)] WebhookState? State = null,
+    [property: Id(4)] NgsiLdSubscription? NgsiLd = null);

@@ -50,4 +50,24 @@ public static class AssetEntityTypes
         }
         return (rest[..colon].ToString(), rest[(colon + 1)..].ToString());
     }
+
+    /// <summary>
+    /// The UN/CEFACT common code of a metric's unit (what NGSI-LD's <c>unitCode</c> holds). Microstrain has no code of
+    /// its own: it is a part per million of length (<c>59</c>).
+    /// </summary>
+    public static string? UnitCode(string unit) => unit switch
+    {
+        "%LEL" or "%" => "P1",
+        "%vol" => "VP",
+        "MPa" => "MPA",
+        "mg/m3" => "GP",
+        "ug/m3" => "GQ",
+        "degC" => "CEL",
+        "m3/h" => "MQH",
+        "cm" => "CMT",
+        "mm" => "MMT",
+        "deg" => "DD",
+        "microstrain" => "59",
+        _ => null,
+    };
 }

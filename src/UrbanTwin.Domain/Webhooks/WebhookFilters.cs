@@ -18,13 +18,14 @@ public static class WebhookFilters
         pattern == "*" || pattern == type || (pattern.EndsWith(".*", StringComparison.Ordinal) && type.StartsWith(pattern[..^1], StringComparison.Ordinal));
 
     /// <summary>
-    /// Whether <paramref name="e"/> passes: its type is asked for, its asset is of an asked kind (a node's event has
+    /// Whether <paramref name="e"/> passes: its type is asked for (never <c>asset.values</c>, which is logged for NGSI-LD
+    /// subscriptions only, even under <c>*</c>), its asset is of an asked kind (a node's event has
     /// no kind: the kinds do not apply to it), under the node (<paramref name="inNode"/> tells whether a node is at or
     /// below it), and severe enough.
     /// </summary>
     public static bool Matches(WebhookFilter filter, TwinEvent e, Func<string, bool> inNode)
     {
-        if (!filter.Events.Any(pattern => Covers(pattern, e.Type)))
+        if (e.Type == TwinEventTypes.AssetValues || !filter.Events.Any(pattern => Covers(pattern, e.Type)))
         {
             return false;
         }

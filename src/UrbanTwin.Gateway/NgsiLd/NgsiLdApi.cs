@@ -2,6 +2,7 @@ using UrbanTwin.Gateway.NgsiLd.Batch;
 using UrbanTwin.Gateway.NgsiLd.Entities;
 using UrbanTwin.Gateway.NgsiLd.JsonLd;
 using UrbanTwin.Gateway.NgsiLd.Query;
+using UrbanTwin.Gateway.NgsiLd.Subscriptions;
 using UrbanTwin.Gateway.NgsiLd.Temporal;
 using UrbanTwin.Gateway.Security;
 using UrbanTwin.ServiceDefaults;
@@ -44,5 +45,6 @@ public static class NgsiLdApi
         ngsi.MapNgsiLdEntityWrites();
         ngsi.MapNgsiLdBatch();
         ngsi.MapNgsiLdTemporal();
+        ngsi.MapNgsiLdSubscriptions();
     }
 }

@@ -88,7 +88,7 @@ public static partial class SubscriptionsApi
         var ids = await grains.ByKey<IWebhookRegistryGrain>(WebhookRegistry.Key).List();
         var all = await Task.WhenAll(ids.Select(id => grains.ByKey<IWebhookGrain>(id).Get()));
         return TypedResults.Ok(new SubscriptionListView([.. all.OfType<WebhookSubscription>()
-            .Where(s => Sees(caller, tree, s))
+            .Where(s => s.Definition.NgsiLd is null && Sees(caller, tree, s)) // NGSI-LD's are listed under /ngsi-ld/v1/subscriptions
             .OrderBy(s => s.Definition.CreatedAt).ThenBy(s => s.Definition.Id, StringComparer.Ordinal)
             .Select(SubscriptionView.From)]));
     }

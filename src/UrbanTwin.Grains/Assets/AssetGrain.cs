@@ -47,6 +47,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
     private long _sweepSlot;
     private AssetHistory? _history;
     private HistoryRows? _unlogged; // readings accepted since the last write handed to storage, for the history store
+    private List<TwinEvent>? _unloggedValues; // asset.values events for NGSI-LD subscriptions, waiting for that write too
 
     private AssetState State => _state;
 
@@ -171,6 +172,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
         // Only the version stays: an older message that arrives later cannot bring the asset back.
         _state = new AssetState { Version = version, AlarmNumber = State.AlarmNumber };
         _history = null;
+        _unloggedValues = null;
         Volatile.Write(ref _reportDueAt, 0);
         try
         {
@@ -207,6 +209,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
 
         var catalog = AssetCatalog.Get(definition.Kind);
         var accepted = 0;
+        HashSet<string>? changed = null;
         var version = Versions.Next(State.Version, services.Clock); // one version for everything this call changes
         var events = new EventRecorder(definition, services.Clock.GetUtcNow(), version, StatusOf(State));
         for (var i = 0; i < readings.Length; i++)
@@ -221,6 +224,10 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
             {
                 Accept(definition, catalog, readings[i], version, ref events);
                 accepted++;
+                if (services.Watch.Watches(definition.Kind))
+                {
+                    (changed ??= new(StringComparer.Ordinal)).UnionWith(readings[i].Metrics.Select(m => m.Metric));
+                }
             }
         }
 
@@ -230,6 +237,10 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
             State.Version = version;
             MarkDirty();
             events.StatusNow(StatusOf(State));
+            if (changed is not null)
+            {
+                LogValues(definition, version, changed);
+            }
         }
         // Alarm state is always durable: a reading that opened, escalated or cleared an alarm is stored (with its
         // events) before the answer.
@@ -486,7 +497,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
         if (_dirtySince != 0 && now - _dirtySince >= FlushTicks / 2)
         {
             Volatile.Write(ref _dirtySince, 0);
-            services.Store.WriteBehind(StateName, GrainContext.GrainId, _record, _state, TakeUnlogged());
+            services.Store.WriteBehind(StateName, GrainContext.GrainId, _record, _state, TakeUnlogged(), WithUnloggedValues(null));
         }
         services.Sweeper.Watch(this); // whatever is still waiting
     }
@@ -495,7 +506,30 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
     private Task WriteNowAsync(List<TwinEvent>? events)
     {
         Volatile.Write(ref _dirtySince, 0);
-        return services.Store.WriteAsync(StateName, GrainContext.GrainId, _record, _state, events, TakeUnlogged());
+        return services.Store.WriteAsync(StateName, GrainContext.GrainId, _record, _state, WithUnloggedValues(events), TakeUnlogged());
+    }
+
+    /// <summary>
+    /// An <c>asset.values</c> event for the NGSI-LD subscriptions watching this kind: written with the state that holds
+    /// the change (through or behind, as the readings are), so that it exists exactly when the change is stored.
+    /// </summary>
+    private void LogValues(AssetDefinition definition, long version, HashSet<string> changed)
+    {
+        var latest = new MetricSample[State.Metrics.Length];
+        for (var i = 0; i < latest.Length; i++)
+        {
+            latest[i] = new MetricSample(State.Metrics[i].Name, State.Metrics[i].Value);
+        }
+        (_unloggedValues ??= []).Add(new TwinEvent($"{definition.Id}/values@{version}", TwinEventTypes.AssetValues, State.LastReadingAt!.Value,
+            definition.NodeId, definition.Id, definition.Kind, Status: StatusOf(State), Values: latest, Changed: [.. changed], Location: definition.Location));
+    }
+
+    /// <summary>The events a write carries: those of the call, and the value events waiting for a write.</summary>
+    private List<TwinEvent>? WithUnloggedValues(List<TwinEvent>? events)
+    {
+        var values = _unloggedValues;
+        _unloggedValues = null;
+        return values is null ? events : events is null ? values : [.. events, .. values];
     }
 
     /// <summary>The history rows of what the state about to be written accepted: they go with that write, and only with it.</summary>
@@ -531,6 +565,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
         Volatile.Write(ref _dirtySince, 0);
         Volatile.Write(ref _reportDueAt, 0);
         _unlogged = null; // its readings were never acknowledged: the state that accepted them was not stored
+        _unloggedValues = null;
         DeactivateOnIdle();
         return true;
     }

@@ -21,6 +21,7 @@ public sealed class AssetServices(
     IOptions<HistoryOptions> history,
     DueWorkSweeper sweeper,
     ILogger<AssetGrain> logger,
+    Webhooks.NgsiLdWatch watch,
     UrbanTwin.History.HistoryStore? historyStore = null)
 {
     public LiveStore Store => store;
@@ -31,6 +32,8 @@ public sealed class AssetServices(
     /// <summary>A history store is configured: accepted readings go to the reading log with the writes that store them.</summary>
     public bool LogsHistory { get; } = historyStore is not null;
     public DueWorkSweeper Sweeper => sweeper;
+    /// <summary>The kinds NGSI-LD subscriptions watch: their assets log each accepted change (<c>asset.values</c>).</summary>
+    public Webhooks.NgsiLdWatch Watch => watch;
     public ILogger Logger => logger;
 
     /// <summary>Per-asset failures, logged once per interval with a count (a Redis outage would log one per asset).</summary>

@@ -44,6 +44,7 @@ public static class SiloBuilderExtensions
         silo.Services.TryAddSingleton<AssetServices>();
         silo.Services.AddSettings<WebhookOptions, WebhookRules>(configuration.GetSection(WebhookOptions.Section));
         silo.Services.TryAddSingleton<WebhookSender>();
+        silo.Services.TryAddSingleton<NgsiLdWatch>();
         silo.Services.AddHostedService<WebhookKeeper>();
         AddHistoryStore(silo.Services, configuration);
         // Trace context flows with grain calls, so a request's trace continues through the grains it calls. Only when

@@ -16,6 +16,8 @@ public abstract partial class GrainKeeper(TimeSpan interval, TimeProvider clock,
     /// <summary>One round: wakes every grain kept.</summary>
     protected abstract Task WakeAllAsync();
 
+    protected TimeProvider Clock => clock;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(interval, clock);

@@ -62,8 +62,8 @@ public abstract class LiveStore(IGrainStorageSerializer serializer, IActivatorPr
     /// Write-behind: stages <paramref name="state"/>, serialized now, and returns at once. The store writes it and
     /// tries again until it is stored (or the record turns out stale: <see cref="LiveRecord.IsConflicted"/>).
     /// </summary>
-    public void WriteBehind<T>(string stateName, GrainId grainId, LiveRecord record, T state, HistoryRows? rows = null) =>
-        _ = Stage(stateName, grainId, record, state, null, rows, durable: false).ContinueWith(
+    public void WriteBehind<T>(string stateName, GrainId grainId, LiveRecord record, T state, HistoryRows? rows = null, IReadOnlyList<TwinEvent>? events = null) =>
+        _ = Stage(stateName, grainId, record, state, events, rows, durable: false).ContinueWith(
             static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private Task Stage<T>(string stateName, GrainId grainId, LiveRecord record, T state, IReadOnlyList<TwinEvent>? events, HistoryRows? rows,

@@ -5,7 +5,9 @@ using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Topology;
 using UrbanTwin.Contracts.Webhooks;
 using UrbanTwin.Domain.Topology;
+using UrbanTwin.Domain.NgsiLd;
 using UrbanTwin.Domain.Webhooks;
+using UrbanTwin.Contracts.Events;
 using UrbanTwin.EventLog;
 using UrbanTwin.Grains.Observability;
 using UrbanTwin.Grains.Storage;
@@ -24,7 +26,8 @@ namespace UrbanTwin.Grains.Webhooks;
 /// </summary>
 public sealed partial class WebhookGrain(
     [PersistentState("webhook", StorageNames.Default)] IPersistentState<WebhookGrainState> store,
-    IEventLog log, WebhookSender sender, IOptions<WebhookOptions> options, TimeProvider clock, SiloMetrics metrics, ILogger<WebhookGrain> logger)
+    IEventLog log, WebhookSender sender, NgsiLdWatch watch, IOptions<WebhookOptions> options, TimeProvider clock, SiloMetrics metrics,
+    ILogger<WebhookGrain> logger)
     : Grain, IWebhookGrain
 {
     private static readonly TimeSpan TopologyRefresh = TimeSpan.FromSeconds(30);
@@ -78,6 +81,10 @@ public sealed partial class WebhookGrain(
         var secret = NewSecret();
         await log.CreateGroupAsync(Group); // at the log's end: the subscription gets what happens from now on
         State.Definition = definition;
+        if (definition.NgsiLd is { } ngsi)
+        {
+            watch.Add(ngsi); // this silo's assets log what it watches from now on; the others from their keeper's next round
+        }
         State.Secrets = [new SigningSecret(secret, null)];
         State.State = WebhookState.Active;
         await SaveAsync();
@@ -110,13 +117,26 @@ public sealed partial class WebhookGrain(
             Url = change.Url ?? definition.Url,
             Filter = change.Filter ?? definition.Filter,
             Description = change.Description ?? definition.Description,
+            NgsiLd = change.NgsiLd ?? definition.NgsiLd,
         };
+        if (change.NgsiLd is { } ngsi)
+        {
+            watch.Add(ngsi);
+        }
         if (change.State is { } wanted && wanted != State.State)
         {
             State.State = wanted;
             State.StateReason = wanted == WebhookState.Paused ? "paused by its owner" : null;
             if (wanted == WebhookState.Active)
             {
+                if (State.Definition.NgsiLd is not null)
+                {
+                    // An NGSI-LD subscription made active again is notified of what changes from now on (clause 5.2.12):
+                    // its place in the log moves to the end, past whatever was logged while it was not active.
+                    await log.DeleteGroupAsync(Group);
+                    await log.CreateGroupAsync(Group);
+                    _takeUpPending = false;
+                }
                 // Resumed (also after the twin disabled it): deliver at once, with a fresh run of retries.
                 State.ConsecutiveFailures = 0;
                 State.FailingSince = null;
@@ -233,12 +253,15 @@ public sealed partial class WebhookGrain(
 
     private async Task DeliverTurnAsync(CancellationToken cancellationToken)
     {
-        if (State.Definition is { } definition && State.State == WebhookState.Active && clock.GetUtcNow() >= _nextAttemptAt)
+        // A paused NGSI-LD subscription goes on reading its events and drops them: it is not notified of what changed
+        // while it was not active (clause 5.2.12), where a paused webhook keeps its events for when it resumes.
+        if (State.Definition is { } definition && (State.State == WebhookState.Active || (State.State == WebhookState.Paused && definition.NgsiLd is not null))
+            && clock.GetUtcNow() >= _nextAttemptAt)
         {
             var until = clock.GetUtcNow() + _settings.TurnBudget;
             if (State.Replays.Count == 0 || await ReplayAsync(definition))
             {
-                while (clock.GetUtcNow() < until && State.State == WebhookState.Active)
+                while (clock.GetUtcNow() < until && State.State != WebhookState.Disabled)
                 {
                     var batch = await log.ReadGroupAsync(Group, _takeUpPending, _settings.BatchSize, cancellationToken);
                     if (batch.Count == 0 && _takeUpPending)
@@ -266,9 +289,11 @@ public sealed partial class WebhookGrain(
         var inNode = await NodeFilterAsync(definition.Filter);
         var done = new List<LoggedEvent>(batch.Count);
         var matched = new List<LoggedEvent>(batch.Count);
+        var arrivedAt = clock.GetUtcNow();
         foreach (var e in batch)
         {
-            (WebhookFilters.Matches(definition.Filter, e.Event, inNode) ? matched : done).Add(e);
+            (definition.NgsiLd is { } ngsi ? Notifies(ngsi, e.Event, inNode, arrivedAt, matched, done)
+                : WebhookFilters.Matches(definition.Filter, e.Event, inNode) ? matched : done).Add(e);
         }
         var secrets = CurrentSecrets();
         var delivered = new List<LoggedEvent>();
@@ -282,7 +307,8 @@ public sealed partial class WebhookGrain(
             {
                 foreach (var e in chain)
                 {
-                    var outcome = await sender.SendAsync(definition.Url, e.Event.Id, WebhookMessage.Body(e.Event), secrets, Sending);
+                    var (body, contentType, link) = Message(definition, e.Event);
+                    var outcome = await sender.SendAsync(definition.Url, e.Event.Id, body, secrets, Sending, contentType, link);
                     if (!outcome.Delivered)
                     {
                         failures.Add((e, outcome)); // the rest of this asset's events wait behind it
@@ -326,6 +352,42 @@ public sealed partial class WebhookGrain(
         return false;
     }
 
+    /// <summary>When this NGSI-LD subscription may notify next (its throttling); in memory, so a new activation may notify once early.</summary>
+    private DateTimeOffset _notifyAllowedAt;
+
+    /// <summary>
+    /// Whether an event notifies this NGSI-LD subscription: of an entity it watches, under its node (a scoped key's),
+    /// not expired, and not within <c>throttling</c> of the last notification (an event that falls within is dropped,
+    /// as clause 5.2.12 has it).
+    /// </summary>
+    private List<LoggedEvent> Notifies(NgsiLdSubscription ngsi, TwinEvent e, Func<string, bool> inNode, DateTimeOffset now, List<LoggedEvent> matched,
+        List<LoggedEvent> done)
+    {
+        if (State.State != WebhookState.Active || (State.Definition!.Filter.Node is not null && !inNode(e.NodeId)) || ngsi.ExpiresAt <= now || now < _notifyAllowedAt
+            || !NgsiLdNotifications.Matches(ngsi, e))
+        {
+            return done;
+        }
+        if (ngsi.ThrottlingSeconds is { } seconds and > 0)
+        {
+            _notifyAllowedAt = now + TimeSpan.FromSeconds(seconds);
+        }
+        return matched;
+    }
+
+    /// <summary>What a receiver is sent for an event: a webhook's message, or an NGSI-LD Notification with its media type and context link.</summary>
+    private (string Body, string ContentType, string? Link) Message(WebhookDefinition definition, TwinEvent? e)
+    {
+        if (definition.NgsiLd is not { } ngsi)
+        {
+            return (WebhookMessage.Body(e!), "application/json", null);
+        }
+        var body = e is null ? "" : NgsiLdNotifications.Body(ngsi, Id, e, clock.GetUtcNow());
+        return ngsi.JsonLd
+            ? (body, "application/ld+json", null)
+            : (body, "application/json", $"<{ngsi.ContextUrl}>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"");
+    }
+
     /// <summary>Counts the failures, dead-letters what has had its last retry, and sets when to try again.</summary>
     private async Task FailedAsync(List<(LoggedEvent Event, DeliveryOutcome Outcome)> failures, List<LoggedEvent> done, DateTimeOffset now)
     {
@@ -344,7 +406,7 @@ public sealed partial class WebhookGrain(
             if (attempts > _settings.Retries.Count)
             {
                 AddDeadLetter(new DeadLetter(e.Event.Id, e.Event.Type, e.Event.AssetId, e.Event.NodeId, e.Event.Time, attempts,
-                    outcome.Error ?? "failed", now, WebhookMessage.Body(e.Event)));
+                    outcome.Error ?? "failed", now, Message(State.Definition!, e.Event).Body));
                 _attempts.Remove((e.Partition, e.Position));
                 done.Add(e);
                 givenUp++;
@@ -386,7 +448,8 @@ public sealed partial class WebhookGrain(
         while (State.Replays.Count > 0)
         {
             var letter = State.Replays[0];
-            var outcome = await sender.SendAsync(definition.Url, letter.EventId, letter.Body, secrets, Sending);
+            var (_, contentType, link) = definition.NgsiLd is null ? ("", "application/json", null) : Message(definition, null);
+            var outcome = await sender.SendAsync(definition.Url, letter.EventId, letter.Body, secrets, Sending, contentType, link);
             var now = clock.GetUtcNow();
             if (!outcome.Delivered)
             {

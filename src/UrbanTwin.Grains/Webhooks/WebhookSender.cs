@@ -45,10 +45,17 @@ public sealed class WebhookSender : IDisposable
     }
 
     /// <summary>Delivers <paramref name="body"/> as message <paramref name="id"/> to <paramref name="url"/>; never throws for the receiver's failures.</summary>
-    public async Task<DeliveryOutcome> SendAsync(string url, string id, string body, IReadOnlyList<string> secrets, CancellationToken cancellationToken = default)
+    /// <param name="contentType">The body's media type (an NGSI-LD notification in JSON-LD is <c>application/ld+json</c>).</param>
+    /// <param name="link">A <c>Link</c> header to send (an NGSI-LD notification in JSON names its context there).</param>
+    public async Task<DeliveryOutcome> SendAsync(string url, string id, string body, IReadOnlyList<string> secrets, CancellationToken cancellationToken = default,
+        string contentType = "application/json", string? link = null)
     {
         var sentAt = _clock.GetUtcNow();
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, contentType) };
+        if (link is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Link", link);
+        }
         request.Headers.Add("webhook-id", id);
         request.Headers.Add("webhook-timestamp", sentAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", string.Join(' ', secrets.Select(secret => new StandardWebhook(secret).Sign(id, sentAt, body))));

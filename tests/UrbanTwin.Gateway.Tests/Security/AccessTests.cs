@@ -226,6 +226,10 @@ public class AccessTests(KeysGatewayFixture gateway)
         {
             Assert.Equal(HttpStatusCode.Forbidden, (await reader.DeleteAsync($"/api/v1/assets/{DatongAsset}")).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await reader.DeleteAsync($"/ngsi-ld/v1/entities/urn:ngsi-ld:GasPipeline:{DatongAsset}")).StatusCode);
+            var subscription = await reader.PostAsync("/ngsi-ld/v1/subscriptions", JsonBody(
+                """{"type":"Subscription","entities":[{"type":"GasPipeline"}],"notification":{"endpoint":{"uri":"https://example.org/n"}}}"""));
+            Assert.Equal(HttpStatusCode.Forbidden, subscription.StatusCode); // subscriptions are the operator's and admin's, as webhooks
+            Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetAsync("/ngsi-ld/v1/subscriptions")).StatusCode);
         }
         var rejected = body["rejected"]!.AsArray();
         Assert.Equal([(1, "out-of-scope", "[1].nodeId"), (2, "out-of-scope", "[2].id")],

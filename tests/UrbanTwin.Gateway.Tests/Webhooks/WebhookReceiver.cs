@@ -11,7 +11,8 @@ using System.Text;
 namespace UrbanTwin.Gateway.Tests.Webhooks;
 
 /// <summary>One delivery as a receiver saw it.</summary>
-public sealed record ReceivedWebhook(string Path, string Id, string Timestamp, string Signature, string Body, int AnsweredWith)
+public sealed record ReceivedWebhook(string Path, string Id, string Timestamp, string Signature, string Body, int AnsweredWith, string ContentType = "",
+    string Link = "")
 {
     public JsonNode Json => JsonNode.Parse(Body)!;
     public string Type => (string)Json["type"]!;
@@ -83,7 +84,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             }
             var status = _answers.TryGetValue(path, out var answer) ? answer() : StatusCodes.Status204NoContent;
             Received.Enqueue(new ReceivedWebhook(path, request.Headers["webhook-id"].ToString(), request.Headers["webhook-timestamp"].ToString(),
-                request.Headers["webhook-signature"].ToString(), body, status));
+                request.Headers["webhook-signature"].ToString(), body, status, request.ContentType ?? "", request.Headers.Link.ToString()));
             return Results.StatusCode(status);
         });
         await app.StartAsync();

@@ -36,23 +36,6 @@ public static class EntityTypes
     /// <summary>What an entity id names: a node or an asset (of the given type), or nothing this broker knows the form of.</summary>
     public static (string Type, string Key)? Parse(string entityId) => AssetEntityTypes.Parse(entityId);
 
-    /// <summary>
-    /// The UN/CEFACT common code of a metric's unit (what NGSI-LD's <c>unitCode</c> holds). Microstrain has no code of
-    /// its own: it is a part per million of length (<c>59</c>).
-    /// </summary>
-    public static string? UnitCode(string unit) => unit switch
-    {
-        "%LEL" or "%" => "P1",
-        "%vol" => "VP",
-        "MPa" => "MPA",
-        "mg/m3" => "GP",
-        "ug/m3" => "GQ",
-        "degC" => "CEL",
-        "m3/h" => "MQH",
-        "cm" => "CMT",
-        "mm" => "MMT",
-        "deg" => "DD",
-        "microstrain" => "59",
-        _ => null,
-    };
+    /// <summary>The UN/CEFACT common code of a metric's unit (<see cref="AssetEntityTypes.UnitCode"/>).</summary>
+    public static string? UnitCode(string unit) => AssetEntityTypes.UnitCode(unit);
 }

@@ -106,21 +106,27 @@ public static class EntityQueryReader
         var other = false;
         if (query["geoQ"] is { } geoQ)
         {
-            if (geoQ is not JsonObject g)
-            {
-                throw Bad("geoQ", "must be an object with geometry, coordinates and georel");
-            }
-            var coordinates = g["coordinates"] switch
-            {
-                JsonArray array => array,
-                JsonValue v when v.TryGetValue<string>(out var text) => ParseCoordinates(text, "geoQ.coordinates"),
-                null => null,
-                _ => throw Bad("geoQ.coordinates", "must be an array of coordinates"),
-            };
-            geo = Geo(Text(g, "georel", "geoQ.georel") ?? throw Bad("geoQ.georel", "required"), Text(g, "geometry", "geoQ.geometry"), coordinates,
-                Text(g, "geoproperty", "geoQ.geoproperty"), context, "geoQ.", out other);
+            geo = GeoQ(geoQ, context, out other);
         }
         return Build(selectors, Text(query, "q", "q"), attrs, geo, other, context);
+    }
+
+    /// <summary>A body's <c>geoQ</c> (a Query's, a Subscription's): geometry, coordinates (an array, or the same as text), georel, geoproperty.</summary>
+    public static EntityGeoQuery GeoQ(JsonNode geoQ, LdContext context, out bool otherProperty)
+    {
+        if (geoQ is not JsonObject g)
+        {
+            throw Bad("geoQ", "must be an object with geometry, coordinates and georel");
+        }
+        var coordinates = g["coordinates"] switch
+        {
+            JsonArray array => array,
+            JsonValue v when v.TryGetValue<string>(out var text) => ParseCoordinates(text, "geoQ.coordinates"),
+            null => null,
+            _ => throw Bad("geoQ.coordinates", "must be an array of coordinates"),
+        };
+        return Geo(Text(g, "georel", "geoQ.georel") ?? throw Bad("geoQ.georel", "required"), Text(g, "geometry", "geoQ.geometry"), coordinates,
+            Text(g, "geoproperty", "geoQ.geoproperty"), context, "geoQ.", out otherProperty)!;
     }
 
     private static EntityQuery Build(IReadOnlyList<EntitySelection> selectors, string? q, IReadOnlySet<string>? attrs, EntityGeoQuery? geo, bool otherProperty, LdContext context)

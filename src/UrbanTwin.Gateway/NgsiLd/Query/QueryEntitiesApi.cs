@@ -66,7 +66,7 @@ public static class QueryEntitiesApi
     }
 
     /// <summary><c>offset</c> (≥ 0), <c>limit</c> (0 only with <c>count=true</c>; over <see cref="MaxLimit"/> TooManyResults), <c>count</c>.</summary>
-    private static (int Offset, int Limit, bool Count) Paging(IQueryCollection url)
+    internal static (int Offset, int Limit, bool Count) Paging(IQueryCollection url)
     {
         var count = url["count"].ToString() switch
         {
