@@ -100,6 +100,8 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.All(json["queries"]!.AsArray(), q => Assert.True((int)q!["samples"]! > 0 && (int)q["failed"]! == 0 && (double)q["p99Ms"]! > 0, q.ToJsonString()));
         // About half the gas pipelines read above 20 % LEL: the first page of 100 is full.
         Assert.Equal(100, (double)json["queries"]![0]!["meanItems"]!);
+        // Every probe reading reached the subscription's receiver as a Notification.
+        Assert.Equal((int)json["notificationProbes"]!, (int)json["notification"]!["samples"]!);
     }
 
     [Fact]

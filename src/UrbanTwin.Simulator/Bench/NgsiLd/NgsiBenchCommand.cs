@@ -24,8 +24,9 @@ public sealed record NgsiBenchProfile(string Name, int Assets, TimeSpan Duration
 public sealed record NgsiIngestFigures(string Door, double UpdatesPerSecond, int Requests, int Failed);
 
 /// <summary>What one <c>bench-ngsi</c> run measured (issue #23's Measure section).</summary>
+/// <param name="Notification">From a durable reading's POST to the NGSI-LD Notification carrying it, one at a time; samples notified within 10 s.</param>
 public sealed record NgsiReport(string Mode, DateTimeOffset StartedAt, double DurationSeconds, MachineInfo Machine, int Assets, double RegisteredPerSecond,
-    NgsiIngestFigures Native, NgsiIngestFigures Upsert, GeoQueryFigures[] Queries)
+    NgsiIngestFigures Native, NgsiIngestFigures Upsert, GeoQueryFigures[] Queries, Percentiles Notification, int NotificationProbes)
 {
     public double UpsertToNative => Upsert.UpdatesPerSecond / Native.UpdatesPerSecond;
 
@@ -50,6 +51,9 @@ public sealed record NgsiReport(string Mode, DateTimeOffset StartedAt, double Du
         {
             text.AppendLine(c, $"| {q.Query} | {q.P50Ms:F1} | {q.P99Ms:F1} | {q.MaxMs:F0} | {q.Samples} | {q.Failed} | {q.MeanItems:N1} |");
         }
+        text.AppendLine();
+        text.AppendLine(c, $"subscription notification (durable POST to the Notification at the receiver): p50 {Notification.P50Ms:F1} ms, p99 {Notification.P99Ms:F1} ms, " +
+            $"max {Notification.MaxMs:F0} ms ({Notification.Samples} of {NotificationProbes} notified)");
         return text.ToString();
     }
 }
@@ -107,7 +111,11 @@ public static class NgsiBenchCommand
         {
             log.WriteLine($"{q.Query}: p50 {q.P50Ms:F1} ms, p99 {q.P99Ms:F1} ms ({q.Samples} answers, {q.Failed} failed, {q.MeanItems:N1} entities each)");
         }
-        return new NgsiReport(profile.Name, started, clock.Elapsed.TotalSeconds, MachineInfo.Current(), assets.Length, registered, native, upsert, queries);
+        var probes = assets.Where(a => a.Kind == AssetCatalog.GasPipeline).Take(profile.Name == "smoke" ? 20 : 200).ToArray();
+        var notification = await NotificationProbe.RunAsync(http, probes);
+        log.WriteLine($"notification: p50 {notification.P50Ms:F1} ms, p99 {notification.P99Ms:F1} ms ({notification.Samples} of {probes.Length} notified)");
+        return new NgsiReport(profile.Name, started, clock.Elapsed.TotalSeconds, MachineInfo.Current(), assets.Length, registered, native, upsert, queries,
+            notification, probes.Length);
     }
 
     /// <summary><see cref="Senders"/> senders in a closed loop for the duration, each over its share of the assets, 500 updates per request.</summary>
