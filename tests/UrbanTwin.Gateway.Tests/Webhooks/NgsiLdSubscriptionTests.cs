@@ -142,6 +142,32 @@ public sealed class NgsiLdSubscriptionTests(WebhookGatewayFixture gateway) : IAs
         await _http.SendAsync(HttpMethod.Delete, "/ngsi-ld/v1/subscriptions/" + id);
     }
 
+    [Fact]
+    public async Task Throttling_drops_the_changes_within_the_period_after_a_notification()
+    {
+        var asset = Lvliang[3];
+        var id = await SubscribeAsync($$$"""
+            {"type":"Subscription","entities":[{"type":"GasPipeline","id":"urn:ngsi-ld:GasPipeline:{{{asset}}}"}],"throttling":2,
+             "notification":{"format":"keyValues","endpoint":{"uri":"{{{_receiver.UrlOf("ngsi-throttle")}}}"} }}
+            """);
+        await PostAsync(asset, 10);
+        await NotifiedAsync("ngsi-throttle", n => n.Count >= 1, "the first notification");
+        await PostAsync(asset, 11); // within the 2 s after it: dropped
+        // Changes go on until one is notified again, which can only be once the period is over.
+        var round = 0;
+        var all = await Eventually.Until(async () =>
+        {
+            await PostAsync(asset, 12 + round++ % 80); // gasLel stays within its 0–100 range
+            return Notifications("ngsi-throttle");
+        }, n => n.Count >= 2, Deadline, "a notification after the throttling period");
+        var (first, second) = (all[0].Json, all[1].Json);
+        Assert.Equal(10.0, (double)first["data"]![0]!["gasLel"]!);
+        Assert.NotEqual(11.0, (double)second["data"]![0]!["gasLel"]!);
+        Assert.True(DateTimeOffset.Parse((string)second["notifiedAt"]!) - DateTimeOffset.Parse((string)first["notifiedAt"]!) >= TimeSpan.FromSeconds(2),
+            $"{first["notifiedAt"]} then {second["notifiedAt"]}");
+        await _http.SendAsync(HttpMethod.Delete, "/ngsi-ld/v1/subscriptions/" + id);
+    }
+
     [Theory]
     [InlineData("""{"type":"Subscription","entities":[{"type":"GasPipeline"}]}""", 400, "BadRequestData", "notification")]
     [InlineData("""{"type":"Notification","entities":[{"type":"GasPipeline"}],"notification":{"endpoint":{"uri":"http://127.0.0.1:1/x"}}}""", 400, "BadRequestData", "type")]
