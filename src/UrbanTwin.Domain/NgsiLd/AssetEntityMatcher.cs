@@ -12,8 +12,6 @@ namespace UrbanTwin.Domain.NgsiLd;
 /// </summary>
 public sealed class AssetEntityMatcher
 {
-    public const string NodeEntityPrefix = AssetEntityTypes.Prefix + "AdministrativeArea:";
-    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The attributes of an asset entity a contribution holds, besides the kind's metrics.</summary>
     private static readonly HashSet<string> ContributionAttributes = new(StringComparer.Ordinal)
@@ -33,7 +31,7 @@ public sealed class AssetEntityMatcher
         _selectors = [.. query.Entities.Select(s => (
             s.Kinds is null ? null : new HashSet<string>(s.Kinds, StringComparer.Ordinal),
             s.EntityIds is null ? null : new HashSet<string>(s.EntityIds, StringComparer.Ordinal),
-            s.IdPattern is null ? null : new Regex(s.IdPattern, RegexOptions.CultureInvariant, PatternTimeout)))];
+            s.IdPattern is null ? null : new Regex(s.IdPattern, RegexOptions.CultureInvariant, QueryExpression.PatternTimeout)))];
         if (query.Q is { } q)
         {
             var names = query.Names ?? [];
@@ -105,7 +103,7 @@ public sealed class AssetEntityMatcher
             "status" => SummaryBuilder.EffectiveStatus(asset, now).ToString().ToLowerInvariant(),
             "activeAlarms" => (double)(asset.WarningCount + asset.AlarmCount),
             "location" => asset.Location, // there, but compared with nothing: q does not test geometries
-            "containedIn" => NodeEntityPrefix + districtId,
+            "containedIn" => AssetEntityTypes.NodeEntityId(districtId),
             "airQualityIndex" => Aqi?.Value is { } aqi ? (double)aqi : null,
             "airQualityLevel" => Aqi?.Category,
             _ => Latest(attribute),

@@ -12,6 +12,9 @@ public static class AssetEntityTypes
 {
     public const string Prefix = "urn:ngsi-ld:";
 
+    /// <summary>The type of districts, cities, clusters and the province.</summary>
+    public const string AdministrativeArea = "AdministrativeArea";
+
     private static readonly Dictionary<string, string> TypeOfKind = new(StringComparer.Ordinal)
     {
         [AssetCatalog.GasPipeline] = "GasPipeline",
@@ -34,6 +37,15 @@ public static class AssetEntityTypes
     public static string? KindOf(string type) => KindOfType.GetValueOrDefault(type);
 
     public static string EntityId(string kind, string assetId) => $"{Prefix}{OfKind(kind)}:{assetId}";
+
+    /// <summary>A node's entity id: <c>urn:ngsi-ld:AdministrativeArea:&lt;node id&gt;</c>.</summary>
+    public static string NodeEntityId(string nodeId) => $"{Prefix}{AdministrativeArea}:{nodeId}";
+
+    /// <summary>
+    /// Whether the id has the form of the twin's own entities (an asset's or a node's); any other id names an entity
+    /// stored as written.
+    /// </summary>
+    public static bool IsTwinForm(string entityId) => Parse(entityId) is var (type, _) && (type == AdministrativeArea || KindOf(type) is not null);
 
     /// <summary>What an entity id names: a type and a key (an asset's or a node's id), or nothing of the form this broker uses.</summary>
     public static (string Type, string Key)? Parse(string entityId)

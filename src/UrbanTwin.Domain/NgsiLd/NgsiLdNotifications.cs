@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -17,9 +16,21 @@ namespace UrbanTwin.Domain.NgsiLd;
 /// </summary>
 public static class NgsiLdNotifications
 {
+    /// <summary>The asset kinds a subscription watches; null when it watches every kind (no selectors, or one without a type).</summary>
+    public static string[]? KindsOf(NgsiLdSubscription subscription) =>
+        subscription.Entities.Length == 0 || subscription.Entities.Any(s => s.Kinds is null)
+            ? null
+            : [.. subscription.Entities.SelectMany(s => s.Kinds!).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>Whether the event concerns an entity the subscription watches, with a watched attribute changed, matching its q and geo-query.</summary>
-    public static bool Matches(NgsiLdSubscription subscription, TwinEvent e)
+    /// <summary>The subscription's selectors, q and geo-query prepared once, for <see cref="Matches"/> to try every event with.</summary>
+    public static AssetEntityMatcher MatcherFor(NgsiLdSubscription subscription) =>
+        new(new AssetEntityQuery(subscription.Entities, subscription.Q, subscription.Names, null, subscription.Geo, 1));
+
+    /// <summary>
+    /// Whether the event concerns an entity the subscription watches, with a watched attribute changed, matching its q
+    /// and geo-query (<paramref name="matcher"/>, from <see cref="MatcherFor"/>).
+    /// </summary>
+    public static bool Matches(NgsiLdSubscription subscription, AssetEntityMatcher matcher, TwinEvent e)
     {
         if (e.Type != TwinEventTypes.AssetValues || e.AssetId is null || e.AssetKind is null)
         {
@@ -29,7 +40,6 @@ public static class NgsiLdNotifications
         {
             return false;
         }
-        var matcher = new AssetEntityMatcher(new AssetEntityQuery(subscription.Entities, subscription.Q, subscription.Names, null, subscription.Geo, 1));
         return matcher.Match(Contribution(e), e.Time, e.NodeId) is not null;
     }
 
@@ -46,7 +56,7 @@ public static class NgsiLdNotifications
             ["id"] = "urn:ngsi-ld:Notification:" + new Guid(MD5.HashData(Encoding.UTF8.GetBytes(subscriptionId + "\n" + e.Id))),
             ["type"] = "Notification",
             ["subscriptionId"] = subscriptionId,
-            ["notifiedAt"] = Timestamp(notifiedAt),
+            ["notifiedAt"] = NgsiLdFormats.Timestamp(notifiedAt),
             ["data"] = new JsonArray(entity),
         };
         return notification.ToJsonString();
@@ -70,7 +80,7 @@ public static class NgsiLdNotifications
             var attribute = new JsonObject { ["type"] = "Property", ["value"] = value.Value };
             if ((e.Changed ?? []).Contains(value.Metric))
             {
-                attribute["observedAt"] = Timestamp(e.Time);
+                attribute["observedAt"] = NgsiLdFormats.Timestamp(e.Time);
             }
             if (metrics.Metric(value.Metric) is { } metric && AssetEntityTypes.UnitCode(metric.Unit) is { } unit)
             {
@@ -88,7 +98,7 @@ public static class NgsiLdNotifications
             var point = new JsonObject { ["type"] = "Point", ["coordinates"] = new JsonArray(at.Lng, at.Lat) };
             Add("location", new JsonObject { ["type"] = "GeoProperty", ["value"] = point }, point.DeepClone());
         }
-        var district = AssetEntityMatcher.NodeEntityPrefix + e.NodeId;
+        var district = AssetEntityTypes.NodeEntityId(e.NodeId);
         Add("containedIn", new JsonObject { ["type"] = "Relationship", ["object"] = district }, JsonValue.Create(district));
         return entity;
     }
@@ -100,6 +110,4 @@ public static class NgsiLdNotifications
 
     /// <summary>A name of the twin's (a type, an attribute) as the subscriber's context writes it.</summary>
     private static string Term(NgsiLdSubscription subscription, string name) => subscription.Terms.GetValueOrDefault(name) ?? name;
-
-    private static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

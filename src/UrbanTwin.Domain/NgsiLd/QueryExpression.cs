@@ -37,7 +37,8 @@ public abstract class QueryExpression
     /// <summary>Longest <c>q</c> taken, and the deepest nesting of parentheses.</summary>
     public const int MaxLength = 4096;
     public const int MaxDepth = 16;
-    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(50);
+    /// <summary>The most a regular expression of a query (here, and an <c>idPattern</c>) may take on one value or id.</summary>
+    public static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(50);
 
     public abstract bool Matches(QueryTarget target);
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Net.Http.Headers;
+using UrbanTwin.Domain.NgsiLd;
 using UrbanTwin.Gateway.NgsiLd.JsonLd;
 
 namespace UrbanTwin.Gateway.NgsiLd;
@@ -15,7 +16,7 @@ public sealed record NgsiLdRequest(string MediaType, LdContext Context, string C
     public const string Json = "application/json";
     public const string JsonLd = "application/ld+json";
     public const string GeoJson = "application/geo+json";
-    public const string ContextRel = "http://www.w3.org/ns/json-ld#context";
+    public const string ContextRel = NgsiLdFormats.ContextRel;
 
     public bool IsJsonLd => MediaType == JsonLd;
     public bool IsGeoJson => MediaType == GeoJson;
@@ -215,7 +216,7 @@ public sealed record NgsiLdRequest(string MediaType, LdContext Context, string C
         {
             if (!request.IsJsonLd)
             {
-                http.Response.Headers.Link = $"<{request.ContextUrl}>; rel=\"{ContextRel}\"; type=\"{JsonLd}\"";
+                http.Response.Headers.Link = NgsiLdFormats.ContextLink(request.ContextUrl);
             }
             http.Response.Headers.Vary = "Accept, Link";
             http.Response.ContentType = request.MediaType;

@@ -209,6 +209,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
 
         var catalog = AssetCatalog.Get(definition.Kind);
         var accepted = 0;
+        var watched = services.Watch.Watches(definition.Kind); // an NGSI-LD subscription waits for this kind's changes
         HashSet<string>? changed = null;
         var version = Versions.Next(State.Version, services.Clock); // one version for everything this call changes
         var events = new EventRecorder(definition, services.Clock.GetUtcNow(), version, StatusOf(State));
@@ -224,7 +225,7 @@ public sealed class AssetGrain(AssetServices services) : Grain, IAssetGrain, IDu
             {
                 Accept(definition, catalog, readings[i], version, ref events);
                 accepted++;
-                if (services.Watch.Watches(definition.Kind))
+                if (watched)
                 {
                     (changed ??= new(StringComparer.Ordinal)).UnionWith(readings[i].Metrics.Select(m => m.Metric));
                 }

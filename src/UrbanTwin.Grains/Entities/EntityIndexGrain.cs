@@ -15,8 +15,6 @@ public sealed class EntityIndexState
 /// <summary>The stored entities' ids, types and locations, written through on every change.</summary>
 public sealed class EntityIndexGrain([PersistentState("entityindex", StorageNames.Default)] IPersistentState<EntityIndexState> store) : Grain, IEntityIndexGrain
 {
-    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(50);
-
     public async Task Put(string entityId, IndexedEntity entry)
     {
         if (store.State.Entities.TryGetValue(entityId, out var held) && held == entry)
@@ -40,7 +38,7 @@ public sealed class EntityIndexGrain([PersistentState("entityindex", StorageName
         var tests = queries.Select(q => (
             Types: q.TypeIris is null ? null : new HashSet<string>(q.TypeIris, StringComparer.Ordinal),
             Ids: q.EntityIds is null ? null : new HashSet<string>(q.EntityIds, StringComparer.Ordinal),
-            Pattern: q.IdPattern is null ? null : new Regex(q.IdPattern, RegexOptions.CultureInvariant, PatternTimeout),
+            Pattern: q.IdPattern is null ? null : new Regex(q.IdPattern, RegexOptions.CultureInvariant, QueryExpression.PatternTimeout),
             Geo: q.Geo is null ? null : new PointGeoFilter(q.Geo))).ToList<(HashSet<string>? Types, HashSet<string>? Ids, Regex? Pattern, PointGeoFilter? Geo)>();
         try
         {

@@ -1,4 +1,5 @@
 using UrbanTwin.Contracts.Webhooks;
+using UrbanTwin.Domain.NgsiLd;
 using UrbanTwin.Domain.Rules;
 
 namespace UrbanTwin.Grains.Webhooks;
@@ -21,9 +22,6 @@ public sealed class NgsiLdWatch
     /// <summary>One subscription's kinds, added at once.</summary>
     public void Add(NgsiLdSubscription subscription) => _kinds = [.. _kinds, .. KindsOf(subscription)];
 
-    /// <summary>The kinds a subscription's selectors name; a selector without kinds watches every kind.</summary>
     private static IEnumerable<string> KindsOf(NgsiLdSubscription subscription) =>
-        subscription.Entities.Length == 0 || subscription.Entities.Any(s => s.Kinds is null)
-            ? AssetCatalog.Kinds.Select(k => k.Name)
-            : subscription.Entities.SelectMany(s => s.Kinds!);
+        NgsiLdNotifications.KindsOf(subscription) ?? AssetCatalog.Kinds.Select(k => k.Name);
 }

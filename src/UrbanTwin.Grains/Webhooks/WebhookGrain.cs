@@ -292,8 +292,8 @@ public sealed partial class WebhookGrain(
         var arrivedAt = clock.GetUtcNow();
         foreach (var e in batch)
         {
-            (definition.NgsiLd is { } ngsi ? Notifies(ngsi, e.Event, inNode, arrivedAt, matched, done)
-                : WebhookFilters.Matches(definition.Filter, e.Event, inNode) ? matched : done).Add(e);
+            var passes = definition.NgsiLd is { } ngsi ? Notifies(ngsi, e.Event, inNode, arrivedAt) : WebhookFilters.Matches(definition.Filter, e.Event, inNode);
+            (passes ? matched : done).Add(e);
         }
         var secrets = CurrentSecrets();
         var delivered = new List<LoggedEvent>();
@@ -307,8 +307,8 @@ public sealed partial class WebhookGrain(
             {
                 foreach (var e in chain)
                 {
-                    var (body, contentType, link) = Message(definition, e.Event);
-                    var outcome = await sender.SendAsync(definition.Url, e.Event.Id, body, secrets, Sending, contentType, link);
+                    var (contentType, link) = MediaOf(definition);
+                    var outcome = await sender.SendAsync(definition.Url, e.Event.Id, Body(definition, e.Event), secrets, Sending, contentType, link);
                     if (!outcome.Delivered)
                     {
                         failures.Add((e, outcome)); // the rest of this asset's events wait behind it
@@ -355,38 +355,46 @@ public sealed partial class WebhookGrain(
     /// <summary>When this NGSI-LD subscription may notify next (its throttling); in memory, so a new activation may notify once early.</summary>
     private DateTimeOffset _notifyAllowedAt;
 
+    /// <summary>The NGSI-LD part's selectors, q and geo-query, prepared once for the part it was made from (a change makes another).</summary>
+    private (NgsiLdSubscription For, AssetEntityMatcher Matcher)? _matcher;
+
     /// <summary>
     /// Whether an event notifies this NGSI-LD subscription: of an entity it watches, under its node (a scoped key's),
     /// not expired, and not within <c>throttling</c> of the last notification (an event that falls within is dropped,
     /// as clause 5.2.12 has it).
     /// </summary>
-    private List<LoggedEvent> Notifies(NgsiLdSubscription ngsi, TwinEvent e, Func<string, bool> inNode, DateTimeOffset now, List<LoggedEvent> matched,
-        List<LoggedEvent> done)
+    private bool Notifies(NgsiLdSubscription ngsi, TwinEvent e, Func<string, bool> inNode, DateTimeOffset now)
     {
-        if (State.State != WebhookState.Active || (State.Definition!.Filter.Node is not null && !inNode(e.NodeId)) || ngsi.ExpiresAt <= now || now < _notifyAllowedAt
-            || !NgsiLdNotifications.Matches(ngsi, e))
+        if (State.State != WebhookState.Active || (State.Definition!.Filter.Node is not null && !inNode(e.NodeId)) || ngsi.ExpiresAt <= now || now < _notifyAllowedAt)
         {
-            return done;
+            return false;
+        }
+        if (_matcher is not { } prepared || !ReferenceEquals(prepared.For, ngsi))
+        {
+            _matcher = prepared = (ngsi, NgsiLdNotifications.MatcherFor(ngsi));
+        }
+        if (!NgsiLdNotifications.Matches(ngsi, prepared.Matcher, e))
+        {
+            return false;
         }
         if (ngsi.ThrottlingSeconds is { } seconds and > 0)
         {
             _notifyAllowedAt = now + TimeSpan.FromSeconds(seconds);
         }
-        return matched;
+        return true;
     }
 
-    /// <summary>What a receiver is sent for an event: a webhook's message, or an NGSI-LD Notification with its media type and context link.</summary>
-    private (string Body, string ContentType, string? Link) Message(WebhookDefinition definition, TwinEvent? e)
+    /// <summary>What a receiver is sent for an event: a webhook's message, or an NGSI-LD Notification.</summary>
+    private string Body(WebhookDefinition definition, TwinEvent e) =>
+        definition.NgsiLd is { } ngsi ? NgsiLdNotifications.Body(ngsi, Id, e, clock.GetUtcNow()) : WebhookMessage.Body(e);
+
+    /// <summary>Its media type and <c>Link</c> header: JSON, or an NGSI-LD Notification in JSON (its context linked) or JSON-LD.</summary>
+    private static (string ContentType, string? Link) MediaOf(WebhookDefinition definition) => definition.NgsiLd switch
     {
-        if (definition.NgsiLd is not { } ngsi)
-        {
-            return (WebhookMessage.Body(e!), "application/json", null);
-        }
-        var body = e is null ? "" : NgsiLdNotifications.Body(ngsi, Id, e, clock.GetUtcNow());
-        return ngsi.JsonLd
-            ? (body, "application/ld+json", null)
-            : (body, "application/json", $"<{ngsi.ContextUrl}>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"");
-    }
+        null => ("application/json", null),
+        { JsonLd: true } => ("application/ld+json", null),
+        { } ngsi => ("application/json", NgsiLdFormats.ContextLink(ngsi.ContextUrl)),
+    };
 
     /// <summary>Counts the failures, dead-letters what has had its last retry, and sets when to try again.</summary>
     private async Task FailedAsync(List<(LoggedEvent Event, DeliveryOutcome Outcome)> failures, List<LoggedEvent> done, DateTimeOffset now)
@@ -406,7 +414,7 @@ public sealed partial class WebhookGrain(
             if (attempts > _settings.Retries.Count)
             {
                 AddDeadLetter(new DeadLetter(e.Event.Id, e.Event.Type, e.Event.AssetId, e.Event.NodeId, e.Event.Time, attempts,
-                    outcome.Error ?? "failed", now, Message(State.Definition!, e.Event).Body));
+                    outcome.Error ?? "failed", now, Body(State.Definition!, e.Event)));
                 _attempts.Remove((e.Partition, e.Position));
                 done.Add(e);
                 givenUp++;
@@ -448,7 +456,7 @@ public sealed partial class WebhookGrain(
         while (State.Replays.Count > 0)
         {
             var letter = State.Replays[0];
-            var (_, contentType, link) = definition.NgsiLd is null ? ("", "application/json", null) : Message(definition, null);
+            var (contentType, link) = MediaOf(definition);
             var outcome = await sender.SendAsync(definition.Url, letter.EventId, letter.Body, secrets, Sending, contentType, link);
             var now = clock.GetUtcNow();
             if (!outcome.Delivered)

@@ -87,20 +87,22 @@ public static class BatchApi
         var (_, body) = await NgsiLdRequest.ReadWithBodyAsync(http, contexts, limits.Value.MaxBodyBytes, ct);
         var array = Entities(body, limits.Value.MaxItemsPerBatch);
         var ids = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var errors = new List<(string Id, NgsiLdError Error)>();
         for (var i = 0; i < array.Count; i++)
         {
-            if (array[i] is not JsonValue v || v.GetValueKind() != JsonValueKind.String || !Uri.TryCreate((string)v!, UriKind.Absolute, out _))
+            var id = array[i] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? (string)v! : null;
+            if (id is null || !Uri.TryCreate(id, UriKind.Absolute, out _))
             {
                 errors.Add(($"[{i}]", NgsiLdError.BadRequestData($"[{i}]: an entity id (a URI)")));
             }
-            else if (ids.Contains((string)v!))
+            else if (!seen.Add(id))
             {
-                errors.Add(((string)v!, NgsiLdError.BadRequestData($"[{i}]: {(string)v!} appears earlier in this request")));
+                errors.Add((id, NgsiLdError.BadRequestData($"[{i}]: {id} appears earlier in this request")));
             }
             else
             {
-                ids.Add((string)v!);
+                ids.Add(id);
             }
         }
         var outcomes = await writer.DeleteAsync(ids, caller, ct);

@@ -91,15 +91,15 @@ public sealed partial record AssetChanges(string? Name, GeoPoint? Location, stri
         {
             if (definition.Metric(measure.Metric) is not { } metric)
             {
-                throw Bad(measure.Path, $"'{measure.Metric}' is not a metric of {kind} (known: {string.Join(", ", definition.Metrics.Select(m => m.Name))})");
+                throw NgsiLdJson.Bad(measure.Path, $"'{measure.Metric}' is not a metric of {kind} (known: {string.Join(", ", definition.Metrics.Select(m => m.Name))})");
             }
             if (!metric.InRange(measure.Value))
             {
-                throw Bad(measure.Path, $"{measure.Value} is outside the possible range {metric.Min}..{metric.Max} {metric.Unit}");
+                throw NgsiLdJson.Bad(measure.Path, $"{measure.Value} is outside the possible range {metric.Min}..{metric.Max} {metric.Unit}");
             }
             if (measure.At > now.AddSeconds(maxFutureSkewSeconds))
             {
-                throw Bad(measure.Path + ".observedAt", $"{measure.At:O} is more than {maxFutureSkewSeconds} s ahead of the server clock");
+                throw NgsiLdJson.Bad(measure.Path + ".observedAt", $"{measure.At:O} is more than {maxFutureSkewSeconds} s ahead of the server clock");
             }
         }
         return [.. Measures.GroupBy(m => m.At).OrderBy(g => g.Key ?? now)
@@ -129,10 +129,9 @@ public sealed partial record AssetChanges(string? Name, GeoPoint? Location, stri
         }
         return attribute.ObservedAt is { } text && Rfc3339().IsMatch(text)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
-            ? at : throw Bad(attribute.Path + ".observedAt", "an RFC 3339 date-time with an offset, e.g. 2026-12-03T08:00:00Z");
+            ? at : throw NgsiLdJson.Bad(attribute.Path + ".observedAt", "an RFC 3339 date-time with an offset, e.g. 2026-12-03T08:00:00Z");
     }
 
-    private static NgsiLdException Bad(EntityAttribute attribute, string message) => Bad(attribute.Path, message);
+    private static NgsiLdException Bad(EntityAttribute attribute, string message) => NgsiLdJson.Bad(attribute.Path, message);
 
-    private static NgsiLdException Bad(string path, string message) => new(NgsiLdError.BadRequestData($"{path}: {message}"));
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Entities;
+using UrbanTwin.Domain.NgsiLd;
 using UrbanTwin.Gateway.Assets;
 using UrbanTwin.Gateway.NgsiLd.JsonLd;
 using UrbanTwin.Gateway.Nodes;
@@ -48,12 +49,13 @@ public static class EntitiesApi
     internal static async Task<NgsiEntity?> FindAsync(string entityId, Caller caller, NodeDirectory directory, IGrainFactory grains, LastSeenReads reads,
         TimeProvider clock, CancellationToken ct)
     {
-        if (EntityTypes.Parse(entityId) is not var (type, key) || (type != EntityTypes.AdministrativeArea && EntityTypes.KindOf(type) is null))
+        if (!AssetEntityTypes.IsTwinForm(entityId))
         {
             // Not the form of an asset's or a node's id: an entity stored as written, visible to every reader.
             var stored = await reads.GetAsync("entity:" + entityId, () => grains.ByKey<IEntityGrain>(entityId).Get(), ct);
             return stored.Value is { } held ? NgsiEntity.FromStored(held) : null;
         }
+        var (type, key) = EntityTypes.Parse(entityId)!.Value;
         if (type == EntityTypes.AdministrativeArea)
         {
             var tree = await directory.GetAsync(ct);

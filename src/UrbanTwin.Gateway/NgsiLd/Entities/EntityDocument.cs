@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using UrbanTwin.Gateway.NgsiLd.JsonLd;
 
+using static UrbanTwin.Gateway.NgsiLd.NgsiLdJson;
 namespace UrbanTwin.Gateway.NgsiLd.Entities;
 
 /// <summary>
@@ -60,14 +61,7 @@ public sealed record EntityDocument(string? Id, string? TypeIri, IReadOnlyList<E
         return new EntityDocument(id, type, attributes);
     }
 
-    private static string? Text(JsonObject o, string member, string path) => o[member] switch
-    {
-        null => null,
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => (string)v!,
-        _ => throw Bad(path + member, "must be a string"),
-    };
 
-    internal static NgsiLdException Bad(string name, string message) => new(NgsiLdError.BadRequestData($"{name}: {message}"));
 }
 
 /// <summary>One attribute as written: its term, its IRI, its kind (Property, GeoProperty, Relationship) and members.</summary>
@@ -88,21 +82,21 @@ public sealed record EntityAttribute(string Term, string Iri, string Kind, JsonO
         }
         if (node is not JsonObject body || body["type"] is not JsonValue t || t.GetValueKind() != JsonValueKind.String)
         {
-            throw EntityDocument.Bad(path, "must be an attribute: an object with a type (Property, GeoProperty or Relationship)");
+            throw Bad(path, "must be an attribute: an object with a type (Property, GeoProperty or Relationship)");
         }
         var kind = (string)t!;
         switch (kind)
         {
             case "Property" or "GeoProperty" when body["value"] is null:
-                throw EntityDocument.Bad(path, $"a {kind} needs a value");
+                throw Bad(path, $"a {kind} needs a value");
             case "Relationship" when body["object"] is not JsonValue o || o.GetValueKind() != JsonValueKind.String || !Uri.TryCreate((string)o!, UriKind.Absolute, out _):
-                throw EntityDocument.Bad(path, "a Relationship needs an object: the URI of an entity");
+                throw Bad(path, "a Relationship needs an object: the URI of an entity");
             case "Property" or "GeoProperty" or "Relationship":
                 break;
             case "LanguageProperty" or "VocabProperty" or "ListProperty" or "ListRelationship" or "JsonProperty":
                 throw new NgsiLdException(NgsiLdError.OperationNotSupported($"{path}: {kind} is not supported by this broker"));
             default:
-                throw EntityDocument.Bad(path, $"'{kind}' is not Property, GeoProperty or Relationship");
+                throw Bad(path, $"'{kind}' is not Property, GeoProperty or Relationship");
         }
         if (body["datasetId"] is not null)
         {

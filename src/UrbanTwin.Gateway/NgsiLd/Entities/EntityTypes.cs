@@ -11,7 +11,7 @@ namespace UrbanTwin.Gateway.NgsiLd.Entities;
 public static class EntityTypes
 {
     public const string Prefix = AssetEntityTypes.Prefix;
-    public const string AdministrativeArea = "AdministrativeArea";
+    public const string AdministrativeArea = AssetEntityTypes.AdministrativeArea;
 
     /// <summary>The entity types of assets, in the catalogue's order.</summary>
     public static IReadOnlyCollection<string> AssetTypes => AssetEntityTypes.All;
@@ -22,7 +22,7 @@ public static class EntityTypes
 
     public static string AssetId(string kind, string assetId) => AssetEntityTypes.EntityId(kind, assetId);
 
-    public static string NodeId(string nodeId) => $"{Prefix}{AdministrativeArea}:{nodeId}";
+    public static string NodeId(string nodeId) => AssetEntityTypes.NodeEntityId(nodeId);
 
     /// <summary>The administrative level of a node, as its <c>administrativeLevel</c> property says it.</summary>
     public static string LevelOf(NodeKind kind) => kind switch

@@ -4,6 +4,7 @@ using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Ingest;
 using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Domain.NgsiLd;
 using UrbanTwin.Gateway.Assets;
 using UrbanTwin.Gateway.Geo;
 using UrbanTwin.Gateway.Ingest;
@@ -70,27 +71,19 @@ public sealed class EntityWriter(IGrainFactory grains, NodeDirectory directory, 
         // Readings alone to assets that exist: one delivery for all. An asset that turns out not to exist is created below (upsert).
         var readingsOnly = Enumerable.Range(0, entities.Count)
             .Where(i => targets[i] is { Changes.ChangesDefinition: false } && mode == WriteMode.Update).ToList();
-        var fastPath = readingsOnly.ToHashSet();
-        var missing = new HashSet<int>();
         if (readingsOnly.Count > 0)
         {
-            var delivered = await DeliverAsync(entities, targets, readingsOnly, scope, ct);
-            foreach (var (i, error) in delivered)
+            foreach (var (i, error) in await DeliverAsync(entities, targets, readingsOnly, scope, ct))
             {
-                if (error?.Type == UnknownAssetMarker)
+                if (error?.Type != UnknownAssetMarker)
                 {
-                    missing.Add(i);
-                }
-                else
-                {
-                    outcomes[i] = new WriteOutcome(entities[i].Id!, error);
+                    outcomes[i] = new WriteOutcome(entities[i].Id!, error); // done or refused; an unknown asset is left for below
                 }
             }
         }
         // The others one by one against the registration: created, changed, or refused.
         var registered = new ConcurrentBag<int>();
-        await Parallel.ForEachAsync(Enumerable.Range(0, entities.Count).Where(i => outcomes[i] is null && targets[i] is not null
-                && (!fastPath.Contains(i) || missing.Contains(i))),
+        await Parallel.ForEachAsync(Enumerable.Range(0, entities.Count).Where(i => outcomes[i] is null && targets[i] is not null),
             new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = ct }, async (i, _) =>
             {
                 try
@@ -115,24 +108,20 @@ public sealed class EntityWriter(IGrainFactory grains, NodeDirectory directory, 
         return [.. outcomes.Select(o => o!)];
     }
 
-    /// <summary>Deletes each entity: an asset; a node or anything else is not deletable here.</summary>
+    /// <summary>Deletes each entity: an asset, or an entity stored as written; a node is not deletable here.</summary>
     public async Task<WriteOutcome[]> DeleteAsync(IReadOnlyList<string> entityIds, Caller caller, CancellationToken ct)
     {
         var scope = await caller.WriteScopeAsync(directory, ct);
         return await Task.WhenAll(entityIds.Select(async id =>
         {
-            var parsed = EntityTypes.Parse(id);
-            if (parsed is not var (idType, _) || (idType != EntityTypes.AdministrativeArea && EntityTypes.KindOf(idType) is null))
+            if (!AssetEntityTypes.IsTwinForm(id))
             {
                 return await StoredEntityWriter.DeleteAsync(grains, id, caller);
             }
-            if (parsed is (EntityTypes.AdministrativeArea, _))
+            var (type, key) = EntityTypes.Parse(id)!.Value;
+            if (EntityTypes.KindOf(type) is not { } kind)
             {
                 return new WriteOutcome(id, NgsiLdError.OperationNotSupported($"{id}: the administrative areas are the topology's, changed through /api/v1/topology"));
-            }
-            if (parsed is not var (type, key) || EntityTypes.KindOf(type) is not { } kind)
-            {
-                return new WriteOutcome(id, NgsiLdError.ResourceNotFound($"{id}: no such entity"));
             }
             var asset = grains.ByKey<IAssetGrain>(key);
             // The id names the asset with its type: an asset of another kind is not this entity.

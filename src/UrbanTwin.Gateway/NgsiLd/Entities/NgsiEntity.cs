@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using UrbanTwin.Contracts.Assets;
 using UrbanTwin.Contracts.Rollup;
 using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Domain.NgsiLd;
 using UrbanTwin.Domain.Rules;
 using UrbanTwin.Gateway.NgsiLd.JsonLd;
 
@@ -117,7 +118,7 @@ public sealed class NgsiEntity(string id, string typeIri)
         return copy;
     }
 
-    public static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    public static string Timestamp(DateTimeOffset at) => NgsiLdFormats.Timestamp(at);
 
     /// <summary>
     /// An asset: its metrics as Properties (latest value, when it was observed, its UN/CEFACT unit, and its alarm level

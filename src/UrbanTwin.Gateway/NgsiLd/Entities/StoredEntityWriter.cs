@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Entities;
 using UrbanTwin.Contracts.Topology;
+using UrbanTwin.Domain.NgsiLd;
 using UrbanTwin.Gateway.NgsiLd.JsonLd;
 using UrbanTwin.Gateway.Security;
 
@@ -19,19 +20,19 @@ public static class StoredEntityWriter
     /// </summary>
     public static bool IsStored(EntityDocument entity)
     {
-        var parsed = EntityTypes.Parse(entity.Id!);
-        var idNamesModel = parsed is var (idType, _) && (idType == EntityTypes.AdministrativeArea || EntityTypes.KindOf(idType) is not null);
+        var idIsTwins = AssetEntityTypes.IsTwinForm(entity.Id!);
         if (entity.TypeIri is not { } iri)
         {
-            return !idNamesModel; // a fragment: what its id names
+            return !idIsTwins; // a fragment: what its id names
         }
         var type = ContextResolver.Core.Compact(iri);
-        var typeIsModel = type == EntityTypes.AdministrativeArea || EntityTypes.KindOf(type) is not null;
-        if (!typeIsModel && idNamesModel)
+        var typeIsTwins = type == EntityTypes.AdministrativeArea || EntityTypes.KindOf(type) is not null;
+        if (!typeIsTwins && idIsTwins)
         {
-            throw new NgsiLdException(NgsiLdError.BadRequestData($"id: {entity.Id} has the form of a {parsed!.Value.Type}'s id; an entity of type {type} needs another"));
+            throw new NgsiLdException(NgsiLdError.BadRequestData(
+                $"id: {entity.Id} has the form of a {EntityTypes.Parse(entity.Id!)!.Value.Type}'s id; an entity of type {type} needs another"));
         }
-        return !typeIsModel;
+        return !typeIsTwins;
     }
 
     /// <summary>An entity of a type the twin has no model for, written to its grain as it was written here.</summary>

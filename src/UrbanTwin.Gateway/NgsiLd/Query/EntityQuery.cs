@@ -11,8 +11,7 @@ namespace UrbanTwin.Gateway.NgsiLd.Query;
 /// </summary>
 public sealed record EntitySelection(IReadOnlySet<string>? TypeIris, IReadOnlySet<string>? EntityIds, string? IdPattern)
 {
-    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(50);
-    private readonly Regex? _pattern = IdPattern is null ? null : new Regex(IdPattern, RegexOptions.CultureInvariant, PatternTimeout);
+    private readonly Regex? _pattern = IdPattern is null ? null : new Regex(IdPattern, RegexOptions.CultureInvariant, QueryExpression.PatternTimeout);
 
     public bool Selects(string entityId, string typeIri) =>
         (TypeIris is null || TypeIris.Contains(typeIri)) && (EntityIds is null || EntityIds.Contains(entityId)) && (_pattern is null || _pattern.IsMatch(entityId));

@@ -9,6 +9,7 @@ using UrbanTwin.Domain.NgsiLd;
 using UrbanTwin.Gateway.NgsiLd.Entities;
 using UrbanTwin.Gateway.NgsiLd.JsonLd;
 
+using static UrbanTwin.Gateway.NgsiLd.NgsiLdJson;
 namespace UrbanTwin.Gateway.NgsiLd.Query;
 
 /// <summary>
@@ -296,12 +297,5 @@ public static class EntityQueryReader
         return node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out value) && double.IsFinite(value);
     }
 
-    private static string? Text(JsonObject o, string member, string path) => o[member] switch
-    {
-        null => null,
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => (string)v!,
-        _ => throw Bad(path, "must be a string"),
-    };
 
-    private static NgsiLdException Bad(string name, string message) => new(NgsiLdError.BadRequestData($"{name}: {message}"));
 }

@@ -86,12 +86,24 @@ public sealed class EntityQueryRunner(NodeDirectory directory, IGrainFactory gra
         }
         var scanLimit = options.Value.MaxScannedEntities;
         var candidates = Checked((await reads.GetAsync($"ngsi:stored:{key}:{scanLimit + 1}", () => index.Find(selectors, scanLimit + 1), ct)).Value);
-        if (candidates.Count > scanLimit)
+        return await TryOnEntitiesAsync(query, candidates.EntityIds, candidates.Count, "entities of other types", caller, take, ct);
+    }
+
+    /// <summary>
+    /// A <c>q</c> or <c>attrs</c> tried on the candidates themselves, read one by one: at most
+    /// <see cref="NgsiLdOptions.MaxScannedEntities"/> of them (<paramref name="total"/> more is TooManyResults).
+    /// </summary>
+    private async Task<AssetMatches> TryOnEntitiesAsync(EntityQuery query, IEnumerable<string> candidates, int total, string what, Caller caller, int take,
+        CancellationToken ct)
+    {
+        var scanLimit = options.Value.MaxScannedEntities;
+        if (total > scanLimit)
         {
             throw new NgsiLdException(NgsiLdError.TooManyResults(
-                $"{candidates.Count:N0} entities of other types would be read to try q or attrs (at most {scanLimit:N0}): narrow the query by type, id, idPattern or a geo-query"));
+                $"q or attrs name what only the entities themselves hold, and {total:N0} {what} would be read to try them (at most {scanLimit:N0}): "
+                + "narrow the query by type, id, idPattern or a geo-query"));
         }
-        var read = await Task.WhenAll(candidates.EntityIds.Select(id => EntitiesApi.FindAsync(id, caller, directory, grains, reads, clock, ct)));
+        var read = await Task.WhenAll(candidates.Select(id => EntitiesApi.FindAsync(id, caller, directory, grains, reads, clock, ct)));
         var matches = read.OfType<NgsiEntity>().Where(e => Holds(query, e)).OrderBy(e => e.Id, StringComparer.Ordinal).ToList();
         return new AssetMatches([.. matches.Take(take).Select(e => e.Id)], matches.Count, matches.ToDictionary(e => e.Id, StringComparer.Ordinal));
     }
@@ -107,7 +119,7 @@ public sealed class EntityQueryRunner(NodeDirectory directory, IGrainFactory gra
         foreach (var s in query.Selectors)
         {
             var types = s.TypeIris?.Except(EntityQueryReader.KnownTypeIris).ToArray();
-            var ids = s.EntityIds?.Where(id => EntityTypes.Parse(id) is not var (type, _) || (type != EntityTypes.AdministrativeArea && EntityTypes.KindOf(type) is null)).ToArray();
+            var ids = s.EntityIds?.Where(id => !AssetEntityTypes.IsTwinForm(id)).ToArray();
             if (types is { Length: 0 } || ids is { Length: 0 })
             {
                 continue; // selects the twin's own entities only
@@ -157,16 +169,8 @@ public sealed class EntityQueryRunner(NodeDirectory directory, IGrainFactory gra
         // What the districts cannot try is tried on the candidates they name, read from their grains.
         var scanLimit = options.Value.MaxScannedEntities;
         var candidates = await AskAsync(districts, new AssetEntityQuery(selectors, null, null, null, query.Geo, scanLimit + 1), ct);
-        var total = candidates.Sum(c => c.Count);
-        if (total > scanLimit)
-        {
-            throw new NgsiLdException(NgsiLdError.TooManyResults(
-                $"q or attrs name attributes only the assets hold (sub-attributes, registered attributes), and {total:N0} entities would be read to try them "
-                + $"(at most {scanLimit:N0}): narrow the query by type, id, idPattern or a geo-query"));
-        }
-        var read = await Task.WhenAll(candidates.SelectMany(c => c.EntityIds).Select(id => EntitiesApi.FindAsync(id, caller, directory, grains, reads, clock, ct)));
-        var matches = read.OfType<NgsiEntity>().Where(e => Holds(query, e)).OrderBy(e => e.Id, StringComparer.Ordinal).ToList();
-        return new AssetMatches([.. matches.Take(take).Select(e => e.Id)], matches.Count, matches.ToDictionary(e => e.Id, StringComparer.Ordinal));
+        return await TryOnEntitiesAsync(query, candidates.SelectMany(c => c.EntityIds), candidates.Sum(c => c.Count),
+            "assets (for their sub-attributes or registered attributes)", caller, take, ct);
     }
 
     private async Task<EntityIdPage[]> AskAsync(List<string> districts, AssetEntityQuery request, CancellationToken ct)
@@ -233,6 +237,4 @@ public sealed class EntityQueryRunner(NodeDirectory directory, IGrainFactory gra
 
     private static bool Holds(EntityQuery query, NgsiEntity entity) =>
         (query.Attrs is null || EntityTarget.HasAny(entity, query.Attrs)) && (query.Q is null || query.Q.Matches(EntityTarget.For(entity)));
-
-
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using UrbanTwin.Contracts;
 using UrbanTwin.Contracts.Events;
 using UrbanTwin.Contracts.Webhooks;
+using UrbanTwin.Domain.NgsiLd;
 using UrbanTwin.Domain.Rules;
 using UrbanTwin.Gateway.Ingest;
 using UrbanTwin.Gateway.NgsiLd.Entities;
@@ -14,6 +15,7 @@ using UrbanTwin.Gateway.Nodes;
 using UrbanTwin.Gateway.Security;
 using UrbanTwin.Gateway.Webhooks;
 
+using static UrbanTwin.Gateway.NgsiLd.NgsiLdJson;
 namespace UrbanTwin.Gateway.NgsiLd.Subscriptions;
 
 /// <summary>
@@ -203,8 +205,7 @@ public static class NgsiLdSubscriptionsApi
 
     /// <summary>What the webhook engine filters on before the NGSI-LD part: value events, the kinds named, the node.</summary>
     private static WebhookFilter Filter(NgsiLdSubscription ngsi, string? node) =>
-        new([TwinEventTypes.AssetValues], node, ngsi.Entities.Length == 0 || ngsi.Entities.Any(e => e.Kinds is null) ? []
-            : [.. ngsi.Entities.SelectMany(e => e.Kinds!).Distinct(StringComparer.Ordinal)], null);
+        new([TwinEventTypes.AssetValues], node, NgsiLdNotifications.KindsOf(ngsi) ?? [], null);
 
     private static async Task CheckEndpointAsync(SubscriptionRules rules, string uri, CancellationToken ct)
     {
@@ -215,5 +216,4 @@ public static class NgsiLdSubscriptionsApi
         }
     }
 
-    private static NgsiLdException Bad(string name, string message) => new(NgsiLdError.BadRequestData($"{name}: {message}"));
 }

@@ -9,6 +9,7 @@ using UrbanTwin.Gateway.NgsiLd.Entities;
 using UrbanTwin.Gateway.NgsiLd.JsonLd;
 using UrbanTwin.Gateway.NgsiLd.Query;
 
+using static UrbanTwin.Gateway.NgsiLd.NgsiLdJson;
 namespace UrbanTwin.Gateway.NgsiLd.Subscriptions;
 
 /// <summary>A subscription as read: its id (when given), what it watches and how it notifies, its endpoint and its state.</summary>
@@ -246,12 +247,5 @@ public static class SubscriptionReader
         return names.ToDictionary(n => n, n => context.Compact(ContextResolver.Core.Expand(n)), StringComparer.Ordinal);
     }
 
-    private static string? Text(JsonObject o, string member, string? path = null) => o[member] switch
-    {
-        null => null,
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => (string)v!,
-        _ => throw Bad(path ?? member, "must be a string"),
-    };
 
-    private static NgsiLdException Bad(string name, string message) => new(NgsiLdError.BadRequestData($"{name}: {message}"));
 }

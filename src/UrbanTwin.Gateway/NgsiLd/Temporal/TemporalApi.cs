@@ -12,6 +12,7 @@ using UrbanTwin.Gateway.Reads;
 using UrbanTwin.Gateway.Security;
 using UrbanTwin.History;
 
+using static UrbanTwin.Gateway.NgsiLd.NgsiLdJson;
 namespace UrbanTwin.Gateway.NgsiLd.Temporal;
 
 /// <summary>
@@ -242,5 +243,4 @@ public static class TemporalApi
     private static List<string> Split(Microsoft.Extensions.Primitives.StringValues values) =>
         [.. values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries)).Where(v => v.Length > 0)];
 
-    private static NgsiLdException Bad(string name, string message) => new(NgsiLdError.BadRequestData($"{name}: {message}"));
 }
